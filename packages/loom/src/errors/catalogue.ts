@@ -1,0 +1,232 @@
+import { LoomError, type FieldError, type Violation } from './loom-error.ts';
+
+/**
+ * An entity looked up by id (or by a field) does not exist. → 404
+ *
+ * @example
+ * ```ts
+ * throw new NotFound('Product', 7);
+ * ```
+ */
+export class NotFound extends LoomError {
+  readonly code = 'LOOM_NOT_FOUND';
+  readonly status = 404;
+  readonly title = 'Not Found';
+  readonly entity: string;
+  readonly id: unknown;
+  constructor(entity: string, id: unknown, detail?: string) {
+    super(detail ?? `${entity} ${String(id)} not found`);
+    this.entity = entity;
+    this.id = id;
+  }
+  override problemExtensions() {
+    return { entity: this.entity, id: this.id };
+  }
+}
+
+/**
+ * One or more business rules failed. All rules of a use case run; their violations arrive together. → 422
+ *
+ * @example
+ * ```ts
+ * throw new RuleViolations([{ field: 'email', message: 'email already exists' }]);
+ * ```
+ */
+export class RuleViolations extends LoomError {
+  readonly code = 'LOOM_RULE_VIOLATIONS';
+  readonly status = 422;
+  readonly title = 'Unprocessable Entity';
+  readonly violations: readonly Violation[];
+  constructor(violations: readonly Violation[]) {
+    super(violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message)).join('; '));
+    this.violations = violations;
+  }
+  override problemExtensions() {
+    return { violations: this.violations };
+  }
+}
+
+/**
+ * A payload does not match its declared schema (types, required fields, lengths). → 422
+ *
+ * @example
+ * ```ts
+ * throw new ValidationError([{ path: 'email', message: 'required' }]);
+ * ```
+ */
+export class ValidationError extends LoomError {
+  readonly code = 'LOOM_VALIDATION';
+  readonly status = 422;
+  readonly title = 'Validation Failed';
+  readonly errors: readonly FieldError[];
+  constructor(errors: readonly FieldError[]) {
+    super(errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; '));
+    this.errors = errors;
+  }
+  override problemExtensions() {
+    return { errors: this.errors };
+  }
+}
+
+/**
+ * A unique, foreign-key or other integrity constraint refused a write. → 409
+ *
+ * @example
+ * ```ts
+ * throw new Conflict('uq_users_email', 'unique', 'users');
+ * ```
+ */
+export class Conflict extends LoomError {
+  readonly code = 'LOOM_CONFLICT';
+  readonly status = 409;
+  readonly title = 'Conflict';
+  readonly kind: 'unique' | 'foreign_key' | 'not_null' | 'check';
+  readonly table: string;
+  /** The constraint's name when the database reports it, else null. */
+  readonly constraint: string | null;
+  constructor(
+    constraint: string | null,
+    kind: 'unique' | 'foreign_key' | 'not_null' | 'check',
+    table: string,
+    detail?: string,
+  ) {
+    super(
+      detail ??
+        `${kind.replace('_', ' ')} constraint ${constraint ?? ''} violated on ${table}`.replace('  ', ' '),
+    );
+    this.constraint = constraint;
+    this.kind = kind;
+    this.table = table;
+  }
+  override problemExtensions() {
+    return { constraint: this.constraint, kind: this.kind };
+  }
+}
+
+/**
+ * The caller may not do this. → 403
+ *
+ * @example
+ * ```ts
+ * throw new Forbidden('only the owner may cancel an order');
+ * ```
+ */
+export class Forbidden extends LoomError {
+  readonly code = 'LOOM_FORBIDDEN';
+  readonly status = 403;
+  readonly title = 'Forbidden';
+}
+
+/**
+ * A query-string or path parameter is malformed or unknown. → 400
+ *
+ * @example
+ * ```ts
+ * throw new BadRequest('unknown filter field "colour"', 'colour__eq');
+ * ```
+ */
+export class BadRequest extends LoomError {
+  readonly code: string = 'LOOM_BAD_REQUEST';
+  readonly status = 400;
+  readonly title = 'Bad Request';
+
+  /** The offending parameter, when there is one. */
+  readonly parameter: string | undefined;
+  constructor(message: string, parameter?: string) {
+    super(message);
+    this.parameter = parameter;
+  }
+  override problemExtensions(): Record<string, unknown> {
+    return this.parameter === undefined ? {} : { parameter: this.parameter };
+  }
+}
+
+/** A query names a field that does not exist or cannot be filtered/sorted on. → 400 */
+export class InvalidQuery extends BadRequest {
+  override readonly code = 'LOOM_INVALID_QUERY';
+}
+
+/** A pagination cursor is malformed, forged, or belongs to another query. → 400 */
+export class InvalidCursor extends BadRequest {
+  override readonly code = 'LOOM_INVALID_CURSOR';
+}
+
+/** The request body is not valid JSON. → 400 */
+export class MalformedBody extends BadRequest {
+  override readonly code = 'LOOM_MALFORMED_BODY';
+}
+
+/** The request body is larger than the configured limit. → 413 */
+export class PayloadTooLarge extends LoomError {
+  readonly code = 'LOOM_PAYLOAD_TOO_LARGE';
+  readonly status = 413;
+  readonly title = 'Payload Too Large';
+}
+
+/** The request body's content type is not JSON. → 415 */
+export class UnsupportedMediaType extends LoomError {
+  readonly code = 'LOOM_UNSUPPORTED_MEDIA_TYPE';
+  readonly status = 415;
+  readonly title = 'Unsupported Media Type';
+}
+
+/** No route matches the path. → 404 */
+export class RouteNotFound extends LoomError {
+  readonly code = 'LOOM_ROUTE_NOT_FOUND';
+  readonly status = 404;
+  readonly title = 'Not Found';
+}
+
+/** The path exists but not for this method. → 405 */
+export class MethodNotAllowed extends LoomError {
+  readonly code = 'LOOM_METHOD_NOT_ALLOWED';
+  readonly status = 405;
+  readonly title = 'Method Not Allowed';
+  readonly allowed: readonly string[];
+  constructor(message: string, allowed: readonly string[]) {
+    super(message);
+    this.allowed = allowed;
+  }
+}
+
+/** A backing service (database, queue) is unavailable for now. → 503 */
+export class ServiceUnavailable extends LoomError {
+  readonly code = 'LOOM_SERVICE_UNAVAILABLE';
+  readonly status = 503;
+  readonly title = 'Service Unavailable';
+}
+
+/** Anything unexpected. The message stays in the logs, never in the response. → 500 */
+export class InternalError extends LoomError {
+  readonly code = 'LOOM_INTERNAL';
+  readonly status = 500;
+  readonly title = 'Internal Server Error';
+}
+
+/**
+ * A declaration is wrong (unknown field in a rule, `loadById` by an undeclared param, …). Thrown at boot,
+ * never per request; the message names the declaration and the field.
+ *
+ * @example
+ * ```ts
+ * throw new DeclarationError('UpdateUser', 'rule.check names unknown field "emial"');
+ * ```
+ */
+export class DeclarationError extends Error {
+  readonly code = 'LOOM_DECLARATION';
+  readonly declaration: string;
+  constructor(declaration: string, reason: string) {
+    super(`${declaration}: ${reason}`);
+    this.declaration = declaration;
+    this.name = 'DeclarationError';
+  }
+}
+
+/** A configuration file is invalid: the message names the key path and the file. */
+export class ConfigError extends Error {
+  readonly code = 'LOOM_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,159 @@
+import { type AnyColumn, Column, type ColumnDef, type ColumnRef, column } from './column.ts';
+import { entityNameOf, toSnakeCase } from './naming.ts';
+
+/** Options of a model declaration. */
+export interface ModelOptions {
+  /** Adds `createdAt` and `updatedAt`, set by the framework and never by clients. */
+  readonly timestamps?: boolean;
+  /** Entity name used for OpenAPI components and errors. Default: the singular PascalCase of the table. */
+  readonly name?: string;
+}
+
+/** One field of a model, resolved: TS name, SQL column and declaration. */
+export interface FieldMeta {
+  readonly name: string;
+  readonly column: string;
+  readonly def: ColumnDef;
+}
+
+type TimestampColumns = {
+  createdAt: Column<{ type: Date; nullable: false; optionalOnCreate: true; generated: true }>;
+  updatedAt: Column<{ type: Date; nullable: false; optionalOnCreate: true; generated: true }>;
+};
+
+/** The full column map of a model: the declared columns plus timestamps when asked for. */
+export type ModelColumns<C, O> = O extends { timestamps: true } ? C & TimestampColumns : C;
+
+/** Metadata every model carries, under `$`-prefixed keys so they never collide with field names. */
+export interface ModelMeta<C extends Record<string, AnyColumn> = Record<string, AnyColumn>> {
+  readonly kind: 'model';
+  /** Entity name (`User`). */
+  readonly $name: string;
+  /** SQL table (`users`). */
+  readonly $table: string;
+  /** Every column by TS field name, timestamps included. */
+  readonly $columns: C;
+  /** Fields in declaration order. */
+  readonly $fields: readonly FieldMeta[];
+  readonly $fieldsByName: ReadonlyMap<string, FieldMeta>;
+  /** The primary key field. */
+  readonly $primaryKey: FieldMeta;
+  readonly $timestamps: boolean;
+}
+
+/**
+ * A model: a table, its columns, and typed references to each column (`User.email`).
+ * Build one with {@link model}.
+ */
+export type Model<C extends Record<string, AnyColumn> = Record<string, AnyColumn>> = ModelMeta<C> & {
+  readonly [K in keyof C]: ColumnRef;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: the widest model type, used only as a constraint.
+export type AnyModel = ModelMeta<any>;
+
+type StateOf<Col> = Col extends Column<infer S> ? S : never;
+type ValueOf<Col> = StateOf<Col>['nullable'] extends true
+  ? StateOf<Col>['type'] | null
+  : StateOf<Col>['type'];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type ColumnsOf<M> = M extends ModelMeta<infer C> ? C : never;
+
+/**
+ * The entity type of a model: one property per column, `| null` where nullable.
+ *
+ * @example
+ * ```ts
+ * export const User = model('users', { id: column.int().primaryKey().autoIncrement(), email: column.string() });
+ * export type User = Infer<typeof User>; // { id: number; email: string }
+ * ```
+ */
+export type Infer<M extends AnyModel> = Simplify<{
+  -readonly [K in keyof ColumnsOf<M>]: ValueOf<ColumnsOf<M>[K]>;
+}>;
+
+type WritableKeys<C> = { [K in keyof C]: StateOf<C[K]>['generated'] extends true ? never : K }[keyof C];
+type RequiredOnCreate<C> = {
+  [K in WritableKeys<C>]: StateOf<C[K]>['optionalOnCreate'] extends true ? never : K;
+}[WritableKeys<C>];
+
+/**
+ * What a create accepts: every writable field, required unless it has a default or is nullable.
+ * Auto-increment keys and timestamps are not part of it.
+ */
+export type CreateInput<M extends AnyModel> = Simplify<
+  { [K in RequiredOnCreate<ColumnsOf<M>>]: ValueOf<ColumnsOf<M>[K]> } & {
+    [K in Exclude<WritableKeys<ColumnsOf<M>>, RequiredOnCreate<ColumnsOf<M>>>]?: ValueOf<ColumnsOf<M>[K]>;
+  }
+>;
+
+/** What an update accepts: any subset of the writable fields (a patch). */
+export type UpdateInput<M extends AnyModel> = Simplify<{
+  [K in WritableKeys<ColumnsOf<M>>]?: ValueOf<ColumnsOf<M>[K]>;
+}>;
+
+/** The names of a model's fields. */
+export type FieldName<M extends AnyModel> = keyof ColumnsOf<M> & string;
+
+/** The TS type of the primary key. */
+export type PrimaryKeyOf<M extends AnyModel> = number | string;
+
+/**
+ * Declares a model: its table, columns and options. The result is immutable and yields the TS type
+ * (`Infer<typeof M>`), the table definition for the schema compiler and typed column references.
+ *
+ * @example
+ * ```ts
+ * export const User = model('users', {
+ *   id: column.int().primaryKey().autoIncrement(),
+ *   fullName: column.string(120),
+ *   email: column.string(255).unique().index(),
+ * }, { timestamps: true });
+ * export type User = Infer<typeof User>;
+ * ```
+ */
+export function model<const C extends Record<string, AnyColumn>, const O extends ModelOptions = {}>(
+  table: string,
+  columns: C,
+  options?: O,
+): Model<ModelColumns<C, O>> {
+  const name = options?.name ?? entityNameOf(table);
+  const all: Record<string, AnyColumn> = { ...columns };
+  for (const key of Object.keys(all)) {
+    if (key.startsWith('$') || key === 'kind') {
+      throw new Error(`model ${name}: field name "${key}" is reserved`);
+    }
+  }
+  if (options?.timestamps) {
+    const managed = (which: 'createdAt' | 'updatedAt') =>
+      new Column({ ...column.datetime().def, default: { now: true }, managed: which });
+    all.createdAt = managed('createdAt');
+    all.updatedAt = managed('updatedAt');
+  }
+  const fields: FieldMeta[] = Object.entries(all).map(([fieldName, col]) =>
+    Object.freeze({ name: fieldName, column: toSnakeCase(fieldName), def: col.def }),
+  );
+  const pks = fields.filter((f) => f.def.primaryKey);
+  if (pks.length !== 1) {
+    throw new Error(`model ${name}: exactly one primary key column is required, found ${pks.length}`);
+  }
+  const meta: Record<string, unknown> = {
+    kind: 'model',
+    $name: name,
+    $table: table,
+    $columns: Object.freeze(all),
+    $fields: Object.freeze(fields),
+    $fieldsByName: new Map(fields.map((f) => [f.name, f])),
+    $primaryKey: pks[0],
+    $timestamps: options?.timestamps === true,
+  };
+  for (const f of fields) {
+    meta[f.name] = Object.freeze({ kind: 'column-ref', table, field: f.name, column: f.column });
+  }
+  return Object.freeze(meta) as Model<ModelColumns<C, O>>;
+}
+
+/** True when `value` is a model built by {@link model}. */
+export function isModel(value: unknown): value is AnyModel {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'model';
+}
