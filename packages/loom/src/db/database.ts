@@ -1,0 +1,143 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DialectName } from './dialect.ts';
+
+/** Rows are plain records keyed by SQL column name; tables are known at run time, not compile time. */
+export type AnyRow = Record<string, unknown>;
+export type AnyDB = Record<string, AnyRow>;
+export type Executor = Kysely<AnyDB> | Transaction<AnyDB>;
+
+interface TxFrame {
+  readonly trx: Transaction<AnyDB>;
+  readonly afterCommit: (() => void | Promise<void>)[];
+}
+
+/** How to open a database. */
+export type DatabaseOptions =
+  | { readonly dialect: 'postgres'; readonly connectionString: string; readonly poolSize?: number; readonly searchPath?: string }
+  | { readonly dialect: 'sqlite'; readonly filename: string };
+
+/**
+ * A database: a Kysely instance on one dialect plus the unit of work. The current transaction lives in an
+ * `AsyncLocalStorage`, so repository calls inside `transaction(fn)` join it and nested calls reuse it.
+ *
+ * @example
+ * ```ts
+ * const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
+ * await db.transaction(async () => {
+ *   await users.create({ fullName: 'Ada', email: 'ada@example.com' }); // joins the transaction
+ * });
+ * ```
+ */
+export class Database {
+  readonly dialect: DialectName;
+  readonly kysely: Kysely<AnyDB>;
+  readonly #tx = new AsyncLocalStorage<TxFrame>();
+  #statementListeners: ((sql: string, ms: number) => void)[] = [];
+
+  constructor(dialect: DialectName, kysely: Kysely<AnyDB>) {
+    this.dialect = dialect;
+    this.kysely = kysely;
+  }
+
+  /** The executor to use now: the current transaction if any, else the pool. */
+  executor(): Executor {
+    return this.#tx.getStore()?.trx ?? this.kysely;
+  }
+
+  /** True when called inside {@link Database.transaction}. */
+  inTransaction(): boolean {
+    return this.#tx.getStore() !== undefined;
+  }
+
+  /**
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. A nested call
+   * joins the outer transaction (one commit, one rollback).
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#tx.getStore()) return fn();
+    const afterCommit: (() => void | Promise<void>)[] = [];
+    const result = await this.kysely.transaction().execute((trx) => this.#tx.run({ trx, afterCommit }, fn));
+    for (const hook of afterCommit) {
+      try {
+        await hook();
+      } catch {
+        // After-commit work (publishing, cache invalidation) has its own retries; the commit stands.
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Registers work to run once the current transaction commits; outside a transaction it runs at once
+   * (the write it follows is already committed). Dropped when the transaction rolls back.
+   */
+  afterCommit(hook: () => void | Promise<void>): void {
+    const frame = this.#tx.getStore();
+    if (frame) frame.afterCommit.push(hook);
+    else queueMicrotask(() => void Promise.resolve(hook()).catch(() => {}));
+  }
+
+  /** Observe every statement (for logging, metrics, statement-count tests). */
+  onStatement(listener: (sql: string, ms: number) => void): () => void {
+    this.#statementListeners.push(listener);
+    return () => {
+      this.#statementListeners = this.#statementListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** @internal called by the Kysely log hook. */
+  emitStatement(sql: string, ms: number): void {
+    for (const l of this.#statementListeners) l(sql, ms);
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+  }
+}
+
+const PG_INT8 = 20;
+const PG_DATE = 1082;
+
+/**
+ * Opens a database on either dialect.
+ *
+ * @example
+ * ```ts
+ * const db = openDatabase({ dialect: 'postgres', connectionString: 'postgres://127.0.0.1/test' });
+ * ```
+ */
+export function openDatabase(options: DatabaseOptions): Database {
+  let database: Database | undefined;
+  const log = (event: { query: { sql: string }; queryDurationMillis: number }) =>
+    database?.emitStatement(event.query.sql, event.queryDurationMillis);
+  if (options.dialect === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          // int8 as a JS number (ids, counts); dates stay 'YYYY-MM-DD' strings, not local-midnight Dates.
+          if (oid === PG_INT8) return (v: string) => Number(v);
+          if (oid === PG_DATE) return (v: string) => v;
+          return pg.types.getTypeParser(oid, format ?? 'text');
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    const kysely = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }), log });
+    database = new Database('postgres', kysely);
+    return database;
+  }
+  const sqlite = new BetterSqlite3(options.filename);
+  if (options.filename !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  // LIKE is case-sensitive on PostgreSQL; make SQLite agree (ILIKE is emulated with lower()).
+  sqlite.pragma('case_sensitive_like = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<AnyDB>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  database = new Database('sqlite', kysely);
+  return database;
+}

@@ -1,0 +1,62 @@
+import { Conflict } from '../errors/index.ts';
+import type { DialectName } from '../db/dialect.ts';
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  table?: string;
+  detail?: string;
+}
+
+/**
+ * Maps a driver's integrity error to {@link Conflict} (409), naming the constraint on both dialects.
+ * SQLite does not report constraint names, so the name is rebuilt from loom's deterministic naming
+ * (`uq_<table>_<column>`). Returns null for anything that is not an integrity error.
+ */
+export function toConflict(error: unknown, dialect: DialectName, table: string): Conflict | null {
+  if (typeof error !== 'object' || error === null) return null;
+  if (dialect === 'postgres') {
+    const e = error as PgError;
+    const kind =
+      e.code === '23505'
+        ? 'unique'
+        : e.code === '23503'
+          ? 'foreign_key'
+          : e.code === '23502'
+            ? 'not_null'
+            : e.code === '23514'
+              ? 'check'
+              : null;
+    if (!kind) return null;
+    return new Conflict(e.constraint ?? null, kind, e.table ?? table, describe(kind, e.constraint ?? null, e.detail));
+  }
+  const e = error as { code?: string; message?: string };
+  if (typeof e.code !== 'string' || !e.code.startsWith('SQLITE_CONSTRAINT')) return null;
+  const message = e.message ?? '';
+  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    // "UNIQUE constraint failed: users.email"
+    const cols = message.replace(/^.*failed: /, '').split(',').map((s) => s.trim());
+    const first = cols[0]?.split('.') ?? [];
+    const tbl = first[0] ?? table;
+    const names = cols.map((c) => c.split('.')[1] ?? c);
+    const name = e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? `pk_${tbl}` : `uq_${tbl}_${names.join('_')}`;
+    return new Conflict(name, 'unique', tbl, describe('unique', name, undefined));
+  }
+  if (e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return new Conflict(null, 'foreign_key', table, 'a foreign key constraint refused the write');
+  }
+  if (e.code === 'SQLITE_CONSTRAINT_NOTNULL') {
+    return new Conflict(null, 'not_null', table, message);
+  }
+  return new Conflict(null, 'check', table, message);
+}
+
+function describe(kind: string, constraint: string | null, detail: string | undefined): string {
+  const what =
+    kind === 'unique'
+      ? 'a row with the same unique value already exists'
+      : kind === 'foreign_key'
+        ? 'a foreign key constraint refused the write'
+        : `${kind.replace('_', ' ')} constraint violated`;
+  return [what, constraint ? `(${constraint})` : '', detail ? `: ${detail}` : ''].join(' ').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,91 @@
+import type { DialectName } from '../db/dialect.ts';
+import type { ColumnKind } from '../model/column.ts';
+import type { AnyModel, FieldMeta } from '../model/model.ts';
+
+/** Converts between entity objects (camelCase, TS values) and rows (snake_case, driver values). */
+export interface RowCodec {
+  /** A driver row → an entity. */
+  decode(row: Record<string, unknown>): Record<string, unknown>;
+  /** One entity value → the value to bind for its column. */
+  encodeValue(field: FieldMeta, value: unknown): unknown;
+  /** A partial entity → a row with only the given keys. */
+  encode(values: Record<string, unknown>): Record<string, unknown>;
+}
+
+type Decoder = (v: unknown) => unknown;
+
+function decoderFor(kind: ColumnKind, dialect: DialectName, scale: number | undefined): Decoder | null {
+  if (dialect === 'postgres') {
+    // pg already yields Date for timestamptz, objects for jsonb, numbers for int8 (see openDatabase).
+    return null;
+  }
+  switch (kind) {
+    case 'boolean':
+      return (v) => (v === null ? null : v === 1 || v === true);
+    case 'datetime':
+      return (v) => (v === null ? null : new Date(v as string));
+    case 'json':
+      return (v) => (v === null || typeof v !== 'string' ? v : JSON.parse(v));
+    case 'decimal':
+      return (v) => (v === null ? null : typeof v === 'number' ? v.toFixed(scale ?? 2) : String(v));
+    default:
+      return null;
+  }
+}
+
+function encoderFor(kind: ColumnKind, dialect: DialectName): Decoder | null {
+  if (kind === 'json') return (v) => (v === null ? null : JSON.stringify(v));
+  if (dialect === 'postgres') return null;
+  switch (kind) {
+    case 'boolean':
+      return (v) => (v === null ? null : v ? 1 : 0);
+    case 'datetime':
+      return (v) => (v instanceof Date ? v.toISOString() : v);
+    default:
+      return null;
+  }
+}
+
+/**
+ * Builds the codec of a model on a dialect once (at boot): no per-row reflection.
+ *
+ * @example
+ * ```ts
+ * const codec = rowCodecOf(User, 'sqlite');
+ * codec.decode({ id: 1, full_name: 'Ada', created_at: '2026-01-01T00:00:00.000Z' });
+ * ```
+ */
+export function rowCodecOf(model: AnyModel, dialect: DialectName): RowCodec {
+  const fields = model.$fields;
+  const decoders = fields.map((f) => decoderFor(f.def.kind, dialect, f.def.scale));
+  const encoders = new Map(fields.map((f) => [f.name, encoderFor(f.def.kind, dialect)]));
+  const byName = model.$fieldsByName;
+  return {
+    decode(row) {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        const raw = row[f.column];
+        const dec = decoders[i];
+        out[f.name] = raw === undefined ? null : dec ? dec(raw) : raw;
+      }
+      return out;
+    },
+    encodeValue(field, value) {
+      const enc = encoders.get(field.name);
+      return enc && value !== undefined ? enc(value) : value;
+    },
+    encode(values) {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(values)) {
+        const f = byName.get(key);
+        if (!f) continue;
+        const v = values[key];
+        if (v === undefined) continue;
+        const enc = encoders.get(key);
+        out[f.column] = enc ? enc(v) : v;
+      }
+      return out;
+    },
+  };
+}

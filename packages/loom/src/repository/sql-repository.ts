@@ -1,0 +1,262 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { AnyDB, Database } from '../db/database.ts';
+import { InvalidQuery } from '../errors/index.ts';
+import type { AnyModel, CreateInput, FieldMeta, FieldName, Infer, UpdateInput } from '../model/model.ts';
+import { toConflict } from './conflict-mapping.ts';
+import { type CursorCodec, cursorCodec } from './cursor-token.ts';
+import { coerceFieldValue } from './field-values.ts';
+import { filterToSql, resolveField } from './filter-sql.ts';
+import { keysetAfter, orderByTerms, type SortKey } from './keyset.ts';
+import {
+  type CursorPage,
+  type FilterNode,
+  MAX_LIMIT,
+  type OffsetPage,
+  type QuerySpec,
+  type SortSpec,
+} from './query-spec.ts';
+import type { ReadOptions, Repository } from './repository.ts';
+import { type RowCodec, rowCodecOf } from './row-codec.ts';
+
+/** Settings shared by the repositories of one application. */
+export interface RepositorySettings {
+  /** Signs cursor tokens. Comes from config (`app.cursorSecret`). */
+  readonly cursorSecret: string;
+}
+
+type Entity = Record<string, unknown>;
+type Query = SelectQueryBuilder<AnyDB, string, Entity>;
+
+/**
+ * The repository of a model on SQL (PostgreSQL or SQLite) through Kysely. Statements are built from the
+ * model's metadata; every call joins the current transaction, if any. Integrity errors become
+ * `Conflict` (409) naming the constraint.
+ *
+ * Extend it for a custom repository:
+ *
+ * @example
+ * ```ts
+ * class ProductRepository extends SqlRepository<typeof Product> {
+ *   override create(data: CreateInput<typeof Product>) {
+ *     return super.create({ ...data, name: data.name.trim() });
+ *   }
+ *   getBySku(sku: string) {
+ *     return this.getBy('sku', sku);
+ *   }
+ * }
+ * ```
+ */
+export class SqlRepository<M extends AnyModel> implements Repository<M> {
+  readonly model: M;
+  readonly db: Database;
+  protected readonly codec: RowCodec;
+  readonly #cursor: CursorCodec;
+  readonly #pk: FieldMeta;
+  readonly #table: string;
+
+  constructor(model: M, db: Database, settings: RepositorySettings) {
+    this.model = model;
+    this.db = db;
+    this.codec = rowCodecOf(model, db.dialect);
+    this.#cursor = cursorCodec(settings.cursorSecret);
+    this.#pk = model.$primaryKey;
+    this.#table = model.$table;
+  }
+
+  /** The executor of the current unit of work (transaction or pool). */
+  protected get executor() {
+    return this.db.executor();
+  }
+
+  protected decode(row: Record<string, unknown>): Infer<M> {
+    return this.codec.decode(row) as Infer<M>;
+  }
+
+  /** The primary key value converted to its declared type; undefined when it cannot exist. */
+  #pkValue(id: unknown): unknown {
+    try {
+      return this.codec.encodeValue(this.#pk, coerceFieldValue(this.#pk.def, id, this.#pk.name));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #write<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toConflict(error, this.db.dialect, this.#table) ?? error;
+    }
+  }
+
+  async create(data: CreateInput<M>): Promise<Infer<M>> {
+    const values: Entity = { ...(data as Entity) };
+    if (this.model.$timestamps) {
+      const now = new Date();
+      values.createdAt = now;
+      values.updatedAt = now;
+    }
+    for (const f of this.model.$fields) {
+      if (f.def.autoIncrement || (f.def.managed && !this.model.$timestamps)) delete values[f.name];
+    }
+    const row = this.codec.encode(values);
+    return this.#write(async () => {
+      const ex = this.executor;
+      const inserted =
+        Object.keys(row).length === 0
+          ? (await sql<Entity>`insert into ${sql.table(this.#table)} default values returning *`.execute(ex)).rows[0]
+          : await ex.insertInto(this.#table).values(row).returningAll().executeTakeFirst();
+      return this.decode(inserted as Entity);
+    });
+  }
+
+  async getById(id: unknown, options?: ReadOptions): Promise<Infer<M> | null> {
+    const key = this.#pkValue(id);
+    if (key === undefined) return null;
+    this.#checkProfile(options);
+    const row = await this.executor
+      .selectFrom(this.#table)
+      .selectAll()
+      .where(this.#pk.column, '=', key)
+      .executeTakeFirst();
+    return row ? this.decode(row) : null;
+  }
+
+  async getBy<F extends FieldName<M>>(field: F, value: Infer<M>[F], options?: ReadOptions): Promise<Infer<M> | null> {
+    this.#checkProfile(options);
+    const f = resolveField(this.model, field, 'filter');
+    const row = await this.#selectWhereField(f, value).selectAll().limit(1).executeTakeFirst();
+    return row ? this.decode(row) : null;
+  }
+
+  async exists<F extends FieldName<M>>(field: F, value: Infer<M>[F]): Promise<boolean> {
+    const f = resolveField(this.model, field, 'filter');
+    const row = await this.#selectWhereField(f, value).select(sql.lit(1).as('one')).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  #selectWhereField(f: FieldMeta, value: unknown) {
+    const q = this.executor.selectFrom(this.#table);
+    if (value === null) return q.where(f.column, 'is', null);
+    return q.where(f.column, '=', this.codec.encodeValue(f, coerceFieldValue(f.def, value, f.name)));
+  }
+
+  async update(id: unknown, patch: UpdateInput<M>): Promise<Infer<M> | null> {
+    const key = this.#pkValue(id);
+    if (key === undefined) return null;
+    const values: Entity = {};
+    for (const [name, value] of Object.entries(patch as Entity)) {
+      const f = this.model.$fieldsByName.get(name);
+      // Only declared, client-writable fields: unknown keys and managed columns are never written.
+      if (!f || f.def.autoIncrement || f.def.managed || f.def.primaryKey || value === undefined) continue;
+      values[name] = value;
+    }
+    if (this.model.$timestamps) values.updatedAt = new Date();
+    const row = this.codec.encode(values);
+    if (Object.keys(row).length === 0) return this.getById(id);
+    return this.#write(async () => {
+      const updated = await this.executor
+        .updateTable(this.#table)
+        .set(row)
+        .where(this.#pk.column, '=', key)
+        .returningAll()
+        .executeTakeFirst();
+      return updated ? this.decode(updated) : null;
+    });
+  }
+
+  async delete(id: unknown): Promise<boolean> {
+    const key = this.#pkValue(id);
+    if (key === undefined) return false;
+    return this.#write(async () => {
+      const result = await this.executor.deleteFrom(this.#table).where(this.#pk.column, '=', key).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  async count(filter?: FilterNode<FieldName<M>>): Promise<number> {
+    let q = this.executor.selectFrom(this.#table).select(sql<number>`count(*)`.as('n'));
+    if (filter) q = q.where(filterToSql(this.model, this.codec, this.db.dialect, filter));
+    const row = await q.executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  list(query: QuerySpec<FieldName<M>> & { pagination: { mode: 'offset' } }, options?: ReadOptions): Promise<OffsetPage<Infer<M>>>;
+  list(query: QuerySpec<FieldName<M>> & { pagination: { mode: 'cursor' } }, options?: ReadOptions): Promise<CursorPage<Infer<M>>>;
+  list(query: QuerySpec<FieldName<M>>, options?: ReadOptions): Promise<OffsetPage<Infer<M>> | CursorPage<Infer<M>>>;
+  async list(
+    query: QuerySpec<FieldName<M>>,
+    options?: ReadOptions,
+  ): Promise<OffsetPage<Infer<M>> | CursorPage<Infer<M>>> {
+    this.#checkProfile(options);
+    const p = query.pagination;
+    if (!Number.isInteger(p.limit) || p.limit < 1 || p.limit > MAX_LIMIT) {
+      throw new InvalidQuery(`limit must be an integer between 1 and ${MAX_LIMIT}`, 'limit');
+    }
+    const keys = this.sortKeys(query.sort ?? []);
+    let q = this.executor.selectFrom(this.#table) as unknown as Query;
+    if (query.filter) q = q.where(filterToSql(this.model, this.codec, this.db.dialect, query.filter));
+    for (const term of orderByTerms(keys)) q = q.orderBy(term);
+    if (p.mode === 'offset') {
+      if (!Number.isInteger(p.page) || p.page < 1) throw new InvalidQuery('page must be an integer ≥ 1', 'page');
+      const withCount = p.withCount !== false;
+      let sel = q.selectAll().limit(withCount ? p.limit : p.limit + 1).offset((p.page - 1) * p.limit);
+      if (withCount) sel = sel.select(sql<number>`count(*) over ()`.as('__total'));
+      const rows = await sel.execute();
+      let total: number;
+      if (!withCount) total = -1;
+      else if (rows.length > 0) total = Number(rows[0]!.__total);
+      // An empty page past the end still reports the real total.
+      else total = p.page === 1 ? 0 : await this.count(query.filter);
+      const items = rows.slice(0, p.limit).map((r) => this.decode(r));
+      const hasNext = withCount ? (p.page - 1) * p.limit + items.length < total : rows.length > p.limit;
+      return { items, totalCount: Math.max(total, 0), page: p.page, limit: p.limit, hasNext };
+    }
+    const signature = keys.map((k) => `${k.field.column}:${k.direction}`).join(',');
+    if (p.after !== undefined && p.after !== '') {
+      const raw = this.#cursor.decode(p.after, signature);
+      if (raw.length !== keys.length) throw new InvalidQuery('invalid cursor: malformed', 'after');
+      const values = keys.map((k, i) => {
+        const v = raw[i];
+        if (v === null) return null;
+        try {
+          return this.codec.encodeValue(k.field, coerceFieldValue(k.field.def, v, k.field.name));
+        } catch {
+          throw new InvalidQuery('invalid cursor: malformed', 'after');
+        }
+      });
+      q = q.where(keysetAfter(keys, values));
+    }
+    const rows = await q.selectAll().limit(p.limit + 1).execute();
+    const hasNext = rows.length > p.limit;
+    const items = rows.slice(0, p.limit).map((r) => this.decode(r));
+    let nextCursor: string | null = null;
+    if (hasNext) {
+      const last = items[items.length - 1] as Entity;
+      nextCursor = this.#cursor.encode(
+        signature,
+        keys.map((k) => {
+          const v = last[k.field.name];
+          return v instanceof Date ? v.toISOString() : v;
+        }),
+      );
+    }
+    return { items, nextCursor, hasNext };
+  }
+
+  /** Resolves sort specs and appends the primary key as the tie-breaker (keyset needs a total order). */
+  protected sortKeys(sort: readonly SortSpec[]): SortKey[] {
+    const keys: SortKey[] = sort.map((s) => ({ field: resolveField(this.model, s.field, 'sort'), direction: s.direction }));
+    if (!keys.some((k) => k.field === this.#pk)) {
+      keys.push({ field: this.#pk, direction: keys[0]?.direction ?? 'asc' });
+    }
+    return keys;
+  }
+
+  #checkProfile(options: ReadOptions | undefined): void {
+    const profile = options?.profile;
+    if (profile !== undefined && profile !== 'default') {
+      throw new InvalidQuery(`unknown profile "${profile}" for ${this.model.$name}`, 'profile');
+    }
+  }
+}
