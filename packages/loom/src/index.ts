@@ -32,3 +32,27 @@ export { tableSpecOf, type TableSpec } from './db/table-spec.ts';
 export * from './repository/query-spec.ts';
 export type { Repository, ReadOptions } from './repository/repository.ts';
 export { SqlRepository, type RepositorySettings } from './repository/sql-repository.ts';
+export { createCommandOf, updateCommandOf } from './command/model-commands.ts';
+export { entitySchemaOf } from './model/model-schema.ts';
+export { loadById, load, exists, type OnMissing } from './use-case/markers.ts';
+export type { Rule, RuleBuilder, RuleContext, RuleResult, Presence } from './use-case/rule.ts';
+export type { Compute, ComputeBuilder } from './use-case/compute.ts';
+export {
+  useCase,
+  isUseCase,
+  type AnyUseCase,
+  type ExecuteContext,
+  type InvokeArgs,
+  type ResultOf,
+  type UseCase,
+  type UseCaseDecl,
+} from './use-case/use-case.ts';
+export { repositoryFor, type RepositoryBinding } from './use-case/repository-binding.ts';
+export type { Logger, UseCaseServices } from './use-case/services.ts';
+export type { Invoker, EntityInvoker } from './use-case/invoker-types.ts';
+export type { JobService, DispatchReceipt, DispatchOptions } from './use-case/job-service-types.ts';
+export { autoUseCasesOf } from './use-case/auto-crud.ts';
+export { compilePlan, type Plan } from './use-case/plan.ts';
+export { Kernel, type KernelOptions } from './app/kernel.ts';
+export { Container, token, type Token, type Provider } from './app/container.ts';
+export { withCallContext, currentCallContext } from './app/call-context.ts';

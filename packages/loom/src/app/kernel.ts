@@ -1,0 +1,167 @@
+import type { Database } from '../db/database.ts';
+import { DeclarationError } from '../errors/index.ts';
+import type { AnyModel } from '../model/model.ts';
+import type { Repository } from '../repository/repository.ts';
+import { SqlRepository } from '../repository/sql-repository.ts';
+import { autoUseCasesOf } from '../use-case/auto-crud.ts';
+import { type CallArgs, executePlan, type ExecutionHost } from '../use-case/executor.ts';
+import type { EntityInvoker, Invoker } from '../use-case/invoker-types.ts';
+import type { JobService } from '../use-case/job-service-types.ts';
+import { compilePlan, type Plan } from '../use-case/plan.ts';
+import type { RepositoryBinding } from '../use-case/repository-binding.ts';
+import type { Logger, UseCaseServices } from '../use-case/services.ts';
+import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
+import { currentCallContext } from './call-context.ts';
+import { Container, type Token } from './container.ts';
+import { silentLogger } from './silent-logger.ts';
+
+export interface KernelOptions {
+  readonly db: Database;
+  /** Signs pagination cursors. */
+  readonly cursorSecret: string;
+  readonly logger?: Logger;
+  readonly container?: Container;
+  /** Custom repositories (`repositoryFor`). */
+  readonly repositories?: readonly RepositoryBinding[];
+}
+
+type Observer = NonNullable<ExecutionHost['observe']>;
+
+/**
+ * The application kernel: repositories, compiled plans, the container and the invoker. One per app;
+ * nothing global. The REST layer, the job worker and tests all call use cases through it.
+ *
+ * @example
+ * ```ts
+ * const kernel = new Kernel({ db, cursorSecret: 'change-me-please' });
+ * kernel.compile([CreateUserUseCase, UpdateUserUseCase]);   // boot-time validation
+ * const user = await kernel.invoke(CreateUserUseCase, { payload: { fullName: 'Ada', email: 'a@b.co' } });
+ * ```
+ */
+export class Kernel implements Invoker, ExecutionHost {
+  readonly db: Database;
+  readonly container: Container;
+  readonly logger: Logger;
+  readonly services: UseCaseServices;
+  readonly #cursorSecret: string;
+  readonly #bindings = new Map<AnyModel, RepositoryBinding>();
+  readonly #repos = new Map<AnyModel, Repository<AnyModel>>();
+  readonly #plans = new Map<AnyUseCase, Plan>();
+  readonly #names = new Map<AnyUseCase, string>();
+  readonly #observers: Observer[] = [];
+  #jobs: JobService | undefined;
+
+  constructor(options: KernelOptions) {
+    this.db = options.db;
+    this.#cursorSecret = options.cursorSecret;
+    this.logger = options.logger ?? silentLogger;
+    this.container = options.container ?? new Container();
+    for (const b of options.repositories ?? []) this.registerRepository(b);
+    const kernel = this;
+    this.services = Object.freeze({
+      db: this.db,
+      repos: <M extends AnyModel>(model: M) => kernel.repository(model) as unknown as Repository<M>,
+      app: this,
+      get jobs(): JobService {
+        if (!kernel.#jobs) throw new Error('no job service is configured for this application');
+        return kernel.#jobs;
+      },
+      logger: this.logger,
+      resolve: <T>(t: Token<T>) => kernel.container.resolve(t),
+      get traceId() {
+        return currentCallContext()?.traceId;
+      },
+    });
+  }
+
+  /** Installs the job service (done by the job layer at boot). */
+  setJobService(jobs: JobService): void {
+    this.#jobs = jobs;
+  }
+
+  /** Adds an observer of every use-case call (logging, metrics, tracing). */
+  observeCalls(observer: Observer): void {
+    this.#observers.push(observer);
+  }
+
+  observe(plan: Plan, outcome: 'success' | 'rule_failure' | 'failure', ms: number, error?: unknown): void {
+    for (const o of this.#observers) o(plan, outcome, ms, error);
+  }
+
+  /** Registers a custom repository; a second, different one for the same model is an error. */
+  registerRepository(binding: RepositoryBinding): void {
+    const existing = this.#bindings.get(binding.model);
+    if (existing && existing.repositoryClass !== binding.repositoryClass) {
+      throw new DeclarationError(
+        binding.model.$name,
+        `two repositories registered: ${existing.repositoryClass.name} and ${binding.repositoryClass.name}`,
+      );
+    }
+    if (this.#repos.has(binding.model)) {
+      throw new DeclarationError(binding.model.$name, 'repository registered after it was first used');
+    }
+    this.#bindings.set(binding.model, binding);
+  }
+
+  /** The repository of a model: the registered custom one, else the SQL repository. One per model. */
+  repository(model: AnyModel): Repository<AnyModel> {
+    let repo = this.#repos.get(model);
+    if (!repo) {
+      const binding = this.#bindings.get(model);
+      const settings = { cursorSecret: this.#cursorSecret };
+      repo = binding
+        ? (new binding.repositoryClass(model, this.db, settings) as Repository<AnyModel>)
+        : new SqlRepository(model, this.db, settings);
+      this.#repos.set(model, repo);
+    }
+    return repo;
+  }
+
+  /** Gives a use case its name (discovery names them after their exports). */
+  name(useCase: AnyUseCase, name: string): void {
+    if (!this.#names.has(useCase)) this.#names.set(useCase, name);
+  }
+
+  nameOf(useCase: AnyUseCase): string {
+    return useCase.decl.name ?? this.#names.get(useCase) ?? 'anonymous use case';
+  }
+
+  /** The plan of a use case, compiled on first use (and at boot by {@link Kernel.compile}). */
+  plan(useCase: AnyUseCase): Plan {
+    let plan = this.#plans.get(useCase);
+    if (!plan) {
+      plan = compilePlan(useCase, this.nameOf(useCase));
+      this.#plans.set(useCase, plan);
+    }
+    return plan;
+  }
+
+  /** Compiles use cases now, so declaration mistakes fail the boot. */
+  compile(useCases: Iterable<AnyUseCase>): void {
+    for (const u of useCases) this.plan(u);
+  }
+
+  /** Runs a use case with untyped arguments (the HTTP and job layers use this). */
+  call(useCase: AnyUseCase, args: CallArgs): Promise<unknown> {
+    return executePlan(this, this.plan(useCase), args);
+  }
+
+  invoke<U extends AnyUseCase>(useCase: U, args: InvokeArgs<U>): Promise<ResultOf<U>> {
+    return this.call(useCase, args as CallArgs) as Promise<ResultOf<U>>;
+  }
+
+  entity<M extends AnyModel>(model: M): EntityInvoker<M> {
+    const uc = autoUseCasesOf(model as AnyModel);
+    const call = (u: AnyUseCase, args: CallArgs) => this.call(u, args);
+    return {
+      get: (id) => call(uc.get, { params: { id } }),
+      list: (query) =>
+        call(uc.list, {
+          query: { pagination: query?.pagination ?? { mode: 'offset', page: 1, limit: 50 }, ...query },
+        }),
+      create: (payload) => call(uc.create, { payload }),
+      update: (id, payload) => call(uc.update, { params: { id }, payload }),
+      delete: (id) => call(uc.delete, { params: { id } }) as Promise<boolean>,
+    } as EntityInvoker<M>;
+  }
+}

@@ -1,0 +1,67 @@
+import type { TSchema } from 'typebox';
+import Type from 'typebox';
+import { columnValueSchema } from '../model/column.ts';
+import type { AnyModel, CreateInput, FieldMeta, UpdateInput } from '../model/model.ts';
+import { type Command, command } from './command.ts';
+import { patch, type PatchField } from './patch.ts';
+
+function writable(model: AnyModel): FieldMeta[] {
+  return model.$fields.filter((f) => !f.def.autoIncrement && !f.def.managed);
+}
+
+function wireSchema(f: FieldMeta): TSchema {
+  const value = columnValueSchema(f.def);
+  return f.def.nullable ? Type.Union([value, Type.Null()]) : value;
+}
+
+function decoders(model: AnyModel): Record<string, (wire: unknown) => unknown> {
+  const out: Record<string, (wire: unknown) => unknown> = {};
+  for (const f of model.$fields) if (f.def.kind === 'datetime') out[f.name] = (v) => new Date(v as string);
+  return out;
+}
+
+/** A command whose value type is a model's create input. */
+export type CreateCommandOf<M extends AnyModel> = Command<Record<string, TSchema | PatchField>> & {
+  parse(payload: unknown): CreateInput<M> & { readonly $fieldsSet: ReadonlySet<string> };
+};
+/** A command whose value type is a model's update input (every field a patch). */
+export type UpdateCommandOf<M extends AnyModel> = Command<Record<string, TSchema | PatchField>> & {
+  parse(payload: unknown): UpdateInput<M> & { readonly $fieldsSet: ReadonlySet<string> };
+};
+
+/**
+ * The create command derived from a model: every writable field (no auto-increment key, no timestamps),
+ * required unless nullable or defaulted. Named `Create<Entity>`.
+ *
+ * @example
+ * ```ts
+ * const CreateUser = createCommandOf(User);
+ * CreateUser.parse({ full_name: 'Ada', email: 'ada@example.com' });
+ * ```
+ */
+export function createCommandOf<M extends AnyModel>(model: M): CreateCommandOf<M> {
+  const fields: Record<string, TSchema> = {};
+  for (const f of writable(model)) {
+    let s = wireSchema(f);
+    const d = f.def.default;
+    if (d && 'value' in d) s = { ...s, default: d.value } as TSchema;
+    else if (f.def.nullable || d) s = Type.Optional(s);
+    fields[f.name] = s;
+  }
+  return command(fields, { name: `Create${model.$name}`, decoders: decoders(model) }) as unknown as CreateCommandOf<M>;
+}
+
+/**
+ * The update command derived from a model: every writable field as a patch. Named `Update<Entity>`.
+ *
+ * @example
+ * ```ts
+ * const UpdateUser = updateCommandOf(User);
+ * UpdateUser.parse({ email: 'new@example.com' }).$fieldsSet; // Set { 'email' }
+ * ```
+ */
+export function updateCommandOf<M extends AnyModel>(model: M): UpdateCommandOf<M> {
+  const fields: Record<string, PatchField> = {};
+  for (const f of writable(model)) if (!f.def.primaryKey) fields[f.name] = patch(wireSchema(f));
+  return command(fields, { name: `Update${model.$name}`, decoders: decoders(model) }) as unknown as UpdateCommandOf<M>;
+}

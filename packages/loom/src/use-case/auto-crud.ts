@@ -1,0 +1,87 @@
+import type { TSchema } from 'typebox';
+import { createCommandOf, updateCommandOf } from '../command/model-commands.ts';
+import { NotFound } from '../errors/index.ts';
+import { columnValueSchema } from '../model/column.ts';
+import type { AnyModel, CreateInput, UpdateInput } from '../model/model.ts';
+import { useCase } from './use-case.ts';
+
+function idParam(model: AnyModel): { id: TSchema } {
+  return { id: columnValueSchema(model.$primaryKey.def) };
+}
+
+function build<M extends AnyModel>(model: M) {
+  const name = model.$name;
+  return {
+    create: useCase(model, {
+      name: `create${name}`,
+      input: createCommandOf(model),
+      singleStatement: true,
+      summary: `Create a ${name}`,
+      execute: ({ input, repo }) => repo.create(input as unknown as CreateInput<M>),
+    }),
+    get: useCase(model, {
+      name: `get${name}`,
+      params: idParam(model),
+      readOnly: true,
+      summary: `Get a ${name} by id`,
+      execute: async ({ params, repo }) => {
+        const found = await repo.getById(params.id);
+        if (found === null) throw new NotFound(name, params.id);
+        return found;
+      },
+    }),
+    list: useCase(model, {
+      name: `list${name}s`,
+      query: true,
+      readOnly: true,
+      summary: `List ${name} records`,
+      execute: ({ query, repo }) => repo.list(query),
+    }),
+    update: useCase(model, {
+      name: `update${name}`,
+      params: idParam(model),
+      input: updateCommandOf(model),
+      singleStatement: true,
+      summary: `Update a ${name}`,
+      execute: async ({ params, input, repo }) => {
+        const updated = await repo.update(params.id, input as unknown as UpdateInput<M>);
+        if (updated === null) throw new NotFound(name, params.id);
+        return updated;
+      },
+    }),
+    delete: useCase(model, {
+      name: `delete${name}`,
+      params: idParam(model),
+      singleStatement: true,
+      summary: `Delete a ${name}`,
+      execute: async ({ params, repo }) => {
+        if (!(await repo.delete(params.id))) throw new NotFound(name, params.id);
+        return true as const;
+      },
+    }),
+  };
+}
+
+export type AutoUseCases<M extends AnyModel> = ReturnType<typeof build<M>>;
+
+// A memo keyed by the model object, not a registry: the same model always yields the same use cases.
+const memo = new WeakMap<AnyModel, AutoUseCases<AnyModel>>();
+
+/**
+ * The auto-CRUD use cases of a model: create, get, list, update, delete, through its repository (the
+ * custom one when registered). Create/update/delete are single-statement plans (no explicit transaction).
+ *
+ * @example
+ * ```ts
+ * const { create, get } = autoUseCasesOf(Product);
+ * await app.invoke(create, { payload: { sku: 'A1', name: 'Pen', category: 'office', priceCents: 120, stock: 3 } });
+ * ```
+ */
+export function autoUseCasesOf<M extends AnyModel>(model: M): AutoUseCases<M> {
+  let found = memo.get(model);
+  if (!found) {
+    found = build(model as AnyModel);
+    memo.set(model, found);
+  }
+  return found as unknown as AutoUseCases<M>;
+}

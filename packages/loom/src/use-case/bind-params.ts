@@ -1,0 +1,26 @@
+import { BadRequest } from '../errors/index.ts';
+import type { Plan } from './plan.ts';
+
+const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * Binds declared params from the caller's values: strings (path params) are converted by the declared
+ * type, then validated. A missing or invalid param is a 400 naming it.
+ */
+export function bindParams(plan: Plan, raw: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of plan.params) {
+    let value = raw?.[p.name];
+    if (value === undefined) throw new BadRequest(`${plan.name}: missing required parameter "${p.name}"`, p.name);
+    if (typeof value === 'string') {
+      if (p.numeric && NUMERIC.test(value)) value = Number(value);
+      else if (p.boolean && (value === 'true' || value === 'false')) value = value === 'true';
+    }
+    if (!p.validator.check(value)) {
+      const why = p.validator.errors(value)[0]?.message ?? 'invalid';
+      throw new BadRequest(`invalid value for parameter "${p.name}": ${why}`, p.name);
+    }
+    out[p.name] = value;
+  }
+  return out;
+}

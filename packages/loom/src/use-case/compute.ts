@@ -1,0 +1,51 @@
+import type { RuleContext, Presence } from './rule.ts';
+import { isPresent } from './rule.ts';
+
+/** A compiled compute: derives one input field's value before rules run. */
+export interface Compute<I = unknown> {
+  readonly kind: 'compute';
+  readonly field: string;
+  readonly presence?: Presence<I>;
+  /** Runs only when the presence condition holds. */
+  whenPresent(presence: Presence<I>): Compute<I>;
+  /** @internal the new value, or `undefined` to leave the field unchanged. */
+  evaluate(ctx: RuleContext<unknown, unknown, unknown>): { value: unknown } | null;
+}
+
+/** The compute builder a use case's `computes` function receives. */
+export interface ComputeBuilder<I, P, L> {
+  /**
+   * Sets an input field from a function of the call (input, params, load). Computes run in order, each
+   * seeing the previous one's result; the field joins `fieldsSet`.
+   *
+   * @example
+   * ```ts
+   * computes: ({ set }) => [set('email', ({ input }) => input.email.trim().toLowerCase())]
+   * ```
+   */
+  set<F extends keyof I & string>(field: F, via: (ctx: RuleContext<I, P, L>) => I[F]): Compute<I>;
+}
+
+function makeCompute<I>(
+  field: string,
+  via: (ctx: RuleContext<unknown, unknown, unknown>) => unknown,
+  presence?: Presence<I>,
+): Compute<I> {
+  return Object.freeze({
+    kind: 'compute' as const,
+    field,
+    ...(presence === undefined ? {} : { presence }),
+    whenPresent: (p: Presence<I>) => makeCompute(field, via, p),
+    evaluate(ctx: RuleContext<unknown, unknown, unknown>) {
+      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>)) return null;
+      return { value: via(ctx) };
+    },
+  });
+}
+
+/** @internal */
+export function computeBuilder<I, P, L>(): ComputeBuilder<I, P, L> {
+  return {
+    set: (field, via) => makeCompute<I>(field, via as (ctx: RuleContext<unknown, unknown, unknown>) => unknown),
+  };
+}

@@ -1,0 +1,115 @@
+import { withFields, type Parsed } from '../command/command.ts';
+import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
+import type { AnyModel } from '../model/model.ts';
+import type { QuerySpec } from '../repository/query-spec.ts';
+import type { Repository } from '../repository/repository.ts';
+import { bindParams } from './bind-params.ts';
+import type { LoadStep, Plan } from './plan.ts';
+import type { RuleContext } from './rule.ts';
+import type { UseCaseServices } from './services.ts';
+
+/** What a caller hands the executor. */
+export interface CallArgs {
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly payload?: unknown;
+  readonly query?: QuerySpec;
+}
+
+/** What the executor needs from the application around it. */
+export interface ExecutionHost {
+  readonly services: UseCaseServices;
+  repository(model: AnyModel): Repository<AnyModel>;
+  /** Observes each call's outcome (logs, metrics, spans). */
+  observe?(plan: Plan, outcome: 'success' | 'rule_failure' | 'failure', ms: number, error?: unknown): void;
+}
+
+const DEFAULT_QUERY: QuerySpec = { pagination: { mode: 'offset', page: 1, limit: 50 } };
+
+/**
+ * Runs a compiled plan: bind params → parse input → loads and exists (404 beats 422) → computes →
+ * rules (all run; violations aggregated into one 422) → execute. Non-read-only plans run in one
+ * transaction (joined when one is already open).
+ *
+ * @example
+ * ```ts
+ * const user = await executePlan(host, plan, { params: { userId: 1 }, payload: { email: 'x@y.z' } });
+ * ```
+ */
+export async function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+  const started = performance.now();
+  const db = host.services.db;
+  try {
+    const result =
+      plan.readOnly || plan.singleStatement || db.inTransaction()
+        ? await run(host, plan, args)
+        : await db.transaction(() => run(host, plan, args));
+    host.observe?.(plan, 'success', performance.now() - started);
+    return result;
+  } catch (error) {
+    host.observe?.(plan, error instanceof RuleViolations ? 'rule_failure' : 'failure', performance.now() - started, error);
+    throw error;
+  }
+}
+
+async function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+  const params = bindParams(plan, args.params);
+  let input: Parsed<Record<string, unknown>> | undefined;
+  if (plan.input) {
+    if (args.payload === undefined || args.payload === null) {
+      throw new ValidationError([{ path: '', message: `a ${plan.input.$name} payload is required` }]);
+    }
+    input = plan.input.parse(args.payload) as Parsed<Record<string, unknown>>;
+  }
+  const load: Record<string, unknown> = {};
+  for (const step of plan.loads) load[step.name] = await runLoad(host, step, params, input);
+
+  let ctx: RuleContext<unknown, unknown, unknown> = { input, params, load };
+  for (const compute of plan.computes) {
+    const out = compute.evaluate(ctx);
+    if (out && input) {
+      input = withFields(input, { [compute.field]: out.value });
+      ctx = { input, params, load };
+    }
+  }
+  if (plan.rules.length > 0) {
+    const violations: Violation[] = [];
+    for (const rule of plan.rules) {
+      const v = rule.evaluate(ctx);
+      if (v) violations.push(v);
+    }
+    if (violations.length > 0) throw new RuleViolations(violations);
+  }
+  const repo = plan.model ? host.repository(plan.model) : undefined;
+  const query = plan.query ? (args.query ?? DEFAULT_QUERY) : undefined;
+  // The declaration's types were checked at compile time; at run time the context is assembled untyped.
+  const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string, unknown>) => unknown;
+  // The services are the prototype: their lazy getters (jobs, traceId) stay lazy.
+  return execute(Object.assign(Object.create(host.services) as Record<string, unknown>, { input, params, load, repo, query }));
+}
+
+async function runLoad(
+  host: ExecutionHost,
+  step: LoadStep,
+  params: Record<string, unknown>,
+  input: Record<string, unknown> | undefined,
+): Promise<unknown> {
+  const m = step.marker;
+  const value = step.source.kind === 'param' ? params[step.source.name] : input?.[step.source.name];
+  const repo = host.repository(m.model);
+  if (m.kind === 'exists') {
+    // An absent input field looks nothing up: there is nothing to compare.
+    const found = value === undefined ? false : await repo.exists(m.against as never, value as never);
+    if (!found && m.onMissing === 'raise') throw new NotFound(m.model.$name, value ?? null);
+    return found;
+  }
+  let entity: unknown = null;
+  if (value !== undefined) {
+    entity =
+      m.kind === 'loadById'
+        ? await repo.getById(value, { profile: m.profile })
+        : await repo.getBy(m.against as never, value as never, { profile: m.profile });
+  }
+  if (entity !== null) return entity;
+  if (m.onMissing === 'raise') throw new NotFound(m.model.$name, value ?? null);
+  return m.onMissing === 'returnFalse' ? false : null;
+}

@@ -1,0 +1,130 @@
+import type { TSchema } from 'typebox';
+import { type AnyCommand, isCommand } from '../command/command.ts';
+import { DeclarationError } from '../errors/index.ts';
+import type { AnyModel } from '../model/model.ts';
+import { compileValidator, type Validator } from '../schema/validator.ts';
+import { type Compute, computeBuilder } from './compute.ts';
+import type { AnyMarker } from './markers.ts';
+import { type Rule, ruleBuilder } from './rule.ts';
+import type { AnyUseCase } from './use-case.ts';
+
+/** How one load/exists step finds its lookup value. */
+export interface LoadStep {
+  readonly name: string;
+  readonly marker: AnyMarker;
+  readonly source: { readonly kind: 'param' | 'input'; readonly name: string };
+}
+
+export interface ParamBinding {
+  readonly name: string;
+  readonly schema: TSchema;
+  readonly validator: Validator;
+  readonly numeric: boolean;
+  readonly boolean: boolean;
+}
+
+/**
+ * The immutable execution plan of a use case, compiled once at boot. Every declaration mistake is found
+ * here and reported with the use case's name; nothing is reflected per call.
+ */
+export interface Plan {
+  readonly name: string;
+  readonly useCase: AnyUseCase;
+  readonly model: AnyModel | null;
+  readonly params: readonly ParamBinding[];
+  readonly input: AnyCommand | undefined;
+  readonly loads: readonly LoadStep[];
+  readonly computes: readonly Compute[];
+  readonly rules: readonly Rule[];
+  readonly readOnly: boolean;
+  readonly singleStatement: boolean;
+  readonly query: boolean;
+}
+
+function typeOf(schema: TSchema): string | undefined {
+  const t = (schema as { type?: unknown }).type;
+  return typeof t === 'string' ? t : undefined;
+}
+
+/**
+ * Compiles a use case into a {@link Plan}, validating the declaration.
+ *
+ * @example
+ * ```ts
+ * const plan = compilePlan(UpdateUserUseCase, 'UpdateUser'); // throws DeclarationError naming the mistake
+ * ```
+ */
+export function compilePlan(useCase: AnyUseCase, name: string): Plan {
+  const decl = useCase.decl;
+  const fail = (reason: string): never => {
+    throw new DeclarationError(name, reason);
+  };
+  if (typeof decl.execute !== 'function') fail('execute must be a function');
+  if (decl.input !== undefined && !isCommand(decl.input)) {
+    fail('input must be one command built with command() (a single input per use case)');
+  }
+  const input = decl.input as AnyCommand | undefined;
+  const paramDecl = (decl.params ?? {}) as Record<string, TSchema>;
+  const params: ParamBinding[] = Object.entries(paramDecl).map(([pname, schema]) => {
+    if (typeof schema !== 'object' || schema === null) fail(`param "${pname}" must be a schema (t.Integer(), …)`);
+    const t = typeOf(schema);
+    return {
+      name: pname,
+      schema,
+      validator: compileValidator(schema),
+      numeric: t === 'integer' || t === 'number',
+      boolean: t === 'boolean',
+    };
+  });
+  const hasInputField = (field: string) => input?.$fieldsByName.has(field) ?? false;
+
+  const loads: LoadStep[] = Object.entries((decl.load ?? {}) as Record<string, AnyMarker>).map(([lname, marker]) => {
+    const label = `load.${lname}`;
+    if (!marker || typeof marker !== 'object' || !('kind' in marker)) fail(`${label} must be loadById(), load() or exists()`);
+    const target = marker.model as AnyModel;
+    if (marker.kind === 'loadById') {
+      if (!(marker.by in paramDecl)) fail(`${label}: loadById(${target.$name}) by "${marker.by}", which is not a declared param`);
+      return { name: lname, marker, source: { kind: 'param', name: marker.by } };
+    }
+    if (!target.$fieldsByName.has(marker.against)) {
+      fail(`${label}: ${marker.kind}(${target.$name}) against unknown field "${marker.against}"`);
+    }
+    if (marker.from.startsWith('input.')) {
+      const field = marker.from.slice('input.'.length);
+      if (!input) fail(`${label}: from "${marker.from}" but the use case has no input`);
+      if (!hasInputField(field)) fail(`${label}: from "${marker.from}", which is not a field of ${input!.$name}`);
+      return { name: lname, marker, source: { kind: 'input', name: field } };
+    }
+    if (!(marker.from in paramDecl)) fail(`${label}: from "${marker.from}", which is not a declared param`);
+    return { name: lname, marker, source: { kind: 'param', name: marker.from } };
+  });
+
+  const computes = (decl.computes ? [...decl.computes(computeBuilder())] : []) as Compute[];
+  const rules = (decl.rules ? [...decl.rules(ruleBuilder())] : []) as Rule[];
+  if ((computes.length > 0 || rules.length > 0) && !input && rules.some((r) => r.fields.length > 0)) {
+    fail('rules name input fields but the use case has no input');
+  }
+  for (const c of computes) {
+    if (!hasInputField(c.field)) fail(`compute sets unknown input field "${c.field}"`);
+  }
+  for (const r of rules) {
+    for (const f of r.fields) if (!hasInputField(f)) fail(`a rule names unknown input field "${f}"`);
+    const p = r.presence;
+    const named = p === undefined ? [] : typeof p === 'string' ? [p] : 'any' in p ? p.any : p.all;
+    for (const f of named) if (!hasInputField(f)) fail(`whenPresent names unknown input field "${f}"`);
+  }
+  if (decl.query && !useCase.model) fail('query: true needs a model (the list query is over its fields)');
+  return Object.freeze({
+    name,
+    useCase,
+    model: useCase.model,
+    params,
+    input,
+    loads,
+    computes,
+    rules,
+    readOnly: decl.readOnly === true,
+    singleStatement: decl.singleStatement === true,
+    query: decl.query === true,
+  });
+}
