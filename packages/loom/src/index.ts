@@ -56,3 +56,16 @@ export { compilePlan, type Plan } from './use-case/plan.ts';
 export { Kernel, type KernelOptions } from './app/kernel.ts';
 export { Container, token, type Token, type Provider } from './app/container.ts';
 export { withCallContext, currentCallContext } from './app/call-context.ts';
+export { job, isJob, type Job, type AnyJob, type JobSettings } from './job/job.ts';
+export { callbacks, isCallbacks, type Callbacks, type AnyCallbacks, type SuccessContext, type FailureContext } from './job/callbacks.ts';
+export { JobRuntime, type JobRuntimeOptions, type JobOverrides, type JobEvent } from './job/job-runtime.ts';
+export { OutboxEntry, outboxBacklog } from './job/outbox.ts';
+export {
+  createBullmqBackend,
+  createEagerBackend,
+  createInProcessBackend,
+  type QueueBackend,
+  type JobMessage,
+  type Consumer,
+} from './job/backends/index.ts';
+export { loadConfig, loadConfigSync, resolveConfig, parseDatabaseUrl, redactConfig, type LoomConfig } from './config/index.ts';

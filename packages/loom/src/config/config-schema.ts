@@ -1,0 +1,205 @@
+import Type, { type Static } from 'typebox';
+
+// The schema of a merged configuration. Every object is closed (`additionalProperties: false`) so a
+// misspelt key is an error, and every section defaults to `{}` so its own defaults apply when it is
+// absent. `app.rest.title` and `trace.serviceName` default to `app.name` (filled in by resolveConfig).
+
+const ROUTE_PATH = '^/[^{}\\s]*$';
+const REDIS_URL = '^rediss?://';
+
+/** Hints shown instead of a bare regular expression when a `pattern` does not match. */
+export const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  [ROUTE_PATH]: 'must be a URL path starting with "/" without "{", "}" or spaces',
+  [REDIS_URL]: 'must be a redis:// or rediss:// URL',
+};
+
+const closed = { additionalProperties: false, default: {} } as const;
+
+const routePath = (fallback: string, description: string) =>
+  Type.String({ pattern: ROUTE_PATH, default: fallback, description });
+
+const redisUrl = (description: string) => Type.Optional(Type.String({ pattern: REDIS_URL, description }));
+
+const nonEmpty = (description: string) => Type.String({ minLength: 1, description });
+
+export const DiscoveryConfigSchema = Type.Object(
+  {
+    mode: Type.Enum(['modules', 'manifest'], {
+      default: 'modules',
+      description: 'modules: import `modules`; manifest: import the `manifest` module and read its lists',
+    }),
+    modules: Type.Array(nonEmpty('module path'), { default: [], description: 'modules to import' }),
+    manifest: Type.Optional(nonEmpty('module exporting MODELS, USE_CASES, JOBS, CALLBACKS, INTERFACES')),
+  },
+  closed,
+);
+
+export const RestConfigSchema = Type.Object(
+  {
+    title: Type.String({ description: 'OpenAPI title; defaults to app.name' }),
+    version: Type.String({ default: '0.1.0', description: 'OpenAPI info.version' }),
+    docsPath: routePath('/docs', 'Swagger UI'),
+    openapiPath: routePath('/openapi.json', 'OpenAPI 3.1 document'),
+    bodyLimit: Type.Integer({ minimum: 1, default: 1_048_576, description: 'max request body, bytes' }),
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'listen address' }),
+    port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8000, description: 'listen port' }),
+  },
+  closed,
+);
+
+export const AppConfigSchema = Type.Object(
+  {
+    name: nonEmpty('application name (required)'),
+    discovery: DiscoveryConfigSchema,
+    rest: RestConfigSchema,
+    cursorSecret: Type.Optional(
+      Type.String({ minLength: 16, description: 'HMAC key of pagination cursors; shared by all instances' }),
+    ),
+  },
+  closed,
+);
+
+export const DatabaseConfigSchema = Type.Object(
+  {
+    url: Type.String({
+      default: 'sqlite:./loom.db',
+      description: 'postgres://…, postgresql://…, sqlite:./file.db, sqlite::memory: (see parseDatabaseUrl)',
+    }),
+    poolSize: Type.Integer({ minimum: 1, default: 10, description: 'PostgreSQL pool size' }),
+    logStatements: Type.Boolean({ default: false, description: 'log every SQL statement' }),
+    sync: Type.Enum(['create', 'migrate', 'none'], {
+      default: 'create',
+      description: 'create: CREATE TABLE IF NOT EXISTS at boot; migrate: run migrations; none: nothing',
+    }),
+  },
+  closed,
+);
+
+export const JobOverrideSchema = Type.Object(
+  {
+    queue: Type.Optional(nonEmpty('queue the job is dispatched to')),
+    retries: Type.Optional(Type.Integer({ minimum: 0 })),
+    backoffMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    priority: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const JobsConfigSchema = Type.Object(
+  {
+    backend: Type.Enum(['inprocess', 'bullmq', 'eager'], {
+      default: 'inprocess',
+      description: 'inprocess: in-memory queue; bullmq: Redis; eager: run at dispatch (tests)',
+    }),
+    redisUrl: redisUrl('Redis for the bullmq backend'),
+    concurrency: Type.Integer({ minimum: 1, default: 4, description: 'jobs run at once per worker' }),
+    queues: Type.Array(nonEmpty('queue name'), {
+      minItems: 1,
+      uniqueItems: true,
+      default: ['default'],
+      description: 'queues a worker consumes',
+    }),
+    overrides: Type.Record(Type.String(), JobOverrideSchema, {
+      default: {},
+      description: 'per job name: queue, retries, backoffMs, timeoutMs, priority',
+    }),
+    dashboard: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false }),
+        path: routePath('/jobs', 'bull-board UI'),
+      },
+      closed,
+    ),
+  },
+  closed,
+);
+
+export const CacheConfigSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false }),
+    backend: Type.Enum(['memory', 'redis'], { default: 'memory' }),
+    redisUrl: redisUrl('Redis for the redis backend; defaults to jobs.redisUrl'),
+    ttlSeconds: Type.Integer({ minimum: 0, default: 60 }),
+    maxEntries: Type.Integer({ minimum: 1, default: 10_000, description: 'memory backend only' }),
+  },
+  closed,
+);
+
+export const LoggerConfigSchema = Type.Object(
+  {
+    level: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+    pretty: Type.Boolean({ default: false, description: 'human-readable lines instead of JSON' }),
+  },
+  closed,
+);
+
+export const TraceConfigSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    serviceName: Type.String({ minLength: 1, description: 'defaults to app.name' }),
+    header: Type.String({ minLength: 1, default: 'x-request-id', description: 'request id header' }),
+  },
+  closed,
+);
+
+export const MetricsConfigSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    path: routePath('/metrics', 'Prometheus scrape endpoint'),
+  },
+  closed,
+);
+
+/**
+ * The TypeBox schema of a whole (merged) loom configuration. Closed at every level; every key but
+ * `app.name` has a default.
+ *
+ * @example
+ * ```ts
+ * import { Value } from 'typebox/value';
+ * Value.Default(LoomConfigSchema, { app: { name: 'store' } }); // every section filled in
+ * ```
+ */
+export const LoomConfigSchema = Type.Object(
+  {
+    app: AppConfigSchema,
+    database: DatabaseConfigSchema,
+    jobs: JobsConfigSchema,
+    cache: CacheConfigSchema,
+    logger: LoggerConfigSchema,
+    trace: TraceConfigSchema,
+    metrics: MetricsConfigSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** A resolved configuration: validated, every default applied. Frozen at run time. */
+export type LoomConfig = Static<typeof LoomConfigSchema>;
+export type AppConfig = LoomConfig['app'];
+export type DatabaseConfig = LoomConfig['database'];
+export type JobsConfig = LoomConfig['jobs'];
+export type JobOverride = Static<typeof JobOverrideSchema>;
+export type CacheConfig = LoomConfig['cache'];
+export type LoggerConfig = LoomConfig['logger'];
+export type TraceConfig = LoomConfig['trace'];
+export type MetricsConfig = LoomConfig['metrics'];
+
+type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> | undefined }
+    : T;
+
+/**
+ * What a configuration built in code may look like before {@link resolveConfig}: any key may be left
+ * out (its default applies) except `app.name`.
+ *
+ * @example
+ * ```ts
+ * const input: LoomConfigInput = { app: { name: 'store' }, database: { url: 'sqlite::memory:' } };
+ * ```
+ */
+export type LoomConfigInput = DeepPartial<Omit<LoomConfig, 'app'>> & {
+  app: DeepPartial<AppConfig> & { name: string };
+};

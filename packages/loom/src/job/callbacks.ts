@@ -1,0 +1,63 @@
+import type { ResultOf } from '../use-case/use-case.ts';
+import type { UseCaseServices } from '../use-case/services.ts';
+import type { AnyJob } from './job.ts';
+
+/** What `onSuccess` receives. */
+export interface SuccessContext<R> extends UseCaseServices {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly result: R;
+  /** The dispatch arguments: `{ params, payload }`. */
+  readonly context: { readonly params: Readonly<Record<string, unknown>>; readonly payload: unknown };
+}
+
+/** What `onFailure` receives, once, after the last attempt failed. */
+export interface FailureContext extends UseCaseServices {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly error: { readonly type: string; readonly message: string };
+  readonly attempts: number;
+  readonly context: { readonly params: Readonly<Record<string, unknown>>; readonly payload: unknown };
+}
+
+/** A callbacks declaration: what to do when a dispatched job succeeds or fails for good. */
+export interface Callbacks<J extends AnyJob = AnyJob> {
+  readonly kind: 'callbacks';
+  readonly name: string;
+  readonly job: J;
+  readonly onSuccess?: (ctx: SuccessContext<ResultOf<J>>) => unknown;
+  readonly onFailure?: (ctx: FailureContext) => unknown;
+}
+
+/**
+ * Declares callbacks for a job. They run as durable jobs of their own (retried like jobs, each in its
+ * own transaction, so their writes commit): `onSuccess` once when the job succeeded, `onFailure` once
+ * after its last retry failed. Attach them at dispatch: `jobs.dispatch(Job, { ..., callbacks })`.
+ *
+ * @example
+ * ```ts
+ * export const RestockCallbacks = callbacks(SendRestockEmail, {
+ *   name: 'RestockEmailCallbacks',
+ *   onSuccess: async ({ result, context, app }) => { if (result) await app.entity(Product).update(...) },
+ *   onFailure: async ({ error, context, app }) => { ... },
+ * });
+ * ```
+ */
+export function callbacks<J extends AnyJob>(
+  job: J,
+  decl: {
+    readonly name: string;
+    readonly onSuccess?: (ctx: SuccessContext<ResultOf<J>>) => unknown;
+    readonly onFailure?: (ctx: FailureContext) => unknown;
+  },
+): Callbacks<J> {
+  if (!decl.name || decl.name.includes(':')) throw new Error('callbacks: a name without ":" is required');
+  return Object.freeze({ kind: 'callbacks' as const, job, ...decl });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the widest callbacks type, used only as a constraint.
+export type AnyCallbacks = Callbacks<any>;
+
+export function isCallbacks(value: unknown): value is AnyCallbacks {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'callbacks';
+}

@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import { currentCallContext, withCallContext } from '../app/call-context.ts';
+import type { Kernel } from '../app/kernel.ts';
+import { DeclarationError } from '../errors/index.ts';
+import { bindParams } from '../use-case/bind-params.ts';
+import type { DispatchOptions, DispatchReceipt, JobService } from '../use-case/job-service-types.ts';
+import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
+import type { Consumer, JobMessage, JobRunInfo, JobSettlement, QueueBackend } from './backends/index.ts';
+import type { AnyCallbacks } from './callbacks.ts';
+import type { AnyJob, JobSettings } from './job.ts';
+import { insertOutbox } from './outbox.ts';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
+
+/** Per-job overrides from config: `jobs.overrides.<JobName>`. */
+export type JobOverrides = Readonly<Record<string, Partial<Omit<JobSettings, 'name'>>>>;
+
+export interface JobRuntimeOptions {
+  readonly kernel: Kernel;
+  readonly backend: QueueBackend;
+  readonly jobs: readonly AnyJob[];
+  readonly callbacks?: readonly AnyCallbacks[];
+  readonly overrides?: JobOverrides;
+  readonly relay?: OutboxRelayOptions;
+}
+
+interface JobPayload {
+  readonly params: Record<string, unknown>;
+  readonly payload: unknown;
+  readonly callbacks?: string;
+  readonly traceId?: string;
+}
+
+interface CallbackPayload {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly context: { params: Record<string, unknown>; payload: unknown };
+  readonly traceId?: string;
+  readonly result?: unknown;
+  readonly error?: { type: string; message: string };
+  readonly attempts?: number;
+}
+
+/** Observes job lifecycle events (metrics, logs). */
+export type JobEvent =
+  | { readonly type: 'dispatched'; readonly name: string; readonly queue: string }
+  | { readonly type: 'started'; readonly name: string; readonly queue: string }
+  | { readonly type: 'succeeded' | 'failed' | 'retried'; readonly name: string; readonly queue: string; readonly durationMs: number };
+
+const SUCCESS = '.onSuccess';
+const FAILURE = '.onFailure';
+
+/**
+ * The job service of an application (`ctx.jobs`) and its worker side.
+ *
+ * - `dispatch` validates the payload, writes the message to the outbox in the current transaction, and
+ *   the relay publishes it after commit (dropped on rollback, kept while the queue is down).
+ * - `run` executes the job inline, joining the current transaction.
+ * - `consume` runs jobs and callbacks from the queues: each job in its own transaction together with the
+ *   outbox row of its success callback (so the callback exists iff the job's writes committed); the
+ *   failure callback is written once, after the last attempt.
+ *
+ * @example
+ * ```ts
+ * const jobs = new JobRuntime({ kernel, backend: createInProcessBackend(), jobs: [SendRestockEmail], callbacks: [RestockCallbacks] });
+ * kernel.setJobService(jobs);
+ * await jobs.start();
+ * const consumer = jobs.consume({ queues: ['notifications'], concurrency: 4 });
+ * ```
+ */
+export class JobRuntime implements JobService {
+  readonly kernel: Kernel;
+  readonly backend: QueueBackend;
+  readonly relay: OutboxRelay;
+  readonly #jobs = new Map<string, AnyJob>();
+  readonly #jobNames = new Map<AnyJob, string>();
+  readonly #callbacks = new Map<string, AnyCallbacks>();
+  readonly #overrides: JobOverrides;
+  readonly #listeners: ((e: JobEvent) => void)[] = [];
+
+  constructor(options: JobRuntimeOptions) {
+    this.kernel = options.kernel;
+    this.backend = options.backend;
+    this.#overrides = options.overrides ?? {};
+    this.relay = new OutboxRelay(options.kernel.db, options.backend, options.kernel.logger, options.relay);
+    for (const j of options.jobs) this.#register(j);
+    for (const c of options.callbacks ?? []) {
+      if (this.#callbacks.has(c.name) && this.#callbacks.get(c.name) !== c) {
+        throw new DeclarationError(c.name, 'two callbacks declarations share this name');
+      }
+      this.#callbacks.set(c.name, c);
+      this.#register(c.job);
+    }
+    for (const name of Object.keys(this.#overrides)) {
+      if (!this.#jobs.has(name)) throw new DeclarationError(name, 'config overrides settings of a job that is not declared');
+    }
+    options.kernel.setJobService(this);
+  }
+
+  #register(job: AnyJob): void {
+    if (this.#jobNames.has(job)) return;
+    const name = job.jobOptions.name ?? job.decl.name ?? this.kernel.nameOf(job);
+    if (name.includes(':') || name === 'anonymous use case') {
+      throw new DeclarationError(name, 'a job needs a name (declare `name`, or let discovery name it)');
+    }
+    if (this.#jobs.has(name)) throw new DeclarationError(name, 'two jobs share this name');
+    this.kernel.name(job, name);
+    this.kernel.plan(job);
+    this.#jobs.set(name, job);
+    this.#jobNames.set(job, name);
+  }
+
+  /** Listen to job events (metrics). */
+  onEvent(listener: (e: JobEvent) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #emit(e: JobEvent): void {
+    for (const l of this.#listeners) l(e);
+  }
+
+  /** The effective settings of a job: declaration, then config overrides. */
+  settingsOf(job: AnyJob): Required<Omit<JobSettings, 'timeoutMs' | 'priority' | 'name'>> & JobSettings & { name: string } {
+    const name = this.#nameOf(job);
+    const o = this.#overrides[name] ?? {};
+    const base = job.jobOptions;
+    const merged = { ...base, ...o };
+    return { ...merged, name, queue: merged.queue, retries: merged.retries ?? 0, backoffMs: merged.backoffMs ?? 1000 };
+  }
+
+  /** Every queue some registered job (or its callbacks) uses. */
+  queues(): string[] {
+    return [...new Set([...this.#jobs.values()].map((j) => this.settingsOf(j).queue))];
+  }
+
+  #nameOf(job: AnyJob): string {
+    const name = this.#jobNames.get(job);
+    if (name === undefined) {
+      throw new DeclarationError(job.jobOptions.name ?? job.decl.name ?? 'job', 'this job is not registered with the application');
+    }
+    return name;
+  }
+
+  async dispatch<J extends AnyUseCase & { readonly jobOptions: unknown }>(
+    job: J,
+    args: InvokeArgs<J> & DispatchOptions,
+  ): Promise<DispatchReceipt> {
+    const s = this.settingsOf(job as unknown as AnyJob);
+    const plan = this.kernel.plan(job);
+    const a = args as { params?: Record<string, unknown>; payload?: unknown } & DispatchOptions;
+    // Validate here, not in the worker: a bad payload is the dispatcher's error.
+    const params = bindParams(plan, a.params);
+    if (plan.input) plan.input.parse(a.payload ?? null);
+    if (a.callbacks && !this.#callbacks.has(a.callbacks.name)) {
+      throw new DeclarationError(a.callbacks.name, 'callbacks are not registered with the application');
+    }
+    const id = randomUUID();
+    const traceId = currentCallContext()?.traceId;
+    const payload: JobPayload = {
+      params,
+      payload: a.payload ?? null,
+      ...(a.callbacks ? { callbacks: a.callbacks.name } : {}),
+      ...(traceId ? { traceId } : {}),
+    };
+    const message: JobMessage = {
+      id,
+      name: s.name,
+      queue: s.queue,
+      payload,
+      attempts: s.retries + 1,
+      backoffMs: s.backoffMs,
+      ...(a.delayMs === undefined ? {} : { delayMs: a.delayMs }),
+      ...((a.priority ?? s.priority) === undefined ? {} : { priority: (a.priority ?? s.priority) as number }),
+      ...(s.timeoutMs === undefined ? {} : { timeoutMs: s.timeoutMs }),
+      ...(traceId ? { meta: { traceId } } : {}),
+    };
+    const db = this.kernel.db;
+    await insertOutbox(db, message);
+    db.afterCommit(() => this.relay.kick());
+    this.#emit({ type: 'dispatched', name: s.name, queue: s.queue });
+    return { jobId: id, queue: s.queue };
+  }
+
+  run<J extends AnyUseCase & { readonly jobOptions: unknown }>(job: J, args: InvokeArgs<J>): Promise<ResultOf<J>> {
+    return this.kernel.invoke(job, args);
+  }
+
+  /** Starts the outbox relay (publishes rows left from before, then polls). */
+  start(): void {
+    this.relay.start();
+  }
+
+  /** Runs jobs and callbacks of the given queues (default: every queue of the registered jobs). */
+  consume(options: { queues?: readonly string[]; concurrency: number }): Consumer {
+    return this.backend.consume({
+      queues: options.queues ?? this.queues(),
+      concurrency: options.concurrency,
+      handler: (info) => this.#handle(info),
+      onSettled: (s) => this.#settled(s),
+    });
+  }
+
+  async #handle(info: JobRunInfo): Promise<unknown> {
+    const { message } = info;
+    const db = this.kernel.db;
+    if (message.name.endsWith(SUCCESS) || message.name.endsWith(FAILURE)) {
+      return this.#runCallback(message);
+    }
+    const job = this.#jobs.get(message.name);
+    if (!job) throw new Error(`no job named "${message.name}" is registered in this worker`);
+    const p = message.payload as JobPayload;
+    const s = this.settingsOf(job);
+    this.#emit({ type: 'started', name: s.name, queue: s.queue });
+    return withCallContext({ traceId: p.traceId ?? message.id }, () =>
+      db.transaction(async () => {
+        const result = await this.kernel.call(job, { params: p.params, payload: p.payload ?? undefined });
+        const cb = p.callbacks ? this.#callbacks.get(p.callbacks) : undefined;
+        if (cb?.onSuccess) {
+          await insertOutbox(db, this.#callbackMessage(message, cb, SUCCESS, { result: result ?? null }));
+          db.afterCommit(() => this.relay.kick());
+        }
+        return result;
+      }),
+    );
+  }
+
+  #callbackMessage(
+    message: JobMessage,
+    cb: AnyCallbacks,
+    kind: typeof SUCCESS | typeof FAILURE,
+    extra: Partial<CallbackPayload>,
+  ): JobMessage {
+    const p = message.payload as JobPayload;
+    const payload: CallbackPayload = {
+      jobId: message.id,
+      jobName: message.name,
+      context: { params: p.params, payload: p.payload },
+      ...(p.traceId ? { traceId: p.traceId } : {}),
+      ...extra,
+    };
+    return {
+      // Deterministic: a job re-run after a crash cannot schedule its callback twice.
+      id: `${message.id}${kind === SUCCESS ? '-success' : '-failure'}`,
+      name: `${cb.name}${kind}`,
+      queue: message.queue,
+      payload,
+      attempts: message.attempts,
+      backoffMs: message.backoffMs,
+      ...(message.meta ? { meta: message.meta } : {}),
+    };
+  }
+
+  async #runCallback(message: JobMessage): Promise<unknown> {
+    const success = message.name.endsWith(SUCCESS);
+    const cbName = message.name.slice(0, -(success ? SUCCESS.length : FAILURE.length));
+    const cb = this.#callbacks.get(cbName);
+    if (!cb) throw new Error(`no callbacks named "${cbName}" are registered in this worker`);
+    const p = message.payload as CallbackPayload;
+    const base = Object.create(this.kernel.services) as Record<string, unknown>;
+    const ctx = Object.assign(base, { jobId: p.jobId, jobName: p.jobName, context: p.context });
+    const fn = success ? cb.onSuccess : cb.onFailure;
+    if (!fn) return null;
+    const extra = success ? { result: p.result } : { error: p.error, attempts: p.attempts };
+    await withCallContext({ traceId: p.traceId ?? message.id }, () =>
+      this.kernel.db.transaction(async () => {
+        await (fn as (c: object) => unknown)(Object.assign(ctx, extra));
+      }),
+    );
+    return null;
+  }
+
+  async #settled(s: JobSettlement): Promise<void> {
+    const { message } = s.info;
+    const isCallback = message.name.endsWith(SUCCESS) || message.name.endsWith(FAILURE);
+    if (s.status === 'completed') {
+      if (!isCallback) this.#emit({ type: 'succeeded', name: message.name, queue: message.queue, durationMs: s.durationMs });
+      return;
+    }
+    if (!s.info.isFinalAttempt) {
+      this.#emit({ type: 'retried', name: message.name, queue: message.queue, durationMs: s.durationMs });
+      return;
+    }
+    if (isCallback) {
+      this.kernel.logger.error({ err: s.error, callback: message.name }, 'callback failed after its last attempt');
+      return;
+    }
+    this.#emit({ type: 'failed', name: message.name, queue: message.queue, durationMs: s.durationMs });
+    const p = message.payload as JobPayload;
+    const cb = p.callbacks ? this.#callbacks.get(p.callbacks) : undefined;
+    if (!cb?.onFailure) return;
+    const error = { type: s.error.name || 'Error', message: s.error.message };
+    await insertOutbox(this.kernel.db, this.#callbackMessage(message, cb, FAILURE, { error, attempts: s.info.attempt }));
+    void this.relay.kick();
+  }
+
+  /** Stops the relay (the backend is closed by its owner). */
+  async close(): Promise<void> {
+    await this.relay.stop();
+  }
+}

@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { column } from '../model/column.ts';
+import { model } from '../model/model.ts';
+import type { JobMessage } from './backends/index.ts';
+
+/**
+ * The transactional outbox: a dispatch inside a use case writes its message here in the same database
+ * transaction; the relay publishes rows to the queue after commit and deletes them once the queue has
+ * them. Rollback → no row → nothing published. Queue down → rows wait.
+ */
+export const OutboxEntry = model(
+  'loom_outbox',
+  {
+    id: column.string(120).primaryKey(),
+    queue: column.string(120),
+    name: column.string(200),
+    message: column.text(),
+    createdAt: column.datetime().index(),
+    publishAttempts: column.int().default(0),
+    lastError: column.text().nullable(),
+  },
+  { name: 'OutboxEntry' },
+);
+
+/** Writes a message to the outbox in the current transaction; a known id is ignored (idempotent). */
+export async function insertOutbox(db: Database, message: JobMessage): Promise<void> {
+  await db
+    .executor()
+    .insertInto(OutboxEntry.$table)
+    .values({
+      id: message.id,
+      queue: message.queue,
+      name: message.name,
+      message: JSON.stringify(message),
+      created_at: db.dialect === 'sqlite' ? new Date().toISOString() : new Date(),
+      publish_attempts: 0,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+export interface OutboxRow {
+  readonly id: string;
+  readonly message: JobMessage;
+}
+
+/** The oldest unpublished rows. */
+export async function pendingOutbox(db: Database, limit: number): Promise<OutboxRow[]> {
+  const rows = await db.kysely
+    .selectFrom(OutboxEntry.$table)
+    .select(['id', 'message'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: String(r.id), message: JSON.parse(String(r.message)) as JobMessage }));
+}
+
+export async function deleteOutbox(db: Database, id: string): Promise<void> {
+  await db.kysely.deleteFrom(OutboxEntry.$table).where('id', '=', id).execute();
+}
+
+export async function recordPublishFailure(db: Database, id: string, error: string): Promise<void> {
+  await db.kysely
+    .updateTable(OutboxEntry.$table)
+    .set({ publish_attempts: sql`publish_attempts + 1`, last_error: error.slice(0, 2000) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Rows waiting to be published (the outbox backlog gauge). */
+export async function outboxBacklog(db: Database): Promise<number> {
+  const row = await db.kysely.selectFrom(OutboxEntry.$table).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
