@@ -40,6 +40,11 @@ function nameOf(t: Token<unknown>): string {
   return typeof t === 'function' ? t.name : t.name;
 }
 
+/** A container's own error (unknown token, cycle, failed build): passed through unchanged. */
+class ContainerError extends Error {
+  override name = 'ContainerError';
+}
+
 /**
  * @example
  * ```ts
@@ -62,7 +67,7 @@ export class Container {
 
   /** Registers (or replaces) a provider. Replacing after the service was built is an error. */
   register<T>(key: Token<T>, provider: Provider<T>): this {
-    if (this.#instances.has(key)) throw new Error(`container: ${nameOf(key)} is already built; register before use`);
+    if (this.#instances.has(key)) throw new ContainerError(`container: ${nameOf(key)} is already built; register before use`);
     this.#providers.set(key, provider as Provider<unknown>);
     return this;
   }
@@ -92,10 +97,10 @@ export class Container {
     if (!provider) {
       if (this.#parent?.has(key)) return this.#parent.resolve(key);
       const via = path.length ? ` (needed by ${path.map(nameOf).join(' → ')})` : '';
-      throw new Error(`container: no provider registered for ${nameOf(key)}${via}`);
+      throw new ContainerError(`container: no provider registered for ${nameOf(key)}${via}`);
     }
     if (path.includes(key)) {
-      throw new Error(`container: dependency cycle ${[...path, key].map(nameOf).join(' → ')}`);
+      throw new ContainerError(`container: dependency cycle ${[...path, key].map(nameOf).join(' → ')}`);
     }
     const next = [...path, key];
     const dep = <U>(t: Token<U>) => this.#resolve(t, next);
@@ -103,9 +108,23 @@ export class Container {
     if ('useValue' in provider) value = provider.useValue;
     else if ('useFactory' in provider) {
       for (const t of provider.inject ?? []) dep(t);
-      value = provider.useFactory(dep);
-    } else value = new provider.useClass(...(provider.inject ?? []).map(dep));
+      value = build(next, () => provider.useFactory(dep));
+    } else {
+      const args = (provider.inject ?? []).map(dep);
+      value = build(next, () => new provider.useClass(...args));
+    }
     this.#instances.set(key, value);
     return value;
+  }
+}
+
+/** Runs a factory or constructor; its failure is reported with the service being built and the path to it. */
+function build<T>(path: readonly Token<unknown>[], fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ContainerError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ContainerError(`container: building ${path.map(nameOf).join(' → ')} failed: ${why}`, { cause: error });
   }
 }

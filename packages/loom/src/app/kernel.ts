@@ -8,7 +8,7 @@ import { type CallArgs, executePlan, type ExecutionHost } from '../use-case/exec
 import type { EntityInvoker, Invoker } from '../use-case/invoker-types.ts';
 import type { JobService } from '../use-case/job-service-types.ts';
 import { compilePlan, type Plan } from '../use-case/plan.ts';
-import type { RepositoryBinding } from '../use-case/repository-binding.ts';
+import { isRepositoryBinding, type RepositoryBinding } from '../use-case/repository-binding.ts';
 import type { Logger, UseCaseServices } from '../use-case/services.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
 import { currentCallContext } from './call-context.ts';
@@ -97,10 +97,17 @@ export class Kernel implements Invoker, ExecutionHost {
         `two repositories registered: ${existing.repositoryClass.name} and ${binding.repositoryClass.name}`,
       );
     }
+    // The same repository again (e.g. from a use case declared on the binding): nothing to do.
+    if (existing) return;
     if (this.#repos.has(binding.model)) {
       throw new DeclarationError(binding.model.$name, 'repository registered after it was first used');
     }
     this.#bindings.set(binding.model, binding);
+    // A custom repository may issue several statements where the SQL one issues one: single-statement
+    // plans (auto-CRUD) of this model compiled so far are recompiled to run in a transaction.
+    for (const [useCase, plan] of this.#plans) {
+      if (plan.model === binding.model && plan.singleStatement) this.#plans.delete(useCase);
+    }
   }
 
   /** The repository of a model: the registered custom one, else the SQL repository. One per model. */
@@ -131,6 +138,20 @@ export class Kernel implements Invoker, ExecutionHost {
     let plan = this.#plans.get(useCase);
     if (!plan) {
       plan = compilePlan(useCase, this.nameOf(useCase));
+      // A use case declared on a repository binding needs that repository (its typed `repo` has the
+      // custom methods): register it, or fail naming the use case when another one is registered.
+      const target: unknown = useCase.target;
+      if (isRepositoryBinding(target)) {
+        try {
+          this.registerRepository(target);
+        } catch (error) {
+          throw new DeclarationError(plan.name, error instanceof Error ? error.message : String(error));
+        }
+      }
+      // A custom repository's write may be several statements: keep it atomic.
+      if (plan.singleStatement && plan.model && this.#bindings.has(plan.model)) {
+        plan = Object.freeze({ ...plan, singleStatement: false });
+      }
       this.#plans.set(useCase, plan);
     }
     return plan;
@@ -157,7 +178,7 @@ export class Kernel implements Invoker, ExecutionHost {
       get: (id) => call(uc.get, { params: { id } }),
       list: (query) =>
         call(uc.list, {
-          query: { pagination: query?.pagination ?? { mode: 'offset', page: 1, limit: 50 }, ...query },
+          query: { ...query, pagination: query?.pagination ?? { mode: 'offset', page: 1, limit: 50 } },
         }),
       create: (payload) => call(uc.create, { payload }),
       update: (id, payload) => call(uc.update, { params: { id }, payload }),

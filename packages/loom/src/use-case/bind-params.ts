@@ -18,7 +18,7 @@ export function bindParams(plan: Plan, raw: Readonly<Record<string, unknown>> | 
     }
     if (!p.validator.check(value)) {
       const why = p.validator.errors(value)[0]?.message ?? 'invalid';
-      throw new BadRequest(`invalid value for parameter "${p.name}": ${why}`, p.name);
+      throw new BadRequest(`${plan.name}: invalid value for parameter "${p.name}": ${why}`, p.name);
     }
     out[p.name] = value;
   }

@@ -8,7 +8,7 @@ export interface Compute<I = unknown> {
   readonly presence?: Presence<I>;
   /** Runs only when the presence condition holds. */
   whenPresent(presence: Presence<I>): Compute<I>;
-  /** @internal the new value, or `undefined` to leave the field unchanged. */
+  /** @internal the new value, or null to leave the input unchanged (presence false, or `via` returned `undefined`). */
   evaluate(ctx: RuleContext<unknown, unknown, unknown>): { value: unknown } | null;
 }
 
@@ -16,7 +16,8 @@ export interface Compute<I = unknown> {
 export interface ComputeBuilder<I, P, L> {
   /**
    * Sets an input field from a function of the call (input, params, load). Computes run in order, each
-   * seeing the previous one's result; the field joins `fieldsSet`.
+   * seeing the previous one's result; the field joins `fieldsSet`. Returning `undefined` leaves the
+   * field as it was (an absent patch field stays absent).
    *
    * @example
    * ```ts
@@ -29,23 +30,30 @@ export interface ComputeBuilder<I, P, L> {
 function makeCompute<I>(
   field: string,
   via: (ctx: RuleContext<unknown, unknown, unknown>) => unknown,
+  patchFields: ReadonlySet<string> | undefined,
   presence?: Presence<I>,
 ): Compute<I> {
   return Object.freeze({
     kind: 'compute' as const,
     field,
     ...(presence === undefined ? {} : { presence }),
-    whenPresent: (p: Presence<I>) => makeCompute(field, via, p),
+    whenPresent: (p: Presence<I>) => makeCompute(field, via, patchFields, p),
     evaluate(ctx: RuleContext<unknown, unknown, unknown>) {
-      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>)) return null;
-      return { value: via(ctx) };
+      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>, patchFields)) return null;
+      const value = via(ctx);
+      // `input.email?.trim()` on an absent patch field must not make the field "present".
+      return value === undefined ? null : { value };
     },
   });
 }
 
-/** @internal */
-export function computeBuilder<I, P, L>(): ComputeBuilder<I, P, L> {
+/**
+ * @internal `patchFields`: the input command's patch fields (presence is `fieldsSet` for them, a
+ * non-null value for the others).
+ */
+export function computeBuilder<I, P, L>(patchFields?: ReadonlySet<string>): ComputeBuilder<I, P, L> {
   return {
-    set: (field, via) => makeCompute<I>(field, via as (ctx: RuleContext<unknown, unknown, unknown>) => unknown),
+    set: (field, via) =>
+      makeCompute<I>(field, via as (ctx: RuleContext<unknown, unknown, unknown>) => unknown, patchFields),
   };
 }

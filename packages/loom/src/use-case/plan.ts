@@ -99,8 +99,9 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
     return { name: lname, marker, source: { kind: 'param', name: marker.from } };
   });
 
-  const computes = (decl.computes ? [...decl.computes(computeBuilder())] : []) as Compute[];
-  const rules = (decl.rules ? [...decl.rules(ruleBuilder())] : []) as Rule[];
+  const patchFields = new Set(input?.$fields.filter((f) => f.patch).map((f) => f.name) ?? []);
+  const computes = (decl.computes ? [...decl.computes(computeBuilder(patchFields))] : []) as Compute[];
+  const rules = (decl.rules ? [...decl.rules(ruleBuilder(patchFields))] : []) as Rule[];
   if ((computes.length > 0 || rules.length > 0) && !input && rules.some((r) => r.fields.length > 0)) {
     fail('rules name input fields but the use case has no input');
   }

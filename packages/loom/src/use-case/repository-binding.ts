@@ -40,3 +40,6 @@ export function repositoryFor<M extends AnyModel, R extends Repository<M>>(
 export function isRepositoryBinding(value: unknown): value is RepositoryBinding {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'repositoryBinding';
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: the widest binding type, used only as a constraint.
+export type AnyRepositoryBinding = RepositoryBinding<any, any>;

@@ -61,26 +61,35 @@ export interface RuleBuilder<I, P, L> {
 
 type Evaluator = (ctx: RuleContext<unknown, unknown, unknown>) => Violation | null;
 
-function makeRule<I>(fields: readonly string[], evaluator: Evaluator, presence?: Presence<I>): Rule<I> {
+function makeRule<I>(
+  fields: readonly string[],
+  evaluator: Evaluator,
+  patchFields: ReadonlySet<string> | undefined,
+  presence?: Presence<I>,
+): Rule<I> {
   const rule: Rule<I> = {
     kind: 'rule',
     fields,
     ...(presence === undefined ? {} : { presence }),
-    whenPresent: (p) => makeRule(fields, evaluator, p),
+    whenPresent: (p) => makeRule(fields, evaluator, patchFields, p),
     evaluate(ctx) {
-      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>)) return null;
+      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>, patchFields)) return null;
       return evaluator(ctx);
     },
   };
   return Object.freeze(rule);
 }
 
-/** A patch field is present when it is in `fieldsSet`; other fields when their value is not null. */
-export function isPresent(input: unknown, presence: Presence<unknown>): boolean {
+/**
+ * A patch field is present when it is in `fieldsSet`; other fields when their value is not null (so a
+ * defaulted field the client left out is present, and an explicit null is not). Without `patchFields`
+ * (the command's patch field names) every field is judged by `fieldsSet`.
+ */
+export function isPresent(input: unknown, presence: Presence<unknown>, patchFields?: ReadonlySet<string>): boolean {
+  const value = input as (Record<string, unknown> & { $fieldsSet?: ReadonlySet<string> }) | undefined;
+  const set = value?.$fieldsSet;
   const one = (field: string) => {
-    const value = input as Record<string, unknown> & { $fieldsSet?: ReadonlySet<string> };
-    const set = value?.$fieldsSet;
-    if (set) return set.has(field);
+    if (set && (patchFields === undefined || patchFields.has(field))) return set.has(field);
     return value?.[field] !== undefined && value?.[field] !== null;
   };
   if (typeof presence === 'string') return one(presence);
@@ -105,29 +114,42 @@ function interpret(
 }
 
 /**
- * Builds the typed rule builder. Every use case gets one through its `rules` function.
+ * Builds the typed rule builder. Every use case gets one through its `rules` function. `patchFields`:
+ * the input command's patch fields (see {@link isPresent}).
  * @internal
  */
-export function ruleBuilder<I, P, L>(): RuleBuilder<I, P, L> {
+export function ruleBuilder<I, P, L>(patchFields?: ReadonlySet<string>): RuleBuilder<I, P, L> {
   return {
     check(field, fn, options) {
       const message = options?.message ?? `${field} is invalid`;
-      return makeRule<I>([field], (ctx) => {
-        const value = (ctx.input as Record<string, unknown> | undefined)?.[field];
-        if (value === undefined) return null;
-        return interpret(fn(value as Exclude<I[typeof field], undefined>, ctx as RuleContext<I, P, L>), false, field, message);
-      });
+      return makeRule<I>(
+        [field],
+        (ctx) => {
+          const value = (ctx.input as Record<string, unknown> | undefined)?.[field];
+          if (value === undefined) return null;
+          return interpret(fn(value as Exclude<I[typeof field], undefined>, ctx as RuleContext<I, P, L>), false, field, message);
+        },
+        patchFields,
+      );
     },
     forbid(fn, message, options) {
       const field = options?.field ?? null;
-      return makeRule<I>(field ? [field] : [], (ctx) => interpret(fn(ctx as RuleContext<I, P, L>), true, field, message));
+      return makeRule<I>(
+        field ? [field] : [],
+        (ctx) => interpret(fn(ctx as RuleContext<I, P, L>), true, field, message),
+        patchFields,
+      );
     },
     requirePresent(field, options) {
       const message = options?.message ?? `${field} is required`;
-      return makeRule<I>([field], (ctx) => {
-        const value = (ctx.input as Record<string, unknown> | undefined)?.[field];
-        return value === undefined || value === null ? { field, message } : null;
-      });
+      return makeRule<I>(
+        [field],
+        (ctx) => {
+          const value = (ctx.input as Record<string, unknown> | undefined)?.[field];
+          return value === undefined || value === null ? { field, message } : null;
+        },
+        patchFields,
+      );
     },
   };
 }

@@ -5,7 +5,7 @@ import type { QuerySpec } from '../repository/query-spec.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { Compute, ComputeBuilder } from './compute.ts';
 import type { ExistsMarker, LoadByIdMarker, LoadMarker, MarkerValue, SourceRef } from './markers.ts';
-import type { RepositoryBinding } from './repository-binding.ts';
+import type { AnyRepositoryBinding } from './repository-binding.ts';
 import type { Rule, RuleBuilder, RuleContext } from './rule.ts';
 import type { UseCaseServices } from './services.ts';
 
@@ -24,9 +24,20 @@ export type MarkersFor<P extends ParamsDecl, C> = Record<
 >;
 
 /** The model a use case is for: a model, a custom repository binding, or null (no main repository). */
-export type UseCaseTarget = AnyModel | RepositoryBinding | null;
-export type ModelOfTarget<T> = T extends RepositoryBinding<infer M> ? M : T extends AnyModel ? T : null;
-export type RepoOfTarget<T> = T extends RepositoryBinding<AnyModel, infer R> ? R : T extends AnyModel ? Repository<T> : undefined;
+export type UseCaseTarget = AnyModel | AnyRepositoryBinding | null;
+export type ModelOfTarget<T> = T extends { readonly kind: 'repositoryBinding'; readonly model: infer M extends AnyModel }
+  ? M
+  : T extends AnyModel
+    ? T
+    : null;
+export type RepoOfTarget<T> = T extends {
+  readonly kind: 'repositoryBinding';
+  readonly repositoryClass: new (...args: never[]) => infer R;
+}
+  ? R
+  : T extends AnyModel
+    ? Repository<T>
+    : undefined;
 
 /** What `execute` receives: the typed call (params, input, load, query) plus the services. */
 export type ExecuteContext<T, P extends ParamsDecl, C, L, Q extends boolean> = RuleContext<

@@ -1,0 +1,49 @@
+import { command, exists, loadById, NotFound, patch, t, useCase } from 'loom-kernel';
+import { Address } from '../address/model.ts';
+import { User } from '../user/model.ts';
+import { ORDER_STATUSES, Order } from './model.ts';
+
+const validStatus = (status: string) =>
+  (ORDER_STATUSES as readonly string[]).includes(status) || `status must be one of: ${ORDER_STATUSES.join(', ')}`;
+
+export const CreateOrder = command(
+  {
+    userId: t.Integer(),
+    addressId: t.Integer(),
+    status: t.String({ maxLength: 40, default: 'created' }),
+    paymentMethod: t.String({ maxLength: 60, default: 'card' }),
+  },
+  { name: 'CreateOrder' },
+);
+
+export const UpdateOrder = command(
+  { status: patch(t.String({ maxLength: 40 })), paymentMethod: patch(t.String({ maxLength: 60 })) },
+  { name: 'UpdateOrder' },
+);
+
+/** The user and the address must exist (404 before any rule); the status must be a known one. */
+export const CreateOrderUseCase = useCase(Order, {
+  name: 'CreateOrder',
+  summary: 'Create an order',
+  input: CreateOrder,
+  load: {
+    user: exists(User, { from: 'input.userId', against: 'id', onMissing: 'raise' }),
+    address: exists(Address, { from: 'input.addressId', against: 'id', onMissing: 'raise' }),
+  },
+  rules: ({ check }) => [check('status', validStatus)],
+  execute: ({ input, repo }) => repo.create(input),
+});
+
+export const UpdateOrderUseCase = useCase(Order, {
+  name: 'UpdateOrder',
+  summary: "Update an order's status or payment method",
+  params: { orderId: t.Integer() },
+  input: UpdateOrder,
+  load: { order: loadById(Order, { by: 'orderId' }) },
+  rules: ({ check }) => [check('status', validStatus)],
+  execute: async ({ params, input, repo }) => {
+    const updated = await repo.update(params.orderId, input);
+    if (!updated) throw new NotFound('Order', params.orderId);
+    return updated;
+  },
+});

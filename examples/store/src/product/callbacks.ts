@@ -1,0 +1,24 @@
+import { callbacks, type Invoker } from 'loom-kernel';
+import { Product } from './model.ts';
+import { SendRestockEmail } from './jobs.ts';
+
+/** Appends `-<suffix>` to the product's category, once (a second delivery changes nothing). */
+async function appendCategorySuffix(app: Invoker, productId: unknown, suffix: string): Promise<void> {
+  const id = Number(productId);
+  if (!Number.isSafeInteger(id)) return;
+  const products = app.entity(Product);
+  const product = await products.get(id).catch(() => null);
+  if (!product || product.category.endsWith(`-${suffix}`)) return;
+  await products.update(id, { category: `${product.category}-${suffix}` });
+}
+
+/** Restock email outcome: success marks notified products, failure marks the product as failed. */
+export const RestockEmailCallbacks = callbacks(SendRestockEmail, {
+  name: 'RestockEmailCallbacks',
+  onSuccess: async ({ result, context, app }) => {
+    if (result) await appendCategorySuffix(app, context.params.productId, 'restock-notified');
+  },
+  onFailure: async ({ context, app }) => {
+    await appendCategorySuffix(app, context.params.productId, 'restock-failed');
+  },
+});

@@ -1,0 +1,88 @@
+import { command, loadById, t, useCase, where } from 'loom-kernel';
+import { RestockEmailCallbacks } from './callbacks.ts';
+import { BuildProductSummary, SendRestockEmail, SyncProductToErp } from './jobs.ts';
+import { Products } from './repository.ts';
+
+/** Stock ≤ 5, lowest first, first 20, offset envelope. Query-string parameters do not change it. */
+export const ListLowStockProducts = useCase(Products, {
+  name: 'ListLowStockProducts',
+  summary: 'List low stock products',
+  readOnly: true,
+  execute: ({ repo }) =>
+    repo.list({
+      filter: where('stock', 'lte', 5),
+      sort: [
+        { field: 'stock', direction: 'asc' },
+        { field: 'id', direction: 'asc' },
+      ],
+      pagination: { mode: 'offset', page: 1, limit: 20 },
+    }),
+});
+
+export const RestockEmailRequest = command(
+  { recipientEmail: t.String({ maxLength: 255 }), forceFail: t.Boolean({ default: false }) },
+  { name: 'RestockEmailRequest' },
+);
+
+/** 202 { jobId, queue }: the email job is dispatched after commit, with its callbacks. */
+export const DispatchRestockEmail = useCase(Products, {
+  name: 'DispatchRestockEmail',
+  summary: 'Dispatch a restock email job',
+  params: { productId: t.Integer() },
+  input: RestockEmailRequest,
+  load: { product: loadById(Products.model, { by: 'productId' }) },
+  execute: ({ params, input, jobs }) =>
+    jobs.dispatch(SendRestockEmail, { params, payload: input, callbacks: RestockEmailCallbacks }),
+});
+
+/** Runs the summary job inline. */
+export const BuildProductSummaryUseCase = useCase(Products, {
+  name: 'BuildProductSummary',
+  summary: 'Build a product summary (runs the job inline)',
+  params: { productId: t.Integer() },
+  readOnly: true,
+  execute: async ({ params, jobs }) => ({
+    productId: params.productId,
+    summary: await jobs.run(BuildProductSummary, { params }),
+  }),
+});
+
+/** Summary (nested use case, same transaction), then the restock email with callbacks. */
+export const RestockWorkflow = useCase(Products, {
+  name: 'RestockWorkflow',
+  summary: 'Run the restock workflow',
+  params: { productId: t.Integer() },
+  input: RestockEmailRequest,
+  execute: async ({ params, input, app, jobs }) => {
+    const { summary } = await app.invoke(BuildProductSummaryUseCase, { params });
+    const { jobId, queue } = await jobs.dispatch(SendRestockEmail, {
+      params,
+      payload: input,
+      callbacks: RestockEmailCallbacks,
+    });
+    return { summary, restockJobId: jobId, queue };
+  },
+});
+
+export const SyncProductsToErpRequest = command(
+  { productIds: t.Array(t.Integer()), forceFailIds: t.Array(t.Integer(), { default: [] }) },
+  { name: 'SyncProductsToErpRequest' },
+);
+
+export const SyncProductsToErp = useCase(Products, {
+  name: 'SyncProductsToErp',
+  summary: 'Dispatch one ERP sync job per product',
+  input: SyncProductsToErpRequest,
+  rules: ({ check }) => [check('productIds', (ids) => ids.length > 0 || 'productIds must include at least one product')],
+  execute: async ({ input, jobs }) => {
+    const jobIds: string[] = [];
+    for (const productId of input.productIds) {
+      const r = await jobs.dispatch(SyncProductToErp, {
+        params: { productId },
+        payload: { forceFail: input.forceFailIds.includes(productId) },
+      });
+      jobIds.push(r.jobId);
+    }
+    return { dispatched: jobIds.length, jobIds };
+  },
+});

@@ -1,0 +1,279 @@
+import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ServiceUnavailable } from '../../errors/index.ts';
+import { checkConsumerOptions } from './consumer-options.ts';
+import { checkQueueName, normaliseMessage } from './job-message.ts';
+import {
+  type Consumer,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  type JobMessage,
+  type QueueBackend,
+  type QueueStats,
+} from './queue-backend.ts';
+import { ConsumerClosedError } from './queue-errors.ts';
+import { defaultOnError, runAttempt, settlesWithin, toError } from './run-attempt.ts';
+
+/** How long finished jobs are kept in Redis (BullMQ evicts on a best-effort basis as later jobs finish). */
+export interface Retention {
+  readonly ageSeconds: number;
+  readonly count: number;
+}
+
+export interface BullmqBackendOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379/0`. */
+  readonly url: string;
+  /** Prefix of every Redis key. Default `loom`. */
+  readonly prefix?: string;
+  /** Upper bound of a `publish`, `stats` or `health` call while Redis is slow or down. Default 2 000 ms. */
+  readonly operationTimeoutMs?: number;
+  /** How often workers look for stalled jobs (their worker died). Default 30 000 ms (BullMQ's). */
+  readonly stalledIntervalMs?: number;
+  /** Lock a worker holds (and renews) on a running job; a dead worker's lock expires after it. Default 30 000 ms. */
+  readonly lockDurationMs?: number;
+  /** Times a job may stall and be handed to another worker before it fails. Default 1. */
+  readonly maxStalledCount?: number;
+  /** Default 1 day, 1 000 jobs per queue. Publishing a completed id again is a no-op while it is kept. */
+  readonly keepCompleted?: Retention;
+  /** Default 7 days, 10 000 jobs per queue. */
+  readonly keepFailed?: Retention;
+  /** Worker errors (lost connections, …) and errors of `onSettled` hooks. Default `console.error`. */
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * BullMQ 6 on Redis. One `Queue` per queue name (created on first use) on one producer connection; one
+ * `Worker` per consumed queue. The message is the job's data, its id the BullMQ `jobId` (so publishing an
+ * id twice adds it once), retries use BullMQ's exponential backoff, and a worker that dies mid-job loses
+ * its lock: the stalled-job check of any live worker puts the job back (same attempt number).
+ *
+ * The producer connection does not queue commands while Redis is away (`enableOfflineQueue: false`,
+ * `maxRetriesPerRequest: 1`) and every call is bounded by `operationTimeoutMs`: `publish` rejects with
+ * `ServiceUnavailable` instead of hanging, and the outbox relay retries later. An add that was already
+ * sent may still land after the timeout; the next publish of the same id is then a no-op.
+ *
+ * @example
+ * ```ts
+ * const backend = createBullmqBackend({ url: 'redis://127.0.0.1:6379', prefix: 'store' });
+ * const consumer = backend.consume({ queues: ['notifications'], concurrency: 8, handler: (info) => runJob(info) });
+ * await backend.publish({ id: randomUUID(), name: 'SendRestockEmail', queue: 'notifications',
+ *   payload: { productId: 7 }, attempts: 4, backoffMs: 1000, timeoutMs: 30_000 });
+ * ```
+ */
+export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend {
+  const prefix = options.prefix ?? 'loom';
+  const timeoutMs = options.operationTimeoutMs ?? 2_000;
+  const onError = options.onError ?? defaultOnError;
+  const keepCompleted = toKeepJobs(options.keepCompleted ?? { ageSeconds: 86_400, count: 1_000 });
+  const keepFailed = toKeepJobs(options.keepFailed ?? { ageSeconds: 7 * 86_400, count: 10_000 });
+
+  // Fail fast: no offline queue, one retry per command, a bounded connect. Reconnects in the background.
+  const producer = new Redis(options.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: timeoutMs,
+    retryStrategy: (times) => Math.min(times * 100, 2_000),
+  });
+  let lastProducerError: Error | undefined;
+  producer.on('error', (error: Error) => {
+    lastProducerError = error;
+  });
+  producer.on('ready', () => {
+    lastProducerError = undefined;
+  });
+
+  const queues = new Map<string, Queue<JobMessage>>();
+  const consumers = new Set<Consumer>();
+  let closed = false;
+
+  const unavailable = (what: string, error: unknown): ServiceUnavailable => {
+    const cause = toError(error);
+    // While disconnected, the connection error says more than "not connected after 2000 ms".
+    const why = producer.status === 'ready' ? cause.message : (lastProducerError?.message ?? cause.message);
+    return new ServiceUnavailable(`${what}: Redis at ${redact(options.url)} unavailable (${why})`, { cause });
+  };
+
+  /** Runs `op` once the producer is connected; the whole call is bounded by `timeoutMs`. */
+  const withProducer = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
+    if (closed) throw new ServiceUnavailable(`${what}: the BullMQ queue backend is closed`);
+    const deadline = Date.now() + timeoutMs;
+    try {
+      await producerReady(producer, timeoutMs);
+      const result = op();
+      if (!(await settlesWithin(result, deadline - Date.now())))
+        throw new Error(`timed out after ${timeoutMs} ms`);
+      return await result;
+    } catch (error) {
+      throw unavailable(what, error);
+    }
+  };
+
+  const queueFor = (name: string): Queue<JobMessage> => {
+    let queue = queues.get(name);
+    if (queue === undefined) {
+      queue = new Queue<JobMessage>(name, { connection: producer, prefix });
+      queue.on('error', onError);
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+
+  const jobOptions = (m: JobMessage): JobsOptions => ({
+    jobId: m.id,
+    attempts: m.attempts,
+    ...(m.attempts > 1 ? { backoff: { type: 'exponential', delay: m.backoffMs } } : {}),
+    ...(m.delayMs ? { delay: m.delayMs } : {}),
+    ...(m.priority ? { priority: m.priority } : {}),
+    removeOnComplete: keepCompleted,
+    removeOnFail: keepFailed,
+  });
+
+  return {
+    kind: 'bullmq',
+
+    async publish(message) {
+      const copy = normaliseMessage(message);
+      await withProducer(`cannot publish job ${copy.name} (${copy.id}) to queue ${copy.queue}`, async () => {
+        await queueFor(copy.queue).add(copy.name, copy, jobOptions(copy));
+      });
+    },
+
+    consume(consumerOptions) {
+      if (closed) throw new ServiceUnavailable('the BullMQ queue backend is closed');
+      checkConsumerOptions(consumerOptions);
+      const { handler, onSettled, concurrency } = consumerOptions;
+      const inFlight = new Set<AbortController>();
+      let abandoned = false;
+
+      const processor = async (job: Job<JobMessage>): Promise<unknown> => {
+        const controller = new AbortController();
+        inFlight.add(controller);
+        try {
+          // attemptsMade counts failed attempts only, so a run interrupted by a dead worker keeps its number.
+          const attempt = job.attemptsMade + 1;
+          const settlement = await runAttempt({
+            handler,
+            onSettled,
+            onError,
+            message: job.data,
+            attempt,
+            controller,
+          });
+          if (settlement.status === 'failed') throw settlement.error;
+          return settlement.result;
+        } finally {
+          inFlight.delete(controller);
+        }
+      };
+
+      // One connection per worker, owned here: BullMQ uses a passed instance as the worker's main
+      // connection (it only duplicates it for the blocking one), and `worker.disconnect()` ends it, so a
+      // shared instance would break every later worker. It retries forever (`maxRetriesPerRequest: null`):
+      // a worker outlives Redis restarts.
+      const connections: Redis[] = [];
+      const workers = [...new Set(consumerOptions.queues)].map((name) => {
+        const connection = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: null });
+        connections.push(connection);
+        const worker = new Worker<JobMessage>(name, processor, {
+          connection,
+          prefix,
+          concurrency,
+          ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+          ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+          ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
+        });
+        worker.on('error', (error: Error) => {
+          if (!abandoned) onError(error);
+        });
+        return worker;
+      });
+
+      let closing: Promise<void> | undefined;
+      const consumer: Consumer = {
+        close(opts) {
+          closing ??= (async () => {
+            consumers.delete(consumer);
+            const graceful = Promise.all(workers.map((w) => w.close()));
+            if (!(await settlesWithin(graceful, opts?.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS))) {
+              // Past the grace period: drop the connections first, so nothing can acknowledge the jobs still
+              // running (their locks expire and another worker's stalled check takes them), then tell them.
+              abandoned = true;
+              await settlesWithin(Promise.all(workers.map((w) => w.disconnect())), timeoutMs);
+              for (const controller of inFlight) controller.abort(new ConsumerClosedError());
+            }
+            for (const connection of connections) connection.disconnect();
+          })();
+          return closing;
+        },
+      };
+      consumers.add(consumer);
+      return consumer;
+    },
+
+    async stats(queue): Promise<QueueStats> {
+      checkQueueName(queue);
+      const counts = await withProducer(`cannot read stats of queue ${queue}`, () =>
+        queueFor(queue).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+      );
+      const n = (key: string): number => counts[key] ?? 0;
+      return {
+        waiting: n('waiting') + n('prioritized'),
+        active: n('active'),
+        delayed: n('delayed'),
+        completed: n('completed'),
+        failed: n('failed'),
+      };
+    },
+
+    async health() {
+      try {
+        await withProducer('health check', () => producer.ping());
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, detail: toError(error).message };
+      }
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...consumers].map((c) => c.close()));
+      await Promise.all([...queues.values()].map((q) => settlesWithin(q.close(), timeoutMs)));
+      if (producer.status === 'ready') await settlesWithin(producer.quit(), timeoutMs);
+      producer.disconnect();
+    },
+  };
+}
+
+/** Resolves once `client` is connected; rejects after `ms`. Connects a lazy client on first use. */
+async function producerReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return;
+  if (client.status === 'end') throw new Error('connection closed'); // other states reconnect by themselves
+  if (client.status === 'wait') client.connect().catch(() => undefined); // failures arrive as 'error' events
+  await new Promise<void>((resolve, reject) => {
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`not connected after ${ms} ms`));
+    }, ms);
+    client.once('ready', onReady);
+  });
+}
+
+function toKeepJobs(r: Retention): { age: number; count: number } {
+  return { age: r.ageSeconds, count: r.count };
+}
+
+/** The URL without its password, for error messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}

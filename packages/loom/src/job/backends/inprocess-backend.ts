@@ -1,0 +1,257 @@
+import { ServiceUnavailable } from '../../errors/index.ts';
+import { checkConsumerOptions } from './consumer-options.ts';
+import { backoffDelay, checkQueueName, normaliseMessage } from './job-message.ts';
+import { PriorityHeap } from './priority-heap.ts';
+import {
+  type Consumer,
+  type ConsumerOptions,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  type JobMessage,
+  type QueueBackend,
+  type QueueStats,
+} from './queue-backend.ts';
+import { ConsumerClosedError } from './queue-errors.ts';
+import { defaultOnError, runAttempt, settlesWithin } from './run-attempt.ts';
+
+export interface InProcessBackendOptions {
+  /**
+   * How many finished ids are remembered for idempotent publish (oldest forgotten first). Ids of waiting,
+   * delayed and running messages are always remembered. Default 10 000.
+   */
+  readonly keepFinishedIds?: number;
+  /** Errors thrown by `onSettled` hooks. Default: `console.error`. */
+  readonly onError?: (error: Error) => void;
+}
+
+interface Entry {
+  readonly message: JobMessage;
+  readonly attempt: number;
+  readonly seq: number;
+}
+
+interface QueueState {
+  readonly ready: PriorityHeap<Entry>;
+  readonly delayed: Map<Entry, NodeJS.Timeout>;
+  active: number;
+  completed: number;
+  failed: number;
+}
+
+interface LocalConsumer {
+  readonly queues: readonly string[];
+  readonly options: ConsumerOptions;
+  readonly inFlight: Map<Promise<void>, AbortController>;
+  closing: boolean;
+}
+
+const byPriorityThenSeq = (a: Entry, b: Entry): number =>
+  (a.message.priority ?? 0) - (b.message.priority ?? 0) || a.seq - b.seq;
+
+/**
+ * The embedded default: BullMQ's semantics in memory, for a single process without Redis. Publish is
+ * asynchronous (the handler never runs before `publish` returns), idempotent by id, retried with
+ * exponential backoff, delayed, taken in priority order, bounded by each consumer's concurrency, timed
+ * out per attempt. Messages published before any consumer exists wait for one. Nothing survives a
+ * restart: use BullMQ when jobs must outlive the process.
+ *
+ * `stats().completed/failed` count every message finished since start (BullMQ counts retained ones).
+ *
+ * @example
+ * ```ts
+ * const backend = createInProcessBackend();
+ * backend.consume({ queues: ['default'], concurrency: 2, handler: async ({ message }) => run(message) });
+ * await backend.publish({ id: 'job-1', name: 'Rebuild', queue: 'default', payload: {}, attempts: 3, backoffMs: 500 });
+ * ```
+ */
+export function createInProcessBackend(options: InProcessBackendOptions = {}): QueueBackend {
+  const keepFinishedIds = options.keepFinishedIds ?? 10_000;
+  const onError = options.onError ?? defaultOnError;
+  const queues = new Map<string, QueueState>();
+  const pendingIds = new Set<string>();
+  const finishedIds = new Set<string>();
+  const consumers = new Set<LocalConsumer>();
+  let seq = 0;
+  let pumpScheduled = false;
+  let closed = false;
+
+  const stateOf = (queue: string): QueueState => {
+    let state = queues.get(queue);
+    if (state === undefined) {
+      state = {
+        ready: new PriorityHeap(byPriorityThenSeq),
+        delayed: new Map(),
+        active: 0,
+        completed: 0,
+        failed: 0,
+      };
+      queues.set(queue, state);
+    }
+    return state;
+  };
+
+  const schedulePump = (): void => {
+    if (pumpScheduled || closed) return;
+    pumpScheduled = true;
+    // setImmediate, not a microtask: publish must return (and its caller continue) before a handler runs.
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  };
+
+  const enqueue = (entry: Entry, delayMs: number): void => {
+    const state = stateOf(entry.message.queue);
+    if (delayMs <= 0) {
+      state.ready.push(entry);
+      schedulePump();
+      return;
+    }
+    const timer = setTimeout(() => {
+      state.delayed.delete(entry);
+      state.ready.push({ ...entry, seq: seq++ });
+      schedulePump();
+    }, delayMs);
+    state.delayed.set(entry, timer);
+  };
+
+  const finish = (id: string): void => {
+    pendingIds.delete(id);
+    finishedIds.add(id);
+    if (finishedIds.size > keepFinishedIds) {
+      const oldest = finishedIds.values().next();
+      if (!oldest.done) finishedIds.delete(oldest.value);
+    }
+  };
+
+  const nextFor = (consumer: LocalConsumer): Entry | undefined => {
+    let best: { state: QueueState; entry: Entry } | undefined;
+    for (const queue of consumer.queues) {
+      const state = stateOf(queue);
+      const head = state.ready.peek();
+      if (head !== undefined && (best === undefined || byPriorityThenSeq(head, best.entry) < 0)) {
+        best = { state, entry: head };
+      }
+    }
+    return best?.state.ready.pop();
+  };
+
+  const start = (consumer: LocalConsumer, entry: Entry): void => {
+    const state = stateOf(entry.message.queue);
+    state.active++;
+    const controller = new AbortController();
+    const { handler, onSettled } = consumer.options;
+    const run = runAttempt({
+      handler,
+      onSettled,
+      onError,
+      message: entry.message,
+      attempt: entry.attempt,
+      controller,
+    })
+      .then((settlement) => {
+        state.active--;
+        if (settlement.status === 'completed') {
+          state.completed++;
+          finish(entry.message.id);
+        } else if (!settlement.info.isFinalAttempt && !closed) {
+          enqueue(
+            { message: entry.message, attempt: entry.attempt + 1, seq: seq++ },
+            backoffDelay(entry.message.backoffMs, entry.attempt),
+          );
+        } else {
+          state.failed++;
+          finish(entry.message.id);
+        }
+      })
+      .finally(() => {
+        consumer.inFlight.delete(run);
+        schedulePump();
+      });
+    consumer.inFlight.set(run, controller);
+  };
+
+  function pump(): void {
+    // Round-robin over consumers, one message at a time, so no consumer starves the others.
+    let progressed = true;
+    while (progressed && !closed) {
+      progressed = false;
+      for (const consumer of consumers) {
+        if (consumer.closing || consumer.inFlight.size >= consumer.options.concurrency) continue;
+        const entry = nextFor(consumer);
+        if (entry === undefined) continue;
+        start(consumer, entry);
+        progressed = true;
+      }
+    }
+  }
+
+  const closeConsumer = async (consumer: LocalConsumer, timeoutMs: number): Promise<void> => {
+    consumer.closing = true;
+    const all = Promise.all(consumer.inFlight.keys());
+    if (!(await settlesWithin(all, timeoutMs))) {
+      for (const controller of consumer.inFlight.values()) controller.abort(new ConsumerClosedError());
+    }
+    consumers.delete(consumer);
+    // Messages it would have taken stay queued for the remaining consumers.
+    schedulePump();
+  };
+
+  return {
+    kind: 'inprocess',
+
+    async publish(message) {
+      const copy = normaliseMessage(message);
+      if (closed) throw new ServiceUnavailable('the in-process queue backend is closed');
+      if (pendingIds.has(copy.id) || finishedIds.has(copy.id)) return;
+      pendingIds.add(copy.id);
+      enqueue({ message: copy, attempt: 1, seq: seq++ }, copy.delayMs ?? 0);
+    },
+
+    consume(consumerOptions): Consumer {
+      if (closed) throw new ServiceUnavailable('the in-process queue backend is closed');
+      checkConsumerOptions(consumerOptions);
+      const consumer: LocalConsumer = {
+        queues: [...new Set(consumerOptions.queues)],
+        options: consumerOptions,
+        inFlight: new Map(),
+        closing: false,
+      };
+      consumers.add(consumer);
+      schedulePump();
+      let closing: Promise<void> | undefined;
+      return {
+        close(opts) {
+          closing ??= closeConsumer(consumer, opts?.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+          return closing;
+        },
+      };
+    },
+
+    async stats(queue): Promise<QueueStats> {
+      checkQueueName(queue);
+      const state = stateOf(queue);
+      return {
+        waiting: state.ready.size,
+        active: state.active,
+        delayed: state.delayed.size,
+        completed: state.completed,
+        failed: state.failed,
+      };
+    },
+
+    async health() {
+      return closed ? { ok: false, detail: 'closed' } : { ok: true };
+    },
+
+    async close() {
+      if (closed) return;
+      await Promise.all([...consumers].map((c) => closeConsumer(c, DEFAULT_CLOSE_TIMEOUT_MS)));
+      closed = true;
+      for (const state of queues.values()) {
+        for (const timer of state.delayed.values()) clearTimeout(timer);
+        state.delayed.clear();
+        state.ready.drain();
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { JobMessage } from './queue-backend.ts';
+
+/** BullMQ's upper bound for priorities; every backend enforces it so behaviour does not diverge. */
+export const MAX_PRIORITY = 2_097_151;
+
+/**
+ * Checks a message against the rules every backend shares and returns the copy a consumer will see: a
+ * JSON round trip, so that the in-memory backends deliver exactly what BullMQ would (dates become
+ * strings, `undefined` members vanish) and non-serialisable payloads fail at publish, not in a worker.
+ *
+ * Throws `TypeError` naming the offending field.
+ *
+ * @example
+ * ```ts
+ * const copy = normaliseMessage({ id: 'a1', name: 'Send', queue: 'mail', payload: {}, attempts: 1, backoffMs: 0 });
+ * ```
+ */
+export function normaliseMessage(message: JobMessage): JobMessage {
+  const bad = (why: string): never => {
+    throw new TypeError(`invalid job message ${JSON.stringify(message?.id)}: ${why}`);
+  };
+  if (typeof message !== 'object' || message === null) bad('not an object');
+  if (typeof message.id !== 'string' || message.id === '') bad('id must be a non-empty string');
+  if (`${Number.parseInt(message.id, 10)}` === message.id) bad('id must not be an integer string');
+  if (message.id.includes(':')) bad('id must not contain ":"');
+  if (typeof message.name !== 'string' || message.name === '') bad('name must be a non-empty string');
+  checkQueueName(message.queue);
+  if (!Number.isInteger(message.attempts) || message.attempts < 1) bad('attempts must be an integer ≥ 1');
+  if (!isNonNegative(message.backoffMs)) bad('backoffMs must be a finite number ≥ 0');
+  if (message.delayMs !== undefined && !isNonNegative(message.delayMs)) bad('delayMs must be ≥ 0');
+  if (message.timeoutMs !== undefined && !(isNonNegative(message.timeoutMs) && message.timeoutMs > 0)) {
+    bad('timeoutMs must be > 0');
+  }
+  const p = message.priority;
+  if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= MAX_PRIORITY)) {
+    bad(`priority must be an integer in 0..${MAX_PRIORITY}`);
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(message);
+  } catch (error) {
+    return bad(`not JSON-serialisable (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return JSON.parse(json) as JobMessage;
+}
+
+/**
+ * Throws `TypeError` unless `queue` is a usable queue name (non-empty, no `:`).
+ *
+ * @example
+ * ```ts
+ * checkQueueName('notifications');
+ * ```
+ */
+export function checkQueueName(queue: unknown): asserts queue is string {
+  if (typeof queue !== 'string' || queue === '' || queue.includes(':')) {
+    throw new TypeError(
+      `invalid queue name ${JSON.stringify(queue)}: must be a non-empty string without ":"`,
+    );
+  }
+}
+
+/**
+ * The delay before attempt `failedAttempt + 1`, as BullMQ's `exponential` strategy computes it.
+ *
+ * @example
+ * ```ts
+ * backoffDelay(100, 1); // 100
+ * backoffDelay(100, 3); // 400
+ * ```
+ */
+export function backoffDelay(backoffMs: number, failedAttempt: number): number {
+  return Math.round(2 ** (failedAttempt - 1) * backoffMs);
+}
+
+function isNonNegative(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0;
+}

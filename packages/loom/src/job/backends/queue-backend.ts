@@ -1,0 +1,148 @@
+/**
+ * The seam between loom's JobService (job declarations, outbox, callbacks) and the queue engines (BullMQ
+ * on Redis, the in-process default, the eager test backend). A backend only moves opaque messages and runs
+ * a handler with at-least-once semantics; it knows nothing about jobs, use cases or callbacks.
+ *
+ * Refinements over the first sketch, each kept because something above this layer needs it:
+ * - `JobRunInfo.signal`: a timeout (or a consumer closed past its grace period) cannot stop a running
+ *   promise; the signal lets a cooperative handler (fetch, pg, child work) stop early.
+ * - `ConsumerOptions.onSettled`: the one place that sees every attempt's outcome, including attempts failed
+ *   by the backend itself (timeouts) that the handler never observes as a throw. JobService needs that for
+ *   failure callbacks and metrics; tests use it to read results.
+ * - `QueueBackend.health()`: readiness probes (`/health`, `loom worker`) without reaching into Redis.
+ *
+ * @example
+ * ```ts
+ * const backend: QueueBackend = createInProcessBackend();
+ * const consumer = backend.consume({
+ *   queues: ['notifications'],
+ *   concurrency: 4,
+ *   handler: async ({ message, attempt, isFinalAttempt }) => sendEmail(message.payload),
+ * });
+ * await backend.publish({ id: randomUUID(), name: 'SendRestockEmail', queue: 'notifications',
+ *   payload: { productId: 7 }, attempts: 3, backoffMs: 1000 });
+ * await consumer.close({ timeoutMs: 10_000 });
+ * await backend.close();
+ * ```
+ */
+export interface QueueBackend {
+  readonly kind: 'bullmq' | 'inprocess' | 'eager';
+  /**
+   * Enqueues a message. Publishing an id that is already known (waiting, running, or finished and still
+   * retained) is a no-op, so an outbox relay may publish the same row again after a crash.
+   *
+   * Rejects with `ServiceUnavailable` when the engine cannot be reached within a bounded time (retry
+   * later), and with `TypeError` when the message itself is invalid (retrying will not help).
+   */
+  publish(message: JobMessage): Promise<void>;
+  /** Starts taking messages of `options.queues`. Several consumers may share a queue (they compete). */
+  consume(options: ConsumerOptions): Consumer;
+  /** Counts by state for a queue, for metrics and tests. */
+  stats(queue: string): Promise<QueueStats>;
+  /** Whether the engine is reachable now. Never throws. */
+  health(): Promise<QueueHealth>;
+  /** Closes every consumer (graceful, default grace period) and releases connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** One unit of work on the wire. JSON-serialisable; backends deliver a JSON round-tripped copy. */
+export interface JobMessage {
+  /**
+   * Loom job id; publishing the same id twice enqueues it once. Must be non-empty, must not be an integer
+   * string nor contain `:` (BullMQ's custom-id rules, enforced by every backend so tests catch it early).
+   */
+  readonly id: string;
+  /** Job (or callback) name, used by the handler to find what to run. */
+  readonly name: string;
+  /** Queue name (no `:`). */
+  readonly queue: string;
+  /** JSON-serialisable. */
+  readonly payload: unknown;
+  /** Maximum number of attempts, `1 + retries`. Integer ≥ 1. */
+  readonly attempts: number;
+  /** Base delay of exponential backoff: attempt n+1 starts `backoffMs · 2^(n-1)` after attempt n failed. */
+  readonly backoffMs: number;
+  /** Delay before the first attempt. */
+  readonly delayMs?: number;
+  /**
+   * BullMQ semantics: 0 or absent = no priority, taken before prioritized messages; otherwise lower runs
+   * first, integer 1..2 097 151. Ties run in publish order.
+   */
+  readonly priority?: number;
+  /** A run longer than this fails the attempt with `JobTimeoutError` (and aborts `signal`). */
+  readonly timeoutMs?: number;
+  /** Opaque string metadata carried along, e.g. trace context. */
+  readonly meta?: Readonly<Record<string, string>>;
+}
+
+/** What a handler is told about the attempt it runs. */
+export interface JobRunInfo {
+  readonly message: JobMessage;
+  /** 1-based. An attempt interrupted by a crashed worker is run again with the same number. */
+  readonly attempt: number;
+  /** True when a failure of this attempt is final (no retry follows). */
+  readonly isFinalAttempt: boolean;
+  /** Aborted when the attempt times out or its consumer is closed past its grace period. */
+  readonly signal: AbortSignal;
+}
+
+/** Resolve = success with a (JSON-serialisable) result; throw = failed attempt. */
+export type JobHandler = (info: JobRunInfo) => Promise<unknown>;
+
+/** The outcome of one attempt, as reported to `onSettled`. */
+export type JobSettlement =
+  | {
+      readonly status: 'completed';
+      readonly info: JobRunInfo;
+      readonly result: unknown;
+      readonly durationMs: number;
+    }
+  | {
+      readonly status: 'failed';
+      readonly info: JobRunInfo;
+      /** The handler's error, or a `JobTimeoutError`. A retry follows unless `info.isFinalAttempt`. */
+      readonly error: Error;
+      readonly durationMs: number;
+    };
+
+export interface ConsumerOptions {
+  readonly queues: readonly string[];
+  /** Maximum handlers in flight for this consumer (per queue for BullMQ, which runs one worker per queue). */
+  readonly concurrency: number;
+  readonly handler: JobHandler;
+  /**
+   * Called after every attempt, awaited before the attempt is acknowledged to the engine (so a crash in
+   * between re-runs the job). Errors it throws go to the backend's `onError`; the outcome stands.
+   */
+  readonly onSettled?: (settlement: JobSettlement) => void | Promise<void>;
+}
+
+export interface Consumer {
+  /**
+   * Graceful: stops taking messages and waits for in-flight attempts, at most `timeoutMs` (default 30 s).
+   * Past that, their signals are aborted and the consumer lets go of them: BullMQ's stalled-job check
+   * hands them to another worker; the in-process backend records them whenever they settle.
+   */
+  close(opts?: { readonly timeoutMs?: number }): Promise<void>;
+}
+
+export interface QueueStats {
+  /** Ready to run (including prioritized), not yet taken. */
+  readonly waiting: number;
+  readonly active: number;
+  /** Waiting for `delayMs` or for a retry's backoff. */
+  readonly delayed: number;
+  /** Succeeded (BullMQ: those still retained). */
+  readonly completed: number;
+  /** Failed for good, all attempts used (BullMQ: those still retained). */
+  readonly failed: number;
+}
+
+export interface QueueHealth {
+  readonly ok: boolean;
+  /** Why not, when `ok` is false. */
+  readonly detail?: string;
+}
+
+/** Default grace period of `Consumer.close()` and `QueueBackend.close()`. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
