@@ -1,0 +1,22 @@
+import { restInterface, route } from 'loom-kernel';
+import { Address } from './model.ts';
+import {
+  CreateAddressUseCase,
+  DeleteAddressUseCase,
+  GetAddressUseCase,
+  ListAddressesUseCase,
+  UpdateAddressUseCase,
+} from './use-cases.ts';
+
+export const AddressApi = restInterface(Address, {
+  prefix: '/users/{userId}/addresses',
+  tags: ['UserAddresses'],
+  pagination: 'offset',
+  routes: [
+    route.post('/', CreateAddressUseCase, { status: 201 }),
+    route.get('/', ListAddressesUseCase),
+    route.get('/{addressId}', GetAddressUseCase),
+    route.patch('/{addressId}', UpdateAddressUseCase),
+    route.delete('/{addressId}', DeleteAddressUseCase),
+  ],
+});

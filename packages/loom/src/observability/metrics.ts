@@ -1,0 +1,61 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The Prometheus metrics of one application, on its own registry (no global state): HTTP requests,
+ * use-case calls, jobs, the outbox backlog and database pool, plus the process defaults.
+ *
+ * @example
+ * ```ts
+ * const metrics = createMetrics();
+ * metrics.useCaseDuration.observe({ use_case: 'CreateUser', outcome: 'success' }, 0.004);
+ * const text = await metrics.registry.metrics();
+ * ```
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by method, route template and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets,
+      registers: [registry],
+    }),
+    useCaseDuration: new Histogram({
+      name: 'loom_use_case_duration_seconds',
+      help: 'Use-case duration by name and outcome (success, rule_failure, failure)',
+      labelNames: ['use_case', 'outcome'] as const,
+      buckets,
+      registers: [registry],
+    }),
+    jobEvents: new Counter({
+      name: 'loom_jobs_total',
+      help: 'Job lifecycle events by job, queue and event (dispatched, started, succeeded, failed, retried)',
+      labelNames: ['job', 'queue', 'event'] as const,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'loom_job_duration_seconds',
+      help: 'Job attempt duration by job, queue and outcome',
+      labelNames: ['job', 'queue', 'outcome'] as const,
+      buckets,
+      registers: [registry],
+    }),
+    outboxBacklog: new Gauge({
+      name: 'loom_outbox_backlog',
+      help: 'Dispatched jobs waiting in the outbox to be published',
+      registers: [registry],
+    }),
+    dbPool: new Gauge({
+      name: 'loom_db_pool_connections',
+      help: 'Database pool connections by state (total, idle, waiting)',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
