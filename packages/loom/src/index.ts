@@ -69,3 +69,4 @@ export {
   type Consumer,
 } from './job/backends/index.ts';
 export { loadConfig, loadConfigSync, resolveConfig, parseDatabaseUrl, redactConfig, type LoomConfig } from './config/index.ts';
+export * from './db/migrations/index.ts';

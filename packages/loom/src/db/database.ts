@@ -16,7 +16,12 @@ interface TxFrame {
 
 /** How to open a database. */
 export type DatabaseOptions =
-  | { readonly dialect: 'postgres'; readonly connectionString: string; readonly poolSize?: number; readonly searchPath?: string }
+  | {
+      readonly dialect: 'postgres';
+      readonly connectionString: string;
+      readonly poolSize?: number;
+      readonly searchPath?: string;
+    }
   | { readonly dialect: 'sqlite'; readonly filename: string };
 
 /**

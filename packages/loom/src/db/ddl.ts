@@ -54,7 +54,8 @@ function defaultExpr(dialect: DialectName, c: ColumnSpec) {
   if ('now' in d) return dialect === 'postgres' ? sql`now()` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
   const v = d.value;
   if (v === null) return sql`null`;
-  if (typeof v === 'boolean') return dialect === 'postgres' ? sql.raw(v ? 'true' : 'false') : sql.raw(v ? '1' : '0');
+  if (typeof v === 'boolean')
+    return dialect === 'postgres' ? sql.raw(v ? 'true' : 'false') : sql.raw(v ? '1' : '0');
   if (typeof v === 'number') return sql.raw(String(v));
   if (typeof v === 'string') return sql.lit(v);
   return sql.lit(JSON.stringify(v));
@@ -79,7 +80,12 @@ function columnBuilder(dialect: DialectName, c: ColumnSpec, inlinePk: boolean) {
  * await createTableQuery(db, tableSpecOf(User)).execute();
  * ```
  */
-export function createTableQuery(executor: Executor, dialect: DialectName, spec: TableSpec, ifNotExists = false) {
+export function createTableQuery(
+  executor: Executor,
+  dialect: DialectName,
+  spec: TableSpec,
+  ifNotExists = false,
+) {
   // Column names are known at run time only: widen the builder's column-name parameter.
   let q = executor.schema.createTable(spec.name) as unknown as CreateTableBuilder<string, string>;
   if (ifNotExists) q = q.ifNotExists();
@@ -109,7 +115,10 @@ export function createTableQuery(executor: Executor, dialect: DialectName, spec:
 }
 
 export function createIndexQuery(executor: Executor, table: string, index: IndexSpec, ifNotExists = false) {
-  let q = executor.schema.createIndex(index.name).on(table).columns([...index.columns]);
+  let q = executor.schema
+    .createIndex(index.name)
+    .on(table)
+    .columns([...index.columns]);
   if (ifNotExists) q = q.ifNotExists();
   return q;
 }

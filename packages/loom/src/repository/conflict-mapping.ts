@@ -42,7 +42,8 @@ export function toConflict(error: unknown, dialect: DialectName, table: string):
     const name = e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? `pk_${tbl}` : `uq_${tbl}_${names.join('_')}`;
     return new Conflict(name, 'unique', tbl, describe('unique', name, undefined));
   }
-  if (e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+  // ON DELETE RESTRICT reports SQLITE_CONSTRAINT_TRIGGER with the same message as other FK failures.
+  if (e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || message.startsWith('FOREIGN KEY constraint failed')) {
     return new Conflict(null, 'foreign_key', table, 'a foreign key constraint refused the write');
   }
   if (e.code === 'SQLITE_CONSTRAINT_NOTNULL') {

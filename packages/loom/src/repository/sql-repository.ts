@@ -1,6 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { AnyDB, Database } from '../db/database.ts';
-import { InvalidQuery } from '../errors/index.ts';
+import { InvalidCursor, InvalidQuery } from '../errors/index.ts';
 import type { AnyModel, CreateInput, FieldMeta, FieldName, Infer, UpdateInput } from '../model/model.ts';
 import { toConflict } from './conflict-mapping.ts';
 import { type CursorCodec, cursorCodec } from './cursor-token.ts';
@@ -215,14 +215,14 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const signature = keys.map((k) => `${k.field.column}:${k.direction}`).join(',');
     if (p.after !== undefined && p.after !== '') {
       const raw = this.#cursor.decode(p.after, signature);
-      if (raw.length !== keys.length) throw new InvalidQuery('invalid cursor: malformed', 'after');
+      if (raw.length !== keys.length) throw new InvalidCursor('invalid cursor: malformed', 'after');
       const values = keys.map((k, i) => {
         const v = raw[i];
         if (v === null) return null;
         try {
           return this.codec.encodeValue(k.field, coerceFieldValue(k.field.def, v, k.field.name));
         } catch {
-          throw new InvalidQuery('invalid cursor: malformed', 'after');
+          throw new InvalidCursor('invalid cursor: malformed', 'after');
         }
       });
       q = q.where(keysetAfter(keys, values));

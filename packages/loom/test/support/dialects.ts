@@ -13,7 +13,9 @@ export const DIALECTS: readonly DialectName[] = ['sqlite', 'postgres'];
  * Opens a fresh, isolated database: SQLite in memory, or a new PostgreSQL schema (dropped on close),
  * so test files can run in parallel.
  */
-export async function openTestDatabase(dialect: DialectName): Promise<Database & { dispose(): Promise<void> }> {
+export async function openTestDatabase(
+  dialect: DialectName,
+): Promise<Database & { dispose(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
     return Object.assign(db, { dispose: () => db.close() });

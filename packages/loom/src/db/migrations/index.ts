@@ -1,0 +1,22 @@
+export {
+  generateInitialMigration,
+  INITIAL_MIGRATION,
+  type SchemaSnapshot,
+  SNAPSHOT_FILE,
+  schemaSnapshotOf,
+  writeInitialMigration,
+} from './migration-file.ts';
+export {
+  isMigrationFile,
+  LoomMigrationProvider,
+  type MigrationModule,
+  migrationNameOf,
+} from './migration-provider.ts';
+export { type MigrationTools, migrationToolsFor } from './migration-tools.ts';
+export {
+  MIGRATION_TABLE,
+  type MigrationRun,
+  migrateDown,
+  migrateToLatest,
+  pendingMigrations,
+} from './migrator.ts';
