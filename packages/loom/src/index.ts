@@ -14,7 +14,7 @@ export {
   type Model,
   type UpdateInput,
 } from './model/model.ts';
-export { t, type Static, type TSchema } from './schema/t.ts';
+export { t, withDefault, type Static, type TSchema } from './schema/t.ts';
 export { patch, type PatchField } from './command/patch.ts';
 export {
   command,

@@ -1,4 +1,4 @@
-import { command, exists, loadById, NotFound, patch, t, useCase } from 'loom-kernel';
+import { command, exists, loadById, NotFound, patch, t, useCase, withDefault } from 'loom-kernel';
 import { Address } from '../address/model.ts';
 import { User } from '../user/model.ts';
 import { ORDER_STATUSES, Order } from './model.ts';
@@ -10,8 +10,8 @@ export const CreateOrder = command(
   {
     userId: t.Integer(),
     addressId: t.Integer(),
-    status: t.String({ maxLength: 40, default: 'created' }),
-    paymentMethod: t.String({ maxLength: 60, default: 'card' }),
+    status: withDefault(t.String({ maxLength: 40 }), 'created'),
+    paymentMethod: withDefault(t.String({ maxLength: 60 }), 'card'),
   },
   { name: 'CreateOrder' },
 );

@@ -1,8 +1,8 @@
-import { command, job, loadById, t } from 'loom-kernel';
+import { command, job, loadById, t, withDefault } from 'loom-kernel';
 import { Product } from './model.ts';
 
 export const SendRestockEmailCommand = command(
-  { recipientEmail: t.String({ maxLength: 255 }), forceFail: t.Boolean({ default: false }) },
+  { recipientEmail: t.String({ maxLength: 255 }), forceFail: withDefault(t.Boolean(), false) },
   { name: 'SendRestockEmail' },
 );
 
@@ -30,7 +30,7 @@ export const BuildProductSummary = job({
     }.`,
 });
 
-export const SyncProductToErpCommand = command({ forceFail: t.Boolean({ default: false }) }, { name: 'SyncProductToErp' });
+export const SyncProductToErpCommand = command({ forceFail: withDefault(t.Boolean(), false) }, { name: 'SyncProductToErp' });
 
 export const SyncProductToErp = job({
   name: 'SyncProductToErp',

@@ -1,4 +1,4 @@
-import { command, loadById, t, useCase, where } from 'loom-kernel';
+import { command, loadById, t, useCase, where, withDefault } from 'loom-kernel';
 import { RestockEmailCallbacks } from './callbacks.ts';
 import { BuildProductSummary, SendRestockEmail, SyncProductToErp } from './jobs.ts';
 import { Products } from './repository.ts';
@@ -20,7 +20,7 @@ export const ListLowStockProducts = useCase(Products, {
 });
 
 export const RestockEmailRequest = command(
-  { recipientEmail: t.String({ maxLength: 255 }), forceFail: t.Boolean({ default: false }) },
+  { recipientEmail: t.String({ maxLength: 255 }), forceFail: withDefault(t.Boolean(), false) },
   { name: 'RestockEmailRequest' },
 );
 
@@ -65,7 +65,7 @@ export const RestockWorkflow = useCase(Products, {
 });
 
 export const SyncProductsToErpRequest = command(
-  { productIds: t.Array(t.Integer()), forceFailIds: t.Array(t.Integer(), { default: [] }) },
+  { productIds: t.Array(t.Integer()), forceFailIds: withDefault(t.Array(t.Integer()), []) },
   { name: 'SyncProductsToErpRequest' },
 );
 
