@@ -1,0 +1,106 @@
+import { SCENARIOS, type Scenario } from '../scenarios.ts';
+import { APPS, type BenchApp } from './apps.ts';
+
+export type LoadTool = 'wrk' | 'autocannon';
+
+export interface BenchConfig {
+  /** Seconds per measured run (`BENCH_DURATION`). */
+  readonly durationS: number;
+  /** Seconds of warm-up before each measured run, discarded (`BENCH_WARMUP`). */
+  readonly warmupS: number;
+  readonly repeats: number;
+  readonly concurrencies: readonly number[];
+  readonly scenarios: readonly Scenario[];
+  readonly apps: readonly BenchApp[];
+  /** `BENCH_TOOL`; default wrk when it is on PATH. */
+  readonly tool: LoadTool | undefined;
+  readonly poolMax: number;
+  /** Where RESULTS.md and the chart go (`BENCH_REPORT_DIR`, default the bench folder). */
+  readonly reportDir: string | undefined;
+}
+
+export const DEFAULTS = {
+  durationS: 5,
+  warmupS: 2,
+  repeats: 3,
+  concurrencies: [20, 100],
+  poolMax: 15,
+} as const;
+/** Pauses around each measured run, as in the Python anchor (0.5 s before, 1 s after). */
+export const PAUSE_BEFORE_MS = 500;
+export const PAUSE_AFTER_MS = 1000;
+
+function positiveNumber(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${key} must be a positive number, got ${raw}`);
+  return value;
+}
+
+function list(env: NodeJS.ProcessEnv, key: string): string[] | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function pick<T extends { name: string }>(all: readonly T[], names: string[] | undefined, key: string): T[] {
+  if (names === undefined) return [...all];
+  return names.map((name) => {
+    const found = all.find((item) => item.name === name);
+    if (found === undefined) {
+      throw new Error(`${key}: unknown ${name}; known: ${all.map((item) => item.name).join(', ')}`);
+    }
+    return found;
+  });
+}
+
+/**
+ * Reads the run configuration: BENCH_DURATION, BENCH_WARMUP, BENCH_REPEATS, BENCH_CONCURRENCY (e.g.
+ * "20,100"), BENCH_SCENARIOS and BENCH_APPS (comma-separated names), BENCH_TOOL (wrk | autocannon),
+ * PG_POOL_MAX, BENCH_REPORT_DIR.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const concurrencies = (list(env, 'BENCH_CONCURRENCY') ?? DEFAULTS.concurrencies.map(String)).map((c) => {
+    const n = Number(c);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONCURRENCY: bad value ${c}`);
+    return n;
+  });
+  const tool = env.BENCH_TOOL;
+  if (tool !== undefined && tool !== '' && tool !== 'wrk' && tool !== 'autocannon') {
+    throw new Error(`BENCH_TOOL must be wrk or autocannon, got ${tool}`);
+  }
+  return {
+    durationS: positiveNumber(env, 'BENCH_DURATION', DEFAULTS.durationS),
+    warmupS: positiveNumber(env, 'BENCH_WARMUP', DEFAULTS.warmupS),
+    repeats: Math.round(positiveNumber(env, 'BENCH_REPEATS', DEFAULTS.repeats)),
+    concurrencies,
+    scenarios: pick(SCENARIOS, list(env, 'BENCH_SCENARIOS'), 'BENCH_SCENARIOS'),
+    apps: pick(APPS, list(env, 'BENCH_APPS'), 'BENCH_APPS'),
+    tool: tool === 'wrk' || tool === 'autocannon' ? tool : undefined,
+    poolMax: Math.round(positiveNumber(env, 'PG_POOL_MAX', DEFAULTS.poolMax)),
+    reportDir:
+      env.BENCH_REPORT_DIR === undefined || env.BENCH_REPORT_DIR === '' ? undefined : env.BENCH_REPORT_DIR,
+  };
+}
+
+/** Seconds the whole matrix takes, roughly: runs × (warm-up + pauses + run) + ~3 s per block for seed and boot. */
+export function estimateSeconds(config: BenchConfig): number {
+  const blocks = config.apps.length * config.repeats;
+  const runsPerBlock = config.scenarios.length * config.concurrencies.length;
+  const perRun = config.warmupS + config.durationS + (PAUSE_BEFORE_MS + PAUSE_AFTER_MS) / 1000;
+  return blocks * (3 + runsPerBlock * perRun);
+}
+
+/** Block order: repeat 1 in list order, repeat 2 reversed, … (A B, B A, A B: L N N L L N for two apps). */
+export function blockOrder(config: BenchConfig): { app: BenchApp; repeat: number }[] {
+  const order: { app: BenchApp; repeat: number }[] = [];
+  for (let repeat = 1; repeat <= config.repeats; repeat++) {
+    const apps = repeat % 2 === 1 ? config.apps : [...config.apps].reverse();
+    for (const app of apps) order.push({ app, repeat });
+  }
+  return order;
+}

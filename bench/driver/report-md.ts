@@ -1,0 +1,224 @@
+import type { Scenario } from '../scenarios.ts';
+import { BASELINE_APP } from './apps.ts';
+import { type BenchConfig, estimateSeconds, PAUSE_AFTER_MS, PAUSE_BEFORE_MS } from './config.ts';
+import type { MachineInfo } from './machine.ts';
+import { type Align, markdownTable } from './markdown-table.ts';
+import { type BlockRecord, type CellSummary, median, summarize } from './results.ts';
+
+export interface ReportInput {
+  readonly config: BenchConfig;
+  /** The configuration with every filter removed (all apps, scenarios, concurrencies). */
+  readonly fullMatrix: BenchConfig;
+  /** The default configuration (no env at all), for the run-time statement. */
+  readonly defaults: BenchConfig;
+  readonly machine: MachineInfo;
+  readonly blocks: readonly BlockRecord[];
+  readonly runId: string;
+  readonly wallSeconds: number;
+  readonly appNames: readonly string[];
+}
+
+const f0 = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || !(b > 0) ? '–' : `**${f2(a / b)}**`;
+const minutes = (s: number): string => `${(s / 60).toFixed(1)} min`;
+
+function cells(input: ReportInput, scenario: Scenario, c: number): Map<string, CellSummary> {
+  const map = new Map<string, CellSummary>();
+  for (const app of input.appNames) {
+    const cell = summarize(input.blocks, app, scenario.name, c);
+    if (cell !== undefined) map.set(app, cell);
+  }
+  return map;
+}
+
+function concurrencyTable(input: ReportInput, c: number): string[] {
+  const apps = input.appNames;
+  const others = apps.filter((a) => a !== BASELINE_APP);
+  const withRatio = apps.includes(BASELINE_APP) ? others : [];
+  const header = ['scenario'];
+  for (const app of apps) header.push(`${app} RPS`, `${app} p50 ms`, `${app} p99 ms`);
+  for (const app of withRatio) {
+    header.push(`${app}/${BASELINE_APP} RPS`, `${app}/${BASELINE_APP} p50`, `${app}/${BASELINE_APP} p99`);
+  }
+  header.push('errors (non-2xx / socket)', 'app CPU ms/req');
+  const align = header.map((_, i): Align => (i === 0 || i >= header.length - 2 ? 'left' : 'right'));
+  const rows: string[][] = [];
+  for (const scenario of input.config.scenarios) {
+    const byApp = cells(input, scenario, c);
+    const line = [scenario.name];
+    for (const app of apps) {
+      const cell = byApp.get(app);
+      line.push(f0(cell?.rps ?? NaN), f1(cell?.p50Ms ?? NaN), f1(cell?.p99Ms ?? NaN));
+    }
+    const base = byApp.get(BASELINE_APP);
+    for (const app of withRatio) {
+      const cell = byApp.get(app);
+      line.push(
+        ratio(cell?.rps, base?.rps),
+        ratio(cell?.p50Ms, base?.p50Ms),
+        ratio(cell?.p99Ms, base?.p99Ms),
+      );
+    }
+    line.push(
+      apps
+        .map((app) => `${app} ${byApp.get(app)?.non2xx ?? '–'} / ${byApp.get(app)?.socketErrors ?? '–'}`)
+        .join(', '),
+      apps.map((app) => `${app} ${(byApp.get(app)?.cpuMsPerRequest ?? NaN).toFixed(3)}`).join(', '),
+    );
+    rows.push(line);
+  }
+  return [`### c = ${c}`, '', ...markdownTable(header, align, rows)];
+}
+
+function detailTable(input: ReportInput): string[] {
+  const header = [
+    'app',
+    'scenario',
+    'c',
+    'median RPS',
+    'RPS per repeat',
+    'max ms (worst)',
+    'bytes/response',
+    'app CPU ms/req',
+    'app CPU % of a core',
+    'host CPU busy %',
+  ];
+  const rows: string[][] = [];
+  for (const app of input.appNames) {
+    for (const scenario of input.config.scenarios) {
+      for (const c of input.config.concurrencies) {
+        const cell = summarize(input.blocks, app, scenario.name, c);
+        if (cell === undefined) continue;
+        rows.push([
+          app,
+          scenario.name,
+          String(c),
+          f0(cell.rps),
+          cell.rpsPerRepeat.map(f0).join(' / '),
+          f0(cell.maxMs),
+          f0(cell.bytesPerResponse),
+          Number.isFinite(cell.cpuMsPerRequest) ? cell.cpuMsPerRequest.toFixed(3) : '–',
+          f0(cell.cpuPercentOfCore),
+          f0(cell.hostBusyPercent),
+        ]);
+      }
+    }
+  }
+  return markdownTable(
+    header,
+    header.map((_, i) => (i < 2 ? 'left' : 'right')),
+    rows,
+  );
+}
+
+function memoryTable(input: ReportInput): string[] {
+  const header = [
+    'app',
+    'repeat',
+    'start-up to first 200 (ms)',
+    'RSS at ready (kB)',
+    'RSS after runs (kB)',
+    'peak RSS (kB)',
+    'error',
+  ];
+  const align = header.map((_, i): Align => (i === 0 || i === header.length - 1 ? 'left' : 'right'));
+  const blocks = input.blocks.map((b) => [
+    b.app,
+    String(b.repeat),
+    f0(b.startupMs),
+    f0(b.rssReadyKb),
+    f0(b.rssEndKb),
+    f0(b.hwmKb),
+    b.error?.split('\n')[0] ?? '',
+  ]);
+  const medians = input.appNames.map((app) => {
+    const mine = input.blocks.filter((b) => b.app === app);
+    return [
+      app,
+      f0(median(mine.map((b) => b.startupMs))),
+      f0(median(mine.map((b) => b.rssEndKb))),
+      f0(median(mine.map((b) => b.hwmKb))),
+    ];
+  });
+  return [
+    ...markdownTable(header, align, blocks),
+    '',
+    ...markdownTable(
+      ['app', 'median start-up (ms)', 'median RSS after runs (kB)', 'median peak RSS (kB)'],
+      ['left', 'right', 'right', 'right'],
+      medians,
+    ),
+  ];
+}
+
+/** RESULTS.md: machine, method, one table per concurrency (with ratios to native), detail, memory. */
+export function renderResults(input: ReportInput): string {
+  const { config, machine } = input;
+  const m = machine;
+  const d = input.defaults;
+  const partial =
+    config.scenarios.length < input.fullMatrix.scenarios.length ||
+    config.concurrencies.length < input.fullMatrix.concurrencies.length ||
+    config.apps.length < input.fullMatrix.apps.length;
+  const out: string[] = [
+    '# Benchmark results',
+    '',
+    `Generated by \`npm run bench\` (run \`${input.runId}\`, ${m.date}). Raw per-run JSON: \`bench/results/${input.runId}/\` (git-ignored).`,
+    partial
+      ? '\n**Partial run** (filtered by BENCH_APPS / BENCH_SCENARIOS / BENCH_CONCURRENCY): not the full matrix.'
+      : '',
+    '',
+    '![RPS per scenario](results-chart.svg)',
+    '',
+    '## Machine',
+    '',
+    ...markdownTable(
+      ['nproc', 'CPU', 'memory', 'kernel', 'Node.js', 'PostgreSQL', 'load tool'],
+      ['right', 'left', 'right', 'left', 'left', 'left', 'left'],
+      [[String(m.nproc), m.cpuModel, `${m.memoryGiB} GiB`, m.kernel, m.node, m.postgres, m.loadTool]],
+    ),
+    '',
+    'App, PostgreSQL and the load client share the same cores.',
+    '',
+    '## Method',
+    '',
+    `- Apps: ${input.appNames.join(', ')}; one app process alive at a time, started fresh for every block, after the bench tables were dropped and re-seeded (120 users, 1,200 records, 3,600 notes).`,
+    `- Blocks alternate: repeat 1 in list order, repeat 2 reversed, … (repeats: ${config.repeats}). Reported: median of the repeats for RPS, p50 and p99; errors summed; max is the worst request of any repeat.`,
+    `- Per scenario and concurrency (${config.concurrencies.join(', ')}): ${config.warmupS} s warm-up (discarded), ${PAUSE_BEFORE_MS / 1000} s pause, **${config.durationS} s measured** (\`BENCH_DURATION\`), ${PAUSE_AFTER_MS / 1000} s pause.`,
+    m.loadTool.startsWith('wrk')
+      ? `- Load: \`wrk -t1 -cC -d${config.durationS}s --timeout 10s --latency -s <scenario>.lua\` (Lua scripts from \`bench/wrk/common.lua\` + \`bench/scenarios.ts\`). wrk's percentiles are coordinated-omission corrected.`
+      : '- Load: autocannon (wrk was not installed), same request sequences, 10 s timeout, one client process.',
+    `- Database pool: ${config.poolMax} connections per app. App CPU = user + system time of the app process during the measured run (/proc/PID/stat); RSS = VmRSS from /proc/PID/status after each run.`,
+    `- Start-up = from spawn to the first 200 on \`/bench/ping\` (data present; includes tsx compiling the TypeScript).`,
+    `- Wall time of this run: ${minutes(input.wallSeconds)}${partial ? '' : ` (estimate beforehand: ${minutes(estimateSeconds(config))})`}.`,
+    `- Defaults (\`BENCH_DURATION=${d.durationS}\`, \`BENCH_WARMUP=${d.warmupS}\`, ${d.repeats} repeats, ${d.scenarios.length} scenarios, c = ${d.concurrencies.join(', ')}): chosen so that the full matrix takes about ${minutes(estimateSeconds({ ...d, apps: d.apps.slice(0, 1) }))} per app, ${minutes(estimateSeconds({ ...d, apps: [...d.apps, ...d.apps].slice(0, 2) }))} for two apps on 2 cores.`,
+    '',
+    '## Results (median of repeats)',
+    '',
+  ];
+  for (const c of config.concurrencies) out.push(...concurrencyTable(input, c), '');
+  out.push(
+    '## Detail',
+    '',
+    ...detailTable(input),
+    '',
+    '## Memory and start-up',
+    '',
+    ...memoryTable(input),
+    '',
+  );
+  out.push(
+    '## Scenarios',
+    '',
+    ...markdownTable(
+      ['scenario', 'request', 'measures'],
+      ['left', 'left', 'left'],
+      config.scenarios.map((s) => [s.name, `\`${s.method} ${s.path}\``, s.measures]),
+    ),
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,90 @@
+import type { LoadResult } from './load-result.ts';
+
+/** One measured run: the load result plus what the driver read from /proc around it. */
+export interface RunRecord {
+  readonly app: string;
+  readonly repeat: number;
+  readonly scenario: string;
+  readonly concurrency: number;
+  readonly load: LoadResult;
+  /** VmRSS / VmHWM right after the run, kB. */
+  readonly rssKb: number;
+  readonly hwmKb: number;
+  /** App CPU (user + system) during the measured run. */
+  readonly cpuMsPerRequest: number;
+  readonly cpuPercentOfCore: number;
+  /** All host cores: share busy during the run (app + PostgreSQL + load client + anything else). */
+  readonly hostBusyPercent: number;
+}
+
+export interface BlockRecord {
+  readonly app: string;
+  readonly repeat: number;
+  readonly startupMs: number;
+  readonly rssReadyKb: number;
+  readonly rssEndKb: number;
+  readonly hwmKb: number;
+  readonly runs: RunRecord[];
+  /** Set when the app died or a run failed; the remaining runs of the block were skipped. */
+  readonly error?: string;
+}
+
+export interface CellSummary {
+  readonly app: string;
+  readonly scenario: string;
+  readonly concurrency: number;
+  readonly repeats: number;
+  readonly rps: number;
+  readonly rpsPerRepeat: number[];
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly non2xx: number;
+  readonly socketErrors: number;
+  readonly cpuMsPerRequest: number;
+  readonly cpuPercentOfCore: number;
+  readonly hostBusyPercent: number;
+  readonly bytesPerResponse: number;
+}
+
+export const median = (values: readonly number[]): number => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+/** Medians over the repeats of one (app, scenario, concurrency); errors summed; max is the worst. */
+export function summarize(
+  blocks: readonly BlockRecord[],
+  app: string,
+  scenario: string,
+  c: number,
+): CellSummary | undefined {
+  const runs = blocks
+    .filter((b) => b.app === app)
+    .sort((a, b) => a.repeat - b.repeat)
+    .flatMap((b) => b.runs.filter((r) => r.scenario === scenario && r.concurrency === c));
+  if (runs.length === 0) return undefined;
+  return {
+    app,
+    scenario,
+    concurrency: c,
+    repeats: runs.length,
+    rps: median(runs.map((r) => r.load.rps)),
+    rpsPerRepeat: runs.map((r) => r.load.rps),
+    p50Ms: median(runs.map((r) => r.load.p50Ms)),
+    p99Ms: median(runs.map((r) => r.load.p99Ms)),
+    maxMs: Math.max(...runs.map((r) => r.load.maxMs)),
+    non2xx: sum(runs.map((r) => r.load.non2xx)),
+    socketErrors: sum(runs.map((r) => r.load.socketErrors)),
+    cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
+    cpuPercentOfCore: median(runs.map((r) => r.cpuPercentOfCore)),
+    hostBusyPercent: median(runs.map((r) => r.hostBusyPercent)),
+    bytesPerResponse: median(runs.map((r) => (r.load.requests > 0 ? r.load.bytes / r.load.requests : 0))),
+  };
+}

@@ -1,0 +1,33 @@
+-- common.lua: prepended to every scenario's Lua body (bench/scenarios.ts) by the driver.
+-- Same as the Python anchor's common.lua: counts non-2xx responses and prints one JSON line in done().
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  counter = 0                 -- request index (like `i` in run_benchmark_external.py)
+  non2xx = 0
+  codes = {}
+  math.randomseed(20260301)   -- fixed seed; record ids uniform in 1..100
+end
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+    codes[status] = (codes[status] or 0) + 1
+  end
+end
+function done(summary, latency, requests)
+  local n = 0
+  local codestr = ""
+  for _, t in ipairs(threads) do
+    n = n + t:get("non2xx")
+    local c = t:get("codes")
+    for k, v in pairs(c) do codestr = codestr .. string.format('"%d":%d,', k, v) end
+  end
+  codestr = codestr:gsub(",$", "")
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests":%d,"duration_us":%d,"bytes":%d,"err_connect":%d,"err_read":%d,"err_write":%d,"err_status_gt399":%d,"err_timeout":%d,"non2xx":%d,"non2xx_codes":{%s},"lat_p50_us":%d,"lat_p90_us":%d,"lat_p99_us":%d,"lat_max_us":%d,"lat_mean_us":%.1f}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+    n, codestr, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+end
