@@ -8,7 +8,11 @@ import { type CallArgs, executePlan, type ExecutionHost } from '../use-case/exec
 import type { EntityInvoker, Invoker } from '../use-case/invoker-types.ts';
 import type { JobService } from '../use-case/job-service-types.ts';
 import { compilePlan, type Plan } from '../use-case/plan.ts';
-import { isRepositoryBinding, type RepositoryBinding } from '../use-case/repository-binding.ts';
+import {
+  type AnyRepositoryBinding,
+  isRepositoryBinding,
+  type RepositoryBinding,
+} from '../use-case/repository-binding.ts';
 import type { Logger, UseCaseServices } from '../use-case/services.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
 import { currentCallContext } from './call-context.ts';
@@ -22,7 +26,7 @@ export interface KernelOptions {
   readonly logger?: Logger;
   readonly container?: Container;
   /** Custom repositories (`repositoryFor`). */
-  readonly repositories?: readonly RepositoryBinding[];
+  readonly repositories?: readonly AnyRepositoryBinding[];
 }
 
 type Observer = NonNullable<ExecutionHost['observe']>;
@@ -89,7 +93,7 @@ export class Kernel implements Invoker, ExecutionHost {
   }
 
   /** Registers a custom repository; a second, different one for the same model is an error. */
-  registerRepository(binding: RepositoryBinding): void {
+  registerRepository(binding: AnyRepositoryBinding): void {
     const existing = this.#bindings.get(binding.model);
     if (existing && existing.repositoryClass !== binding.repositoryClass) {
       throw new DeclarationError(

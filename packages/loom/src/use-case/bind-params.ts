@@ -5,13 +5,18 @@ const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
  * Binds declared params from the caller's values: strings (path params) are converted by the declared
- * type, then validated. A missing or invalid param is a 400 naming it.
+ * type, then validated. A left-out param takes its schema's default, stays absent when declared
+ * `t.Optional(...)`, and is otherwise a 400 naming it, as is an invalid one.
  */
 export function bindParams(plan: Plan, raw: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of plan.params) {
     let value = raw?.[p.name];
-    if (value === undefined) throw new BadRequest(`${plan.name}: missing required parameter "${p.name}"`, p.name);
+    if (value === undefined) {
+      if (p.defaultValue) value = structuredClone(p.defaultValue.value);
+      else if (p.optional) continue;
+      else throw new BadRequest(`${plan.name}: missing required parameter "${p.name}"`, p.name);
+    }
     if (typeof value === 'string') {
       if (p.numeric && NUMERIC.test(value)) value = Number(value);
       else if (p.boolean && (value === 'true' || value === 'false')) value = value === 'true';

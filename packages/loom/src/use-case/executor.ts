@@ -13,6 +13,8 @@ export interface CallArgs {
   readonly params?: Readonly<Record<string, unknown>>;
   readonly payload?: unknown;
   readonly query?: QuerySpec;
+  /** Run without a transaction even if the use case is not declared read-only (HTTP GET routes). */
+  readonly readOnly?: boolean;
 }
 
 /** What the executor needs from the application around it. */
@@ -40,7 +42,7 @@ export async function executePlan(host: ExecutionHost, plan: Plan, args: CallArg
   const db = host.services.db;
   try {
     const result =
-      plan.readOnly || plan.singleStatement || db.inTransaction()
+      plan.readOnly || args.readOnly === true || plan.singleStatement || db.inTransaction()
         ? await run(host, plan, args)
         : await db.transaction(() => run(host, plan, args));
     host.observe?.(plan, 'success', performance.now() - started);

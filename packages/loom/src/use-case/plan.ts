@@ -1,7 +1,8 @@
 import type { TSchema } from 'typebox';
+import Type from 'typebox';
 import { type AnyCommand, isCommand } from '../command/command.ts';
 import { DeclarationError } from '../errors/index.ts';
-import type { AnyModel } from '../model/model.ts';
+import { type AnyModel, isModel } from '../model/model.ts';
 import { compileValidator, type Validator } from '../schema/validator.ts';
 import { type Compute, computeBuilder } from './compute.ts';
 import type { AnyMarker } from './markers.ts';
@@ -21,6 +22,10 @@ export interface ParamBinding {
   readonly validator: Validator;
   readonly numeric: boolean;
   readonly boolean: boolean;
+  /** `t.Optional(...)`: may be left out (then absent from `params`). */
+  readonly optional: boolean;
+  /** The schema's `default`, used when the caller leaves the param out. */
+  readonly defaultValue?: { readonly value: unknown };
 }
 
 /**
@@ -74,14 +79,18 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
       validator: compileValidator(schema),
       numeric: t === 'integer' || t === 'number',
       boolean: t === 'boolean',
+      optional: Type.IsOptional(schema),
+      ...('default' in schema ? { defaultValue: { value: (schema as { default: unknown }).default } } : {}),
     };
   });
   const hasInputField = (field: string) => input?.$fieldsByName.has(field) ?? false;
 
   const loads: LoadStep[] = Object.entries((decl.load ?? {}) as Record<string, AnyMarker>).map(([lname, marker]) => {
     const label = `load.${lname}`;
-    if (!marker || typeof marker !== 'object' || !('kind' in marker)) fail(`${label} must be loadById(), load() or exists()`);
+    const kind = typeof marker === 'object' && marker !== null ? (marker as { kind?: unknown }).kind : undefined;
+    if (kind !== 'loadById' && kind !== 'load' && kind !== 'exists') fail(`${label} must be loadById(), load() or exists()`);
     const target = marker.model as AnyModel;
+    if (!isModel(target)) fail(`${label}: ${kind}() needs a model as its first argument`);
     if (marker.kind === 'loadById') {
       if (!(marker.by in paramDecl)) fail(`${label}: loadById(${target.$name}) by "${marker.by}", which is not a declared param`);
       return { name: lname, marker, source: { kind: 'param', name: marker.by } };

@@ -37,7 +37,7 @@ export function repositoryFor<M extends AnyModel, R extends Repository<M>>(
   return Object.freeze({ kind: 'repositoryBinding', model, repositoryClass });
 }
 
-export function isRepositoryBinding(value: unknown): value is RepositoryBinding {
+export function isRepositoryBinding(value: unknown): value is AnyRepositoryBinding {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'repositoryBinding';
 }
 

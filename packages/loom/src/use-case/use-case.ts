@@ -11,7 +11,20 @@ import type { UseCaseServices } from './services.ts';
 
 /** Declared params: name → schema (`{ userId: t.Integer() }`). Path params bind to them by name. */
 export type ParamsDecl = Record<string, TSchema>;
-export type ParamsOf<P extends ParamsDecl> = { readonly [K in keyof P]: Static<P[K]> };
+type IsOptionalParam<S> = S extends { '~optional': true } ? true : false;
+type HasDefaultParam<S> = S extends { default: unknown } ? true : false;
+/** Params declared `t.Optional(...)`: absent from `params` when the caller leaves them out. */
+type OptionalParamKeys<P> = { [K in keyof P]: IsOptionalParam<P[K]> extends true ? K : never }[keyof P];
+/** Params a caller may leave out: optional ones and those with a default. */
+type OmittableParamKeys<P> = {
+  [K in keyof P]: IsOptionalParam<P[K]> extends true ? K : HasDefaultParam<P[K]> extends true ? K : never;
+}[keyof P];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+export type ParamsOf<P extends ParamsDecl> = Simplify<
+  { readonly [K in Exclude<keyof P, OptionalParamKeys<P>>]: Static<P[K]> } & {
+    readonly [K in OptionalParamKeys<P>]?: Static<P[K]>;
+  }
+>;
 export type InputOf<C> = C extends AnyCommand ? Parsed<ValueOfCommand<C>> : undefined;
 export type LoadedOf<L> = { readonly [K in keyof L]: MarkerValue<L[K]> };
 
@@ -102,7 +115,16 @@ export type AnyUseCase = UseCase<any, any, any, any, any, any>;
 /** The result type of a use case (what `execute` resolves to). */
 export type ResultOf<U> = U extends UseCase<infer _T, infer _P, infer _C, infer _L, infer _Q, infer R> ? Awaited<R> : never;
 
-type ParamsArg<P> = keyof P extends never ? { readonly params?: {} } : { readonly params: { readonly [K in keyof P]: P[K] extends TSchema ? Static<P[K]> | string : never } };
+type ParamValue<S> = S extends TSchema ? Static<S> | string : never;
+type ParamsArg<P> = keyof P extends never
+  ? { readonly params?: {} }
+  : {
+      readonly params: Simplify<
+        { readonly [K in Exclude<keyof P, OmittableParamKeys<P>>]: ParamValue<P[K]> } & {
+          readonly [K in OmittableParamKeys<P>]?: ParamValue<P[K]>;
+        }
+      >;
+    };
 type PayloadArg<C> = C extends AnyCommand ? { readonly payload: PayloadOfCommand<C> | Record<string, unknown> } : { readonly payload?: undefined };
 type QueryArg<Q, T> = Q extends true ? { readonly query?: QuerySpec<FieldName<Exclude<ModelOfTarget<T>, null>>> } : {};
 
