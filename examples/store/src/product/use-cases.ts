@@ -37,7 +37,7 @@ export const DispatchRestockEmail = useCase(Products, {
 
 /** Runs the summary job inline. */
 export const BuildProductSummaryUseCase = useCase(Products, {
-  name: 'BuildProductSummary',
+  name: 'GetProductSummary',
   summary: 'Build a product summary (runs the job inline)',
   params: { productId: t.Integer() },
   readOnly: true,

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts';
 import { syncSchema } from '../db/schema-sync.ts';
 import { createBullmqBackend, createEagerBackend, createInProcessBackend, type QueueBackend } from '../job/backends/index.ts';
 import { JobRuntime } from '../job/job-runtime.ts';
-import { OutboxEntry } from '../job/outbox.ts';
+import { OutboxEntry, outboxBacklog } from '../job/outbox.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { Logger } from '../use-case/services.ts';
@@ -66,7 +66,7 @@ export async function assemble(configPaths: readonly string[], overrides?: Parti
 
   if (config.database.sync === 'create') await syncSchema(db, [...declarations.models, OutboxEntry]);
 
-  const metrics = createMetrics();
+  const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db) });
   kernel.observeCalls((plan, outcome, ms, error) => {
     metrics.useCaseDuration.observe({ use_case: plan.name, outcome }, ms / 1000);
     if (outcome === 'failure') logger.debug({ useCase: plan.name, ms, err: error }, 'use case failed');

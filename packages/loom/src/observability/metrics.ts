@@ -6,12 +6,12 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  *
  * @example
  * ```ts
- * const metrics = createMetrics();
+ * const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db) });
  * metrics.useCaseDuration.observe({ use_case: 'CreateUser', outcome: 'success' }, 0.004);
  * const text = await metrics.registry.metrics();
  * ```
  */
-export function createMetrics() {
+export function createMetrics(sources: { outboxBacklog?: () => Promise<number> } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -48,6 +48,9 @@ export function createMetrics() {
       name: 'loom_outbox_backlog',
       help: 'Dispatched jobs waiting in the outbox to be published',
       registers: [registry],
+      async collect() {
+        if (sources.outboxBacklog) this.set(await sources.outboxBacklog().catch(() => 0));
+      },
     }),
     dbPool: new Gauge({
       name: 'loom_db_pool_connections',
