@@ -1,3 +1,4 @@
+import type { RepositoryCache } from '../cache/repository-cache.ts';
 import type { Database } from '../db/database.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
@@ -27,6 +28,8 @@ export interface KernelOptions {
   readonly container?: Container;
   /** Custom repositories (`repositoryFor`). */
   readonly repositories?: readonly AnyRepositoryBinding[];
+  /** A repository read cache (`createRepositoryCache`): every repository of a cached model goes through it. */
+  readonly cache?: RepositoryCache;
 }
 
 type Observer = NonNullable<ExecutionHost['observe']>;
@@ -48,6 +51,7 @@ export class Kernel implements Invoker, ExecutionHost {
   readonly logger: Logger;
   readonly services: UseCaseServices;
   readonly #cursorSecret: string;
+  readonly #cache: RepositoryCache | undefined;
   readonly #bindings = new Map<AnyModel, RepositoryBinding>();
   readonly #repos = new Map<AnyModel, Repository<AnyModel>>();
   readonly #plans = new Map<AnyUseCase, Plan>();
@@ -58,6 +62,8 @@ export class Kernel implements Invoker, ExecutionHost {
   constructor(options: KernelOptions) {
     this.db = options.db;
     this.#cursorSecret = options.cursorSecret;
+    this.#cache = options.cache;
+    this.#cache?.attach(this.db);
     this.logger = options.logger ?? silentLogger;
     this.container = options.container ?? new Container();
     for (const b of options.repositories ?? []) this.registerRepository(b);
@@ -123,6 +129,7 @@ export class Kernel implements Invoker, ExecutionHost {
       repo = binding
         ? (new binding.repositoryClass(model, this.db, settings) as Repository<AnyModel>)
         : new SqlRepository(model, this.db, settings);
+      if (this.#cache) repo = this.#cache.wrap(repo, this.db);
       this.#repos.set(model, repo);
     }
     return repo;

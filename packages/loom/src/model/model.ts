@@ -1,5 +1,11 @@
 import { type AnyColumn, Column, type ColumnDef, type ColumnRef, column } from './column.ts';
+import type { ProfileNameOf, ProjectionsOfOptions, RelationsOfOptions, ValidOptions } from './infer.ts';
+import { checkExtras } from './model-extras.ts';
 import { entityNameOf, toSnakeCase } from './naming.ts';
+import type { ProjectionMap } from './projection.ts';
+import type { RelationMap } from './relation.ts';
+
+export type { Infer, InferColumns, ProfileName, QueryField } from './infer.ts';
 
 /** Options of a model declaration. */
 export interface ModelOptions {
@@ -7,6 +13,10 @@ export interface ModelOptions {
   readonly timestamps?: boolean;
   /** Entity name used for OpenAPI components and errors. Default: the singular PascalCase of the table. */
   readonly name?: string;
+  /** Related models, loaded in batches for the profiles that list them. */
+  readonly relations?: RelationMap;
+  /** Derived read-only fields (counts, existence, related columns, custom loaders), per profile. */
+  readonly projections?: ProjectionMap;
 }
 
 /** One field of a model, resolved: TS name, SQL column and declaration. */
@@ -25,7 +35,11 @@ type TimestampColumns = {
 export type ModelColumns<C, O> = O extends { timestamps: true } ? C & TimestampColumns : C;
 
 /** Metadata every model carries, under `$`-prefixed keys so they never collide with field names. */
-export interface ModelMeta<C extends Record<string, AnyColumn> = Record<string, AnyColumn>> {
+export interface ModelMeta<
+  C extends Record<string, AnyColumn> = Record<string, AnyColumn>,
+  R extends RelationMap = {},
+  PJ extends ProjectionMap = {},
+> {
   readonly kind: 'model';
   /** Entity name (`User`). */
   readonly $name: string;
@@ -39,38 +53,39 @@ export interface ModelMeta<C extends Record<string, AnyColumn> = Record<string, 
   /** The primary key field. */
   readonly $primaryKey: FieldMeta;
   readonly $timestamps: boolean;
+  /** Declared relations by name. */
+  readonly $relations: R;
+  /** Declared projections by name. */
+  readonly $projections: PJ;
+  /** Projection names in evaluation order (each after the projections it depends on). */
+  readonly $projectionOrder: readonly string[];
+  /** Every profile of the model, canonical (camelCase) spelling, `default` first. */
+  readonly $profiles: readonly ProfileNameOf<R, PJ>[];
 }
 
 /**
  * A model: a table, its columns, and typed references to each column (`User.email`).
  * Build one with {@link model}.
  */
-export type Model<C extends Record<string, AnyColumn> = Record<string, AnyColumn>> = ModelMeta<C> & {
+export type Model<
+  C extends Record<string, AnyColumn> = Record<string, AnyColumn>,
+  R extends RelationMap = {},
+  PJ extends ProjectionMap = {},
+> = ModelMeta<C, R, PJ> & {
   readonly [K in keyof C]: ColumnRef;
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest model type, used only as a constraint.
-export type AnyModel = ModelMeta<any>;
+export type AnyModel = ModelMeta<any, any, any>;
 
 type StateOf<Col> = Col extends Column<infer S> ? S : never;
-type ValueOf<Col> = StateOf<Col>['nullable'] extends true
+/** The TS value of a column: its type, `| null` when nullable. */
+export type ValueOf<Col> = StateOf<Col>['nullable'] extends true
   ? StateOf<Col>['type'] | null
   : StateOf<Col>['type'];
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type ColumnsOf<M> = M extends ModelMeta<infer C> ? C : never;
-
-/**
- * The entity type of a model: one property per column, `| null` where nullable.
- *
- * @example
- * ```ts
- * export const User = model('users', { id: column.int().primaryKey().autoIncrement(), email: column.string() });
- * export type User = Infer<typeof User>; // { id: number; email: string }
- * ```
- */
-export type Infer<M extends AnyModel> = Simplify<{
-  -readonly [K in keyof ColumnsOf<M>]: ValueOf<ColumnsOf<M>[K]>;
-}>;
+/** The column map of a model. */
+export type ColumnsOf<M> = M extends { readonly $columns: infer C } ? C : never;
 
 type WritableKeys<C> = { [K in keyof C]: StateOf<C[K]>['generated'] extends true ? never : K }[keyof C];
 type RequiredOnCreate<C> = {
@@ -92,31 +107,44 @@ export type UpdateInput<M extends AnyModel> = Simplify<{
   [K in WritableKeys<ColumnsOf<M>>]?: ValueOf<ColumnsOf<M>[K]>;
 }>;
 
-/** The names of a model's fields. */
+/** The names of a model's fields (columns). */
 export type FieldName<M extends AnyModel> = keyof ColumnsOf<M> & string;
 
 /** The TS type of the primary key. */
-export type PrimaryKeyOf<M extends AnyModel> = number | string;
+export type PrimaryKeyOf<_M extends AnyModel> = number | string;
 
 /**
  * Declares a model: its table, columns and options. The result is immutable and yields the TS type
- * (`Infer<typeof M>`), the table definition for the schema compiler and typed column references.
+ * (`Infer<typeof M>`, or `Infer<typeof M, 'withDetails'>` for a profile), the table definition for the
+ * schema compiler and typed column references. Relations and projections are checked here (names,
+ * keys, projection dependency cycles); relation targets are resolved when first read.
  *
  * @example
  * ```ts
- * export const User = model('users', {
+ * export const BenchRecord = model('bench_records', {
  *   id: column.int().primaryKey().autoIncrement(),
- *   fullName: column.string(120),
- *   email: column.string(255).unique().index(),
- * }, { timestamps: true });
- * export type User = Infer<typeof User>;
+ *   ownerId: column.int().references(() => BenchUser.id),
+ *   title: column.string(120),
+ * }, {
+ *   timestamps: true,
+ *   relations: {
+ *     owner: relation.manyToOne(() => BenchUser, { by: 'ownerId', profiles: ['withDetails'] }),
+ *     notes: relation.oneToMany(() => BenchNote, { by: 'recordId', profiles: ['withDetails'] }),
+ *   },
+ *   projections: {
+ *     hasNotes: projection.exists('notes', { profiles: ['default', 'withDetails'] }),
+ *     notesCount: projection.count('notes', { profiles: ['withDetails'] }),
+ *   },
+ * });
+ * export type BenchRecord = Infer<typeof BenchRecord>;                  // columns + hasNotes
+ * export type BenchRecordDetails = Infer<typeof BenchRecord, 'withDetails'>;
  * ```
  */
 export function model<const C extends Record<string, AnyColumn>, const O extends ModelOptions = {}>(
   table: string,
   columns: C,
-  options?: O,
-): Model<ModelColumns<C, O>> {
+  options?: O & ValidOptions<ModelColumns<C, O>, O>,
+): Model<ModelColumns<C, O>, RelationsOfOptions<O>, ProjectionsOfOptions<O>> {
   const name = options?.name ?? entityNameOf(table);
   const all: Record<string, AnyColumn> = { ...columns };
   for (const key of Object.keys(all)) {
@@ -137,6 +165,7 @@ export function model<const C extends Record<string, AnyColumn>, const O extends
   if (pks.length !== 1) {
     throw new Error(`model ${name}: exactly one primary key column is required, found ${pks.length}`);
   }
+  const extras = checkExtras(name, fields, options?.relations ?? {}, options?.projections ?? {});
   const meta: Record<string, unknown> = {
     kind: 'model',
     $name: name,
@@ -146,11 +175,12 @@ export function model<const C extends Record<string, AnyColumn>, const O extends
     $fieldsByName: new Map(fields.map((f) => [f.name, f])),
     $primaryKey: pks[0],
     $timestamps: options?.timestamps === true,
+    ...extras,
   };
   for (const f of fields) {
     meta[f.name] = Object.freeze({ kind: 'column-ref', table, field: f.name, column: f.column });
   }
-  return Object.freeze(meta) as Model<ModelColumns<C, O>>;
+  return Object.freeze(meta) as Model<ModelColumns<C, O>, RelationsOfOptions<O>, ProjectionsOfOptions<O>>;
 }
 
 /** True when `value` is a model built by {@link model}. */

@@ -1,5 +1,5 @@
-import { Conflict } from '../errors/index.ts';
 import type { DialectName } from '../db/dialect.ts';
+import { Conflict } from '../errors/index.ts';
 
 interface PgError {
   code?: string;
@@ -28,14 +28,22 @@ export function toConflict(error: unknown, dialect: DialectName, table: string):
               ? 'check'
               : null;
     if (!kind) return null;
-    return new Conflict(e.constraint ?? null, kind, e.table ?? table, describe(kind, e.constraint ?? null, e.detail));
+    return new Conflict(
+      e.constraint ?? null,
+      kind,
+      e.table ?? table,
+      describe(kind, e.constraint ?? null, e.detail),
+    );
   }
   const e = error as { code?: string; message?: string };
   if (typeof e.code !== 'string' || !e.code.startsWith('SQLITE_CONSTRAINT')) return null;
   const message = e.message ?? '';
   if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     // "UNIQUE constraint failed: users.email"
-    const cols = message.replace(/^.*failed: /, '').split(',').map((s) => s.trim());
+    const cols = message
+      .replace(/^.*failed: /, '')
+      .split(',')
+      .map((s) => s.trim());
     const first = cols[0]?.split('.') ?? [];
     const tbl = first[0] ?? table;
     const names = cols.map((c) => c.split('.')[1] ?? c);
@@ -59,5 +67,8 @@ function describe(kind: string, constraint: string | null, detail: string | unde
       : kind === 'foreign_key'
         ? 'a foreign key constraint refused the write'
         : `${kind.replace('_', ' ')} constraint violated`;
-  return [what, constraint ? `(${constraint})` : '', detail ? `: ${detail}` : ''].join(' ').replace(/\s+/g, ' ').trim();
+  return [what, constraint ? `(${constraint})` : '', detail ? `: ${detail}` : '']
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

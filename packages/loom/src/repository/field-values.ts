@@ -13,18 +13,27 @@ import type { ColumnDef } from '../model/column.ts';
 export function coerceFieldValue(def: ColumnDef, raw: unknown, field: string): unknown {
   if (raw === null) return null;
   const fail = (): never => {
-    throw new InvalidQuery(`value ${JSON.stringify(raw)} is not a valid ${def.kind} for field "${field}"`, field);
+    throw new InvalidQuery(
+      `value ${JSON.stringify(raw)} is not a valid ${def.kind} for field "${field}"`,
+      field,
+    );
   };
   switch (def.kind) {
     case 'int':
     case 'bigint': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      const n =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+            ? Number(raw)
+            : NaN;
       if (!Number.isSafeInteger(n)) fail();
       if (def.kind === 'int' && (n > 2147483647 || n < -2147483648)) fail();
       return n;
     }
     case 'float': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      const n =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       if (!Number.isFinite(n)) fail();
       return n;
     }
@@ -45,11 +54,16 @@ export function coerceFieldValue(def: ColumnDef, raw: unknown, field: string): u
       return d;
     }
     case 'date': {
-      if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) fail();
+      if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw)))
+        fail();
       return raw;
     }
     case 'uuid': {
-      if (typeof raw !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) fail();
+      if (
+        typeof raw !== 'string' ||
+        !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)
+      )
+        fail();
       return raw;
     }
     case 'string':

@@ -3,8 +3,9 @@ import type { DialectName } from '../db/dialect.ts';
 import { InvalidQuery } from '../errors/index.ts';
 import type { AnyModel, FieldMeta } from '../model/model.ts';
 import { coerceFieldValue } from './field-values.ts';
-import type { FilterNode } from './query-spec.ts';
-import type { RowCodec } from './row-codec.ts';
+import type { FilterCondition, FilterNode } from './query-spec.ts';
+import { isRelationPath, relationFilterToSql } from './relation-filter.ts';
+import { codecOf, type RowCodec } from './row-codec.ts';
 
 /** Resolves a filter/sort field name: camelCase or snake_case, declared and filterable, else 400. */
 export function resolveField(model: AnyModel, name: string, purpose: 'filter' | 'sort'): FieldMeta {
@@ -17,6 +18,8 @@ export function resolveField(model: AnyModel, name: string, purpose: 'filter' | 
 /**
  * Compiles a filter tree to a SQL boolean expression with every value bound as a parameter and
  * converted by the field's declared type. Unknown fields or operators are an {@link InvalidQuery}.
+ * A field through a relation (`owner.fullName`) or a relation with `exists` (`notes`) compiles to a
+ * correlated `EXISTS` subquery (see `relationFilterToSql`).
  *
  * @example
  * ```ts
@@ -35,6 +38,24 @@ export function filterToSql(
     const parts = node.items.map((n) => filterToSql(model, codec, dialect, n, table));
     return sql<SqlBool>`(${sql.join(parts, sql` ${sql.raw(node.kind === 'and' ? 'and' : 'or')} `)})`;
   }
+  if (isRelationPath(model, node.field)) {
+    return relationFilterToSql(model, dialect, node, table ?? model.$table, relatedCondition);
+  }
+  return conditionToSql(model, codec, dialect, node, table);
+}
+
+/** A condition on a related model's column, inside a relation's EXISTS subquery (no further relations). */
+function relatedCondition(model: AnyModel, dialect: DialectName, node: FilterCondition, alias: string) {
+  return conditionToSql(model, codecOf(model, dialect), dialect, node, alias);
+}
+
+function conditionToSql(
+  model: AnyModel,
+  codec: RowCodec,
+  dialect: DialectName,
+  node: FilterCondition,
+  table: string | undefined,
+): Expression<SqlBool> {
   const f = resolveField(model, node.field, 'filter');
   const col = table ? sql.ref(`${table}.${f.column}`) : sql.ref(f.column);
   const bind = (raw: unknown) => sql.val(codec.encodeValue(f, coerceFieldValue(f.def, raw, node.field)));
@@ -57,13 +78,17 @@ export function filterToSql(
       if (!list || list.length === 0) {
         throw new InvalidQuery(`"in" on "${node.field}" needs a non-empty list`, `${node.field}__in`);
       }
-      if (list.length > 1000) throw new InvalidQuery(`"in" on "${node.field}" takes at most 1000 values`, node.field);
+      if (list.length > 1000)
+        throw new InvalidQuery(`"in" on "${node.field}" takes at most 1000 values`, node.field);
       return sql<SqlBool>`${col} in (${sql.join(list.map(bind))})`;
     }
     case 'like':
     case 'ilike': {
       if (f.def.kind !== 'string' && f.def.kind !== 'text') {
-        throw new InvalidQuery(`"${node.op}" needs a text field, "${node.field}" is ${f.def.kind}`, node.field);
+        throw new InvalidQuery(
+          `"${node.op}" needs a text field, "${node.field}" is ${f.def.kind}`,
+          node.field,
+        );
       }
       const pattern = sql.val(String(value));
       if (node.op === 'like') return sql<SqlBool>`${col} like ${pattern}`;
@@ -79,6 +104,11 @@ export function filterToSql(
       }
       return flag ? sql<SqlBool>`${col} is null` : sql<SqlBool>`${col} is not null`;
     }
+    case 'exists':
+      throw new InvalidQuery(
+        `"exists" applies to relations; "${node.field}" is a field`,
+        `${node.field}__exists`,
+      );
     default:
       throw new InvalidQuery(`unknown filter operator "${String((node as { op: unknown }).op)}"`, node.field);
   }

@@ -1,6 +1,10 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
+import { InvalidCursor } from '../errors/index.ts';
 import type { FieldMeta } from '../model/model.ts';
+import type { CursorCodec } from './cursor-token.ts';
+import { coerceFieldValue } from './field-values.ts';
 import type { SortDirection } from './query-spec.ts';
+import type { RowCodec } from './row-codec.ts';
 
 /** One resolved sort key: the field, its direction, and whether NULLs can occur. */
 export interface SortKey {
@@ -58,4 +62,49 @@ function strictlyAfter(key: SortKey, value: unknown): Expression<SqlBool> | null
   return key.field.def.nullable
     ? sql<SqlBool>`(${col} < ${value} or ${col} is null)`
     : sql<SqlBool>`${col} < ${value}`;
+}
+
+/**
+ * The bound values of a cursor token for the sort `keys` (signature `signature`), converted by each
+ * field's declared type. A malformed, forged or mismatched token is an {@link InvalidCursor} (400).
+ *
+ * @example
+ * ```ts
+ * qb.where(keysetAfter(keys, afterValues(cursors, codec, keys, 'id:asc', token)));
+ * ```
+ */
+export function afterValues(
+  cursors: CursorCodec,
+  codec: RowCodec,
+  keys: readonly SortKey[],
+  signature: string,
+  token: string,
+): unknown[] {
+  const raw = cursors.decode(token, signature);
+  if (raw.length !== keys.length) throw new InvalidCursor('invalid cursor: malformed', 'after');
+  return keys.map((k, i) => {
+    const v = raw[i];
+    if (v === null) return null;
+    try {
+      return codec.encodeValue(k.field, coerceFieldValue(k.field.def, v, k.field.name));
+    } catch {
+      throw new InvalidCursor('invalid cursor: malformed', 'after');
+    }
+  });
+}
+
+/** The token of the position after `last` (an entity) for the sort `keys`. */
+export function cursorAfter(
+  cursors: CursorCodec,
+  keys: readonly SortKey[],
+  signature: string,
+  last: Readonly<Record<string, unknown>>,
+): string {
+  return cursors.encode(
+    signature,
+    keys.map((k) => {
+      const v = last[k.field.name];
+      return v instanceof Date ? v.toISOString() : v;
+    }),
+  );
 }

@@ -3,11 +3,29 @@
  * them from the query string; use cases can build and scope them in code.
  */
 
-/** The filter operators of the query grammar. */
-export const FILTER_OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'like', 'ilike', 'is_null'] as const;
+/**
+ * The filter operators of the query grammar. `exists` applies to a relation (`notes__exists=true`);
+ * the others to a column or to a column through a relation (`owner__fullName__eq=Ada` → `owner.fullName`).
+ */
+export const FILTER_OPERATORS = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'like',
+  'ilike',
+  'is_null',
+  'exists',
+] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
-/** One condition: `field op value`. `in` takes an array, `is_null` a boolean. */
+/**
+ * One condition: `field op value`. `in` takes an array, `is_null` and `exists` a boolean. The field is a
+ * column, a relation (with `exists`) or `relation.column`.
+ */
 export interface FilterCondition<F extends string = string> {
   readonly kind: 'condition';
   readonly field: F;
@@ -59,9 +77,11 @@ export interface CursorPagination {
  * };
  * ```
  */
-export interface QuerySpec<F extends string = string> {
+export interface QuerySpec<F extends string = string, S extends string = F> {
+  /** Filters may also name relations and `relation.column` paths. */
   readonly filter?: FilterNode<F>;
-  readonly sort?: readonly SortSpec<F>[];
+  /** Sorts name columns only. */
+  readonly sort?: readonly SortSpec<S>[];
   readonly pagination: OffsetPagination | CursorPagination;
 }
 

@@ -89,3 +89,28 @@ export function rowCodecOf(model: AnyModel, dialect: DialectName): RowCodec {
     },
   };
 }
+
+// Codecs built once per model and dialect (a memo keyed by the model object, not a registry).
+const codecs = new WeakMap<AnyModel, Map<DialectName, RowCodec>>();
+
+/**
+ * The codec of a model on a dialect, built on first use and shared (related models, filters).
+ *
+ * @example
+ * ```ts
+ * codecOf(BenchNote, 'postgres').decode(row);
+ * ```
+ */
+export function codecOf(model: AnyModel, dialect: DialectName): RowCodec {
+  let byDialect = codecs.get(model);
+  if (!byDialect) {
+    byDialect = new Map();
+    codecs.set(model, byDialect);
+  }
+  let codec = byDialect.get(dialect);
+  if (!codec) {
+    codec = rowCodecOf(model, dialect);
+    byDialect.set(dialect, codec);
+  }
+  return codec;
+}

@@ -1,21 +1,24 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { AnyDB, Database } from '../db/database.ts';
-import { InvalidCursor, InvalidQuery } from '../errors/index.ts';
-import type { AnyModel, CreateInput, FieldMeta, FieldName, Infer, UpdateInput } from '../model/model.ts';
+import { InvalidQuery } from '../errors/index.ts';
+import type {
+  AnyModel,
+  CreateInput,
+  FieldMeta,
+  FieldName,
+  Infer,
+  QueryField,
+  UpdateInput,
+} from '../model/model.ts';
 import { toConflict } from './conflict-mapping.ts';
 import { type CursorCodec, cursorCodec } from './cursor-token.ts';
 import { coerceFieldValue } from './field-values.ts';
 import { filterToSql, resolveField } from './filter-sql.ts';
-import { keysetAfter, orderByTerms, type SortKey } from './keyset.ts';
-import {
-  type CursorPage,
-  type FilterNode,
-  MAX_LIMIT,
-  type OffsetPage,
-  type QuerySpec,
-  type SortSpec,
-} from './query-spec.ts';
-import type { ReadOptions, Repository } from './repository.ts';
+import { afterValues, cursorAfter, keysetAfter, orderByTerms, type SortKey } from './keyset.ts';
+import { loadProfile } from './profile-loader.ts';
+import { type CursorPage, type FilterNode, MAX_LIMIT, type OffsetPage, type SortSpec } from './query-spec.ts';
+import { type ReadPlan, readPlanOf } from './read-plan.ts';
+import type { ModelQuery, ReadOptions, Repository } from './repository.ts';
 import { type RowCodec, rowCodecOf } from './row-codec.ts';
 
 /** Settings shared by the repositories of one application. */
@@ -25,12 +28,15 @@ export interface RepositorySettings {
 }
 
 type Entity = Record<string, unknown>;
+type Loaded<M extends AnyModel, P extends string> = Promise<Infer<M, P> | null>;
 type Query = SelectQueryBuilder<AnyDB, string, Entity>;
 
 /**
  * The repository of a model on SQL (PostgreSQL or SQLite) through Kysely. Statements are built from the
  * model's metadata; every call joins the current transaction, if any. Integrity errors become
- * `Conflict` (409) naming the constraint.
+ * `Conflict` (409) naming the constraint. Reads load the requested profile's relations and projections
+ * in batches (a fixed number of statements per call, whatever the page size); writes return the
+ * default profile.
  *
  * Extend it for a custom repository:
  *
@@ -72,6 +78,32 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     return this.codec.decode(row) as Infer<M>;
   }
 
+  /** The read plan of a profile; an unknown profile is an `InvalidQuery` (400). */
+  protected readPlan(options: ReadOptions | undefined): ReadPlan {
+    return readPlanOf(this.model, options?.profile);
+  }
+
+  /**
+   * Loads a profile's relations and projections onto decoded entities, in place (for custom reads).
+   *
+   * @example
+   * ```ts
+   * const rows = (await this.executor.selectFrom('bench_records').selectAll().execute()).map((r) => this.decode(r));
+   * await this.withProfile(rows, { profile: 'withDetails' });
+   * ```
+   */
+  protected async withProfile<T>(entities: T[], options?: ReadOptions): Promise<T[]> {
+    await loadProfile(this.db, this.readPlan(options), entities as Entity[]);
+    return entities;
+  }
+
+  async #one(row: Entity | undefined, plan: ReadPlan): Promise<Entity | null> {
+    if (!row) return null;
+    const entity = this.decode(row) as Entity;
+    await loadProfile(this.db, plan, [entity]);
+    return entity;
+  }
+
   /** The primary key value converted to its declared type; undefined when it cannot exist. */
   #pkValue(id: unknown): unknown {
     try {
@@ -104,34 +136,48 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
       const ex = this.executor;
       const inserted =
         Object.keys(row).length === 0
-          ? (await sql<Entity>`insert into ${sql.table(this.#table)} default values returning *`.execute(ex)).rows[0]
+          ? (await sql<Entity>`insert into ${sql.table(this.#table)} default values returning *`.execute(ex))
+              .rows[0]
           : await ex.insertInto(this.#table).values(row).returningAll().executeTakeFirst();
       return this.decode(inserted as Entity);
-    });
+    }).then((entity) => this.#withDefaults(entity));
   }
 
-  async getById(id: unknown, options?: ReadOptions): Promise<Infer<M> | null> {
+  /** Writes return the default profile: its projections (if any) are loaded after the write. */
+  async #withDefaults(entity: Infer<M>): Promise<Infer<M>> {
+    await loadProfile(this.db, readPlanOf(this.model, undefined), [entity as Entity]);
+    return entity;
+  }
+
+  async getById<const P extends string = 'default'>(id: unknown, options?: ReadOptions<P>): Loaded<M, P> {
+    const plan = this.readPlan(options);
     const key = this.#pkValue(id);
     if (key === undefined) return null;
-    this.#checkProfile(options);
     const row = await this.executor
       .selectFrom(this.#table)
       .selectAll()
       .where(this.#pk.column, '=', key)
       .executeTakeFirst();
-    return row ? this.decode(row) : null;
+    return (await this.#one(row, plan)) as Infer<M, P> | null;
   }
 
-  async getBy<F extends FieldName<M>>(field: F, value: Infer<M>[F], options?: ReadOptions): Promise<Infer<M> | null> {
-    this.#checkProfile(options);
+  async getBy<F extends FieldName<M>, const P extends string = 'default'>(
+    field: F,
+    value: Infer<M>[F],
+    options?: ReadOptions<P>,
+  ): Loaded<M, P> {
+    const plan = this.readPlan(options);
     const f = resolveField(this.model, field, 'filter');
     const row = await this.#selectWhereField(f, value).selectAll().limit(1).executeTakeFirst();
-    return row ? this.decode(row) : null;
+    return (await this.#one(row, plan)) as Infer<M, P> | null;
   }
 
   async exists<F extends FieldName<M>>(field: F, value: Infer<M>[F]): Promise<boolean> {
     const f = resolveField(this.model, field, 'filter');
-    const row = await this.#selectWhereField(f, value).select(sql.lit(1).as('one')).limit(1).executeTakeFirst();
+    const row = await this.#selectWhereField(f, value)
+      .select(sql.lit(1).as('one'))
+      .limit(1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
@@ -153,8 +199,8 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     }
     if (this.model.$timestamps) values.updatedAt = new Date();
     const row = this.codec.encode(values);
-    if (Object.keys(row).length === 0) return this.getById(id);
-    return this.#write(async () => {
+    if (Object.keys(row).length === 0) return this.getById(id) as Promise<Infer<M> | null>;
+    const updated = await this.#write(async () => {
       const updated = await this.executor
         .updateTable(this.#table)
         .set(row)
@@ -163,32 +209,42 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
         .executeTakeFirst();
       return updated ? this.decode(updated) : null;
     });
+    return updated ? this.#withDefaults(updated) : null;
   }
 
   async delete(id: unknown): Promise<boolean> {
     const key = this.#pkValue(id);
     if (key === undefined) return false;
     return this.#write(async () => {
-      const result = await this.executor.deleteFrom(this.#table).where(this.#pk.column, '=', key).executeTakeFirst();
+      const result = await this.executor
+        .deleteFrom(this.#table)
+        .where(this.#pk.column, '=', key)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     });
   }
 
-  async count(filter?: FilterNode<FieldName<M>>): Promise<number> {
+  async count(filter?: FilterNode<QueryField<M>>): Promise<number> {
     let q = this.executor.selectFrom(this.#table).select(sql<number>`count(*)`.as('n'));
     if (filter) q = q.where(filterToSql(this.model, this.codec, this.db.dialect, filter));
     const row = await q.executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 
-  list(query: QuerySpec<FieldName<M>> & { pagination: { mode: 'offset' } }, options?: ReadOptions): Promise<OffsetPage<Infer<M>>>;
-  list(query: QuerySpec<FieldName<M>> & { pagination: { mode: 'cursor' } }, options?: ReadOptions): Promise<CursorPage<Infer<M>>>;
-  list(query: QuerySpec<FieldName<M>>, options?: ReadOptions): Promise<OffsetPage<Infer<M>> | CursorPage<Infer<M>>>;
-  async list(
-    query: QuerySpec<FieldName<M>>,
-    options?: ReadOptions,
-  ): Promise<OffsetPage<Infer<M>> | CursorPage<Infer<M>>> {
-    this.#checkProfile(options);
+  list<const P extends string = 'default'>(
+    query: ModelQuery<M> & { pagination: { mode: 'offset' } },
+    options?: ReadOptions<P>,
+  ): Promise<OffsetPage<Infer<M, P>>>;
+  list<const P extends string = 'default'>(
+    query: ModelQuery<M> & { pagination: { mode: 'cursor' } },
+    options?: ReadOptions<P>,
+  ): Promise<CursorPage<Infer<M, P>>>;
+  list<const P extends string = 'default'>(
+    query: ModelQuery<M>,
+    options?: ReadOptions<P>,
+  ): Promise<OffsetPage<Infer<M, P>> | CursorPage<Infer<M, P>>>;
+  async list(query: ModelQuery<M>, options?: ReadOptions): Promise<OffsetPage<Entity> | CursorPage<Entity>> {
+    const plan = this.readPlan(options);
     const p = query.pagination;
     if (!Number.isInteger(p.limit) || p.limit < 1 || p.limit > MAX_LIMIT) {
       throw new InvalidQuery(`limit must be an integer between 1 and ${MAX_LIMIT}`, 'limit');
@@ -198,9 +254,13 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     if (query.filter) q = q.where(filterToSql(this.model, this.codec, this.db.dialect, query.filter));
     for (const term of orderByTerms(keys)) q = q.orderBy(term);
     if (p.mode === 'offset') {
-      if (!Number.isInteger(p.page) || p.page < 1) throw new InvalidQuery('page must be an integer ≥ 1', 'page');
+      if (!Number.isInteger(p.page) || p.page < 1)
+        throw new InvalidQuery('page must be an integer ≥ 1', 'page');
       const withCount = p.withCount !== false;
-      let sel = q.selectAll().limit(withCount ? p.limit : p.limit + 1).offset((p.page - 1) * p.limit);
+      let sel = q
+        .selectAll()
+        .limit(withCount ? p.limit : p.limit + 1)
+        .offset((p.page - 1) * p.limit);
       if (withCount) sel = sel.select(sql<number>`count(*) over ()`.as('__total'));
       const rows = await sel.execute();
       let total: number;
@@ -208,55 +268,36 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
       else if (rows.length > 0) total = Number(rows[0]!.__total);
       // An empty page past the end still reports the real total.
       else total = p.page === 1 ? 0 : await this.count(query.filter);
-      const items = rows.slice(0, p.limit).map((r) => this.decode(r));
+      const items = rows.slice(0, p.limit).map((r) => this.decode(r) as Entity);
+      await loadProfile(this.db, plan, items);
       const hasNext = withCount ? (p.page - 1) * p.limit + items.length < total : rows.length > p.limit;
       return { items, totalCount: Math.max(total, 0), page: p.page, limit: p.limit, hasNext };
     }
     const signature = keys.map((k) => `${k.field.column}:${k.direction}`).join(',');
     if (p.after !== undefined && p.after !== '') {
-      const raw = this.#cursor.decode(p.after, signature);
-      if (raw.length !== keys.length) throw new InvalidCursor('invalid cursor: malformed', 'after');
-      const values = keys.map((k, i) => {
-        const v = raw[i];
-        if (v === null) return null;
-        try {
-          return this.codec.encodeValue(k.field, coerceFieldValue(k.field.def, v, k.field.name));
-        } catch {
-          throw new InvalidCursor('invalid cursor: malformed', 'after');
-        }
-      });
-      q = q.where(keysetAfter(keys, values));
+      q = q.where(keysetAfter(keys, afterValues(this.#cursor, this.codec, keys, signature, p.after)));
     }
-    const rows = await q.selectAll().limit(p.limit + 1).execute();
+    const rows = await q
+      .selectAll()
+      .limit(p.limit + 1)
+      .execute();
     const hasNext = rows.length > p.limit;
-    const items = rows.slice(0, p.limit).map((r) => this.decode(r));
-    let nextCursor: string | null = null;
-    if (hasNext) {
-      const last = items[items.length - 1] as Entity;
-      nextCursor = this.#cursor.encode(
-        signature,
-        keys.map((k) => {
-          const v = last[k.field.name];
-          return v instanceof Date ? v.toISOString() : v;
-        }),
-      );
-    }
+    const items = rows.slice(0, p.limit).map((r) => this.decode(r) as Entity);
+    const last = items[items.length - 1];
+    const nextCursor = hasNext && last ? cursorAfter(this.#cursor, keys, signature, last) : null;
+    await loadProfile(this.db, plan, items);
     return { items, nextCursor, hasNext };
   }
 
   /** Resolves sort specs and appends the primary key as the tie-breaker (keyset needs a total order). */
   protected sortKeys(sort: readonly SortSpec[]): SortKey[] {
-    const keys: SortKey[] = sort.map((s) => ({ field: resolveField(this.model, s.field, 'sort'), direction: s.direction }));
+    const keys: SortKey[] = sort.map((s) => ({
+      field: resolveField(this.model, s.field, 'sort'),
+      direction: s.direction,
+    }));
     if (!keys.some((k) => k.field === this.#pk)) {
       keys.push({ field: this.#pk, direction: keys[0]?.direction ?? 'asc' });
     }
     return keys;
-  }
-
-  #checkProfile(options: ReadOptions | undefined): void {
-    const profile = options?.profile;
-    if (profile !== undefined && profile !== 'default') {
-      throw new InvalidQuery(`unknown profile "${profile}" for ${this.model.$name}`, 'profile');
-    }
   }
 }
