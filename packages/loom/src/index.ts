@@ -70,3 +70,42 @@ export {
 } from './job/backends/index.ts';
 export { loadConfig, loadConfigSync, resolveConfig, parseDatabaseUrl, redactConfig, type LoomConfig } from './config/index.ts';
 export * from './db/migrations/index.ts';
+export * from './rest/index.ts';
+export { createApp, type LoomApp } from './app/create-app.ts';
+export { createWorker, type LoomWorker } from './app/create-worker.ts';
+export { assemble, type Assembly } from './app/assemble.ts';
+export { collectDeclarations, declarationsFromManifest, type Declarations, type Manifest } from './app/declarations.ts';
+export { discover } from './app/discovery.ts';
+export { createLogger } from './observability/logger.ts';
+export { createMetrics, type Metrics } from './observability/metrics.ts';
+export type { AnyRepositoryBinding } from './use-case/repository-binding.ts';
+export { relation, isRelation, type Relation, type AnyRelation, type Cardinality } from './model/relation.ts';
+export {
+  projection,
+  isProjection,
+  type AnyProjection,
+  type ProjectionContext,
+  type BatchLoader,
+  type ParentId,
+} from './model/projection.ts';
+export type { InferColumns, ProfileName, ProfileArg, QueryField } from './model/infer.ts';
+export { canonicalProfile } from './model/profiles.ts';
+export { profilesOf } from './model/model-schema.ts';
+export { resolveRelations, validateModel, type ResolvedRelation } from './model/resolve-relations.ts';
+export type { ModelQuery } from './repository/repository.ts';
+export * from './cache/index.ts';
+export type { PoolStats } from './db/database.ts';
+export type { AssembleOptions } from './app/assemble.ts';
+export type { CreateAppOptions } from './app/app-options.ts';
+export { inspectApp, loadApp, type InspectedApp, type LoadedApp } from './app/inspect-app.ts';
+export { configDir, defaultMigrationsDir } from './app/migrations-dir.ts';
+export { TracedKernel } from './app/traced-kernel.ts';
+export { runCli, type CliContext, EXIT, UsageError, formatRouteTable, routeRows, type RouteRow } from './cli/index.ts';
+export { inSpan, type InSpanOptions, loomTracer, TRACER_NAME, tracingEnabled } from './observability/tracing.ts';
+export { contextFromCarrier, contextFromHeaders, traceCarrier, type TraceCarrier } from './observability/trace-propagation.ts';
+export { observeHttp, type HttpObserverOptions, requestOutcome } from './observability/http-observer.ts';
+export { fastifyLogger } from './observability/http-logger.ts';
+export { observeQueueBackend, type JobObserverOptions } from './observability/job-observer.ts';
+export { tracedRepository } from './observability/traced-repository.ts';
+export { traceStatements } from './observability/statement-spans.ts';
+export type { MetricSources } from './observability/metrics.ts';

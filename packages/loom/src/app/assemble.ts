@@ -1,19 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import type pino from 'pino';
 import type { LoomConfig } from '../config/index.ts';
 import { loadConfig } from '../config/index.ts';
 import type { Database } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrations/index.ts';
 import { syncSchema } from '../db/schema-sync.ts';
-import { createBullmqBackend, createEagerBackend, createInProcessBackend, type QueueBackend } from '../job/backends/index.ts';
+import {
+  createBullmqBackend,
+  createEagerBackend,
+  createInProcessBackend,
+  type QueueBackend,
+} from '../job/backends/index.ts';
 import { JobRuntime } from '../job/job-runtime.ts';
 import { OutboxEntry, outboxBacklog } from '../job/outbox.ts';
+import { observeQueueBackend } from '../observability/job-observer.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { Logger } from '../use-case/services.ts';
 import type { Declarations } from './declarations.ts';
 import { discover } from './discovery.ts';
-import { Kernel } from './kernel.ts';
+import type { Kernel } from './kernel.ts';
+import { configDir, defaultMigrationsDir } from './migrations-dir.ts';
+import { observeDatabase, observeJobs, observeKernel } from './observe-assembly.ts';
 import { openConfiguredDatabase } from './open-database.ts';
+import { TracedKernel } from './traced-kernel.ts';
 
 /** Everything an API process or a worker is made of, assembled from config and declarations. */
 export interface Assembly {
@@ -23,79 +33,108 @@ export interface Assembly {
   readonly kernel: Kernel;
   readonly jobs: JobRuntime;
   readonly backend: QueueBackend;
-  readonly logger: Logger;
+  readonly logger: Logger & pino.Logger;
   readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
+/** What may replace the parts `assemble` would otherwise build from config. */
+export interface AssembleOptions {
+  /** Skip discovery: use these declarations. */
+  readonly declarations?: Declarations;
+  /** Log through this pino logger instead of one built from `logger:` in config (tests capture logs). */
+  readonly logger?: pino.Logger;
+}
+
 function backendOf(config: LoomConfig): QueueBackend {
   const jobs = config.jobs;
-  if (jobs.backend === 'bullmq') return createBullmqBackend({ url: jobs.redisUrl ?? 'redis://127.0.0.1:6379' });
+  if (jobs.backend === 'bullmq')
+    return createBullmqBackend({ url: jobs.redisUrl ?? 'redis://127.0.0.1:6379' });
   if (jobs.backend === 'eager') return createEagerBackend();
   return createInProcessBackend();
 }
 
 /**
  * Loads config, discovers declarations, opens the database, builds the kernel (custom repositories,
- * every plan compiled — declaration mistakes fail here), syncs the schema and wires jobs, logs and
- * metrics. Shared by `createApp` and `createWorker`.
+ * every plan compiled — declaration mistakes fail here), prepares the schema (`database.sync`: create
+ * missing tables, or apply the pending migrations of `migrations/` next to the first config file) and
+ * wires jobs, logs, metrics and traces. Shared by `createApp` and `createWorker`.
+ *
+ * @example
+ * ```ts
+ * const assembly = await assemble(['config/api.yaml']);
+ * await assembly.kernel.invoke(CreateUser, { payload });
+ * await assembly.close();
+ * ```
  */
-export async function assemble(configPaths: readonly string[], overrides?: Partial<{ declarations: Declarations }>): Promise<Assembly> {
+export async function assemble(
+  configPaths: readonly string[],
+  options: AssembleOptions = {},
+): Promise<Assembly> {
   if (configPaths.length === 0) throw new Error('createApp: pass at least one config file');
   const config = await loadConfig(...configPaths);
-  const logger = createLogger({ level: config.logger.level, pretty: config.logger.pretty, name: config.app.name });
-  const baseDir = dirname(resolve(configPaths[0]!));
+  const logger: Logger & pino.Logger =
+    options.logger ??
+    createLogger({ level: config.logger.level, pretty: config.logger.pretty, name: config.app.name });
   const declarations =
-    overrides?.declarations ??
+    options.declarations ??
     (await discover({
       mode: config.app.discovery.mode,
       modules: config.app.discovery.modules,
       manifest: config.app.discovery.manifest,
-      baseDir,
+      baseDir: configDir(configPaths),
     }));
   const db = openConfiguredDatabase(config);
-  if (config.database.logStatements) db.onStatement((sql, ms) => logger.debug({ sql, ms }, 'sql'));
-  const cursorSecret = config.app.cursorSecret ?? randomBytes(24).toString('hex');
-  if (!config.app.cursorSecret) {
-    logger.warn('app.cursorSecret is not set: cursors are signed with a per-process key and die with the process');
+  let queue: QueueBackend | undefined;
+  try {
+    observeDatabase(db, logger, config.database.logStatements);
+    const cursorSecret = config.app.cursorSecret ?? randomBytes(24).toString('hex');
+    if (!config.app.cursorSecret) {
+      logger.warn(
+        'app.cursorSecret is not set: cursors are signed with a per-process key and die with the process',
+      );
+    }
+    const kernel = new TracedKernel({ db, cursorSecret, logger, repositories: declarations.repositories });
+    for (const [u, name] of declarations.useCases) kernel.name(u, name);
+    for (const [j, name] of declarations.jobs) kernel.name(j, name);
+    kernel.compile(declarations.useCases.keys());
+
+    if (config.database.sync === 'create') await syncSchema(db, [...declarations.models, OutboxEntry]);
+    if (config.database.sync === 'migrate') {
+      const { applied } = await migrateToLatest(db, defaultMigrationsDir(configPaths));
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+
+    const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db), dbPool: () => db.poolStats() });
+    observeKernel(kernel, logger, metrics);
+    queue = backendOf(config);
+    const backend = observeQueueBackend(queue, { logger });
+    const jobs = new JobRuntime({
+      kernel,
+      backend,
+      jobs: [...declarations.jobs.keys()],
+      callbacks: declarations.callbacks,
+      overrides: config.jobs.overrides,
+    });
+    observeJobs(jobs, metrics);
+    return {
+      config,
+      declarations,
+      db,
+      kernel,
+      jobs,
+      backend,
+      logger,
+      metrics,
+      async close() {
+        await jobs.close();
+        await backend.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await queue?.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
   }
-  const kernel = new Kernel({ db, cursorSecret, logger, repositories: declarations.repositories });
-  for (const [u, name] of declarations.useCases) kernel.name(u, name);
-  for (const [j, name] of declarations.jobs) kernel.name(j, name);
-  kernel.compile(declarations.useCases.keys());
-
-  if (config.database.sync === 'create') await syncSchema(db, [...declarations.models, OutboxEntry]);
-
-  const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db) });
-  kernel.observeCalls((plan, outcome, ms, error) => {
-    metrics.useCaseDuration.observe({ use_case: plan.name, outcome }, ms / 1000);
-    if (outcome === 'failure') logger.debug({ useCase: plan.name, ms, err: error }, 'use case failed');
-  });
-  const backend = backendOf(config);
-  const jobs = new JobRuntime({
-    kernel,
-    backend,
-    jobs: [...declarations.jobs.keys()],
-    callbacks: declarations.callbacks,
-    overrides: config.jobs.overrides,
-  });
-  jobs.onEvent((e) => {
-    metrics.jobEvents.inc({ job: e.name, queue: e.queue, event: e.type });
-    if ('durationMs' in e) metrics.jobDuration.observe({ job: e.name, queue: e.queue, outcome: e.type }, e.durationMs / 1000);
-  });
-  return {
-    config,
-    declarations,
-    db,
-    kernel,
-    jobs,
-    backend,
-    logger,
-    metrics,
-    async close() {
-      await jobs.close();
-      await backend.close();
-      await db.close();
-    },
-  };
 }

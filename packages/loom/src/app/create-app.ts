@@ -1,54 +1,63 @@
 import type { Consumer } from '../job/backends/index.ts';
+import { fastifyLogger } from '../observability/http-logger.ts';
+import { observeHttp } from '../observability/http-observer.ts';
 import { createRestServer, type RestServer } from '../rest/create-rest-server.ts';
 import type { RestInterface } from '../rest/rest-interface.ts';
+import { appArgs, type CreateAppOptions } from './app-options.ts';
 import { type Assembly, assemble } from './assemble.ts';
-import { mountJobDashboard } from './job-dashboard.ts';
 
 /** A loom application: the Fastify server plus the assembly behind it. */
 export type LoomApp = RestServer & { readonly loom: Assembly };
 
 /**
- * Builds an application from config files: discovery, database (schema created or migrations checked),
- * compiled plans, jobs, REST routes with OpenAPI and Swagger UI, `/metrics`, and the job dashboard when
- * configured. Returns a Fastify instance ready to `listen`; `close()` shuts everything down in order.
- * With the in-process job backend the API process also runs the jobs.
+ * Builds an application from config files: discovery, database (tables created or migrations applied),
+ * compiled plans, jobs, REST routes with OpenAPI and Swagger UI, `/metrics`, the job dashboard when
+ * configured, and observability (one log line per request, use case and job with its trace id; the
+ * request, use-case and job metrics; OpenTelemetry spans when a tracer provider is registered).
+ * Returns a Fastify instance ready to `listen`; `close()` stops accepting connections, lets in-flight
+ * requests and jobs finish, then closes the queue and the database. With the in-process job backend the
+ * API process also runs the jobs.
  *
  * @example
  * ```ts
  * const app = await createApp('config/api.yaml');
  * await app.listen({ port: app.loom.config.app.rest.port, host: app.loom.config.app.rest.host });
+ * // in tests: capture the logs
+ * const test = await createApp({ config: ['config/api.yaml'], logger: pino(stream) });
  * ```
  */
-export async function createApp(...configPaths: string[]): Promise<LoomApp> {
-  const assembly = await assemble(configPaths);
+export async function createApp(...args: string[] | [CreateAppOptions]): Promise<LoomApp> {
+  const { config: configPaths, ...options } = appArgs(args);
+  const assembly = await assemble(configPaths, options);
   const { config, kernel, jobs, metrics, logger } = assembly;
   const rest = config.app.rest;
-  const server = createRestServer({
-    kernel,
-    interfaces: assembly.declarations.interfaces as unknown as readonly RestInterface[],
-    title: rest.title,
-    version: rest.version,
-    bodyLimit: rest.bodyLimit,
-    docsPath: rest.docsPath,
-    openapiPath: rest.openapiPath,
-    logger: logger as unknown as NonNullable<Parameters<typeof createRestServer>[0]['logger']>,
-  });
-
-  if (config.metrics.enabled) {
-    server.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      metrics.httpRequestDuration.observe(
-        { method: request.method, route, status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
-      done();
+  let server: RestServer;
+  try {
+    server = createRestServer({
+      kernel,
+      interfaces: assembly.declarations.interfaces as unknown as readonly RestInterface[],
+      title: rest.title,
+      version: rest.version,
+      bodyLimit: rest.bodyLimit,
+      docsPath: rest.docsPath,
+      openapiPath: rest.openapiPath,
+      logger: fastifyLogger(logger),
     });
+  } catch (error) {
+    await assembly.close();
+    throw error;
+  }
+
+  observeHttp(server, { logger, metrics: config.metrics.enabled ? metrics : undefined });
+  if (config.metrics.enabled) {
     server.get(config.metrics.path, async (_request, reply) => {
       reply.header('content-type', metrics.registry.contentType);
       return metrics.registry.metrics();
     });
   }
   if (config.jobs.backend === 'bullmq' && config.jobs.dashboard.enabled) {
+    // Loaded only when configured: bull-board is a sizeable import for every other boot.
+    const { mountJobDashboard } = await import('./job-dashboard.ts');
     await mountJobDashboard(server, assembly, config.jobs.dashboard.path);
   }
 

@@ -1,4 +1,5 @@
 import type { Consumer } from '../job/backends/index.ts';
+import { appArgs, type CreateAppOptions } from './app-options.ts';
 import { type Assembly, assemble } from './assemble.ts';
 
 /** A worker process: consumes queues until stopped. */
@@ -14,7 +15,8 @@ export interface LoomWorker {
 
 /**
  * Builds a worker from config files: the same discovery and declarations as the API, consuming every
- * queue its jobs (and their callbacks) use plus `jobs.queues`, with `jobs.concurrency`.
+ * queue its jobs (and their callbacks) use plus `jobs.queues`, with `jobs.concurrency`. Each attempt is
+ * logged (trace id, name, outcome, duration) and traced as a span joined to the dispatcher's trace.
  *
  * @example
  * ```ts
@@ -23,23 +25,37 @@ export interface LoomWorker {
  * process.once('SIGTERM', () => void worker.stop({ timeoutMs: 30_000 }).then(() => process.exit(0)));
  * ```
  */
-export async function createWorker(...configPaths: string[]): Promise<LoomWorker> {
-  const assembly = await assemble(configPaths);
+export async function createWorker(...args: string[] | [CreateAppOptions]): Promise<LoomWorker> {
+  const { config: configPaths, ...options } = appArgs(args);
+  const assembly = await assemble(configPaths, options);
   const { config, jobs, logger } = assembly;
   const queues = [...new Set([...jobs.queues(), ...config.jobs.queues])];
   let consumer: Consumer | undefined;
+  let stopping: Promise<void> | undefined;
+  // In-process queues hold no socket open: keep the process alive while consuming.
+  let keepAlive: NodeJS.Timeout | undefined;
   return {
     assembly,
     queues,
     start() {
+      keepAlive ??= setInterval(() => {}, 60_000);
       jobs.start();
       consumer = jobs.consume({ queues, concurrency: config.jobs.concurrency });
-      logger.info({ queues, concurrency: config.jobs.concurrency, backend: config.jobs.backend }, 'worker started');
+      logger.info(
+        { queues, concurrency: config.jobs.concurrency, backend: config.jobs.backend },
+        'worker started',
+      );
     },
-    async stop(options) {
-      logger.info('worker stopping');
-      await consumer?.close(options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
-      await assembly.close();
+    stop(options) {
+      // Idempotent: a second signal waits for the same shutdown.
+      stopping ??= (async () => {
+        logger.info('worker stopping');
+        await consumer?.close(options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+        await assembly.close();
+        clearInterval(keepAlive);
+        logger.info('worker stopped');
+      })();
+      return stopping;
     },
   };
 }

@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { DEFAULT_BULLMQ_PREFIX } from '../job/backends/bullmq-backend.ts';
 import type { Assembly } from './assemble.ts';
 
 /**
@@ -14,7 +15,8 @@ export async function mountJobDashboard(server: FastifyInstance, assembly: Assem
   const url = assembly.config.jobs.redisUrl ?? 'redis://127.0.0.1:6379';
   const connection = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   const queues = [...new Set([...assembly.jobs.queues(), ...assembly.config.jobs.queues])].map(
-    (name) => new Queue(name, { connection }),
+    // The backend's prefix, not BullMQ's default `bull`: otherwise the dashboard shows empty queues.
+    (name) => new Queue(name, { connection, prefix: DEFAULT_BULLMQ_PREFIX }),
   );
   const adapter = new FastifyAdapter();
   // The fastify adapter and the api package are released together but type their shared interface apart.

@@ -14,6 +14,13 @@ interface TxFrame {
   readonly afterCommit: (() => void | Promise<void>)[];
 }
 
+/** Connection counts of a database's pool (`loom_db_pool_connections`). */
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
 /** How to open a database. */
 export type DatabaseOptions =
   | {
@@ -41,10 +48,18 @@ export class Database {
   readonly kysely: Kysely<AnyDB>;
   readonly #tx = new AsyncLocalStorage<TxFrame>();
   #statementListeners: ((sql: string, ms: number) => void)[] = [];
+  readonly #poolStats: () => PoolStats;
 
-  constructor(dialect: DialectName, kysely: Kysely<AnyDB>) {
+  constructor(dialect: DialectName, kysely: Kysely<AnyDB>, poolStats?: () => PoolStats) {
     this.dialect = dialect;
     this.kysely = kysely;
+    // SQLite: one connection, shared by every call.
+    this.#poolStats = poolStats ?? (() => ({ total: 1, idle: 1, waiting: 0 }));
+  }
+
+  /** The pool's connections now: total, idle, and callers waiting for one. */
+  poolStats(): PoolStats {
+    return this.#poolStats();
   }
 
   /** The executor to use now: the current transaction if any, else the pool. */
@@ -133,7 +148,11 @@ export function openDatabase(options: DatabaseOptions): Database {
       },
     });
     const kysely = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }), log });
-    database = new Database('postgres', kysely);
+    database = new Database('postgres', kysely, () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }));
     return database;
   }
   const sqlite = new BetterSqlite3(options.filename);

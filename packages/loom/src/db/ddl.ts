@@ -6,7 +6,7 @@ import type { ColumnSpec, IndexSpec, TableSpec } from './table-spec.ts';
 
 type DataType = Parameters<CreateTableBuilder<string, never>['addColumn']>[1];
 
-function sqlType(dialect: DialectName, c: ColumnSpec): DataType {
+export function sqlType(dialect: DialectName, c: ColumnSpec): DataType {
   const kind: ColumnKind = c.kind;
   if (dialect === 'sqlite') {
     switch (kind) {
@@ -48,7 +48,7 @@ function sqlType(dialect: DialectName, c: ColumnSpec): DataType {
   }
 }
 
-function defaultExpr(dialect: DialectName, c: ColumnSpec) {
+export function defaultExpr(dialect: DialectName, c: ColumnSpec) {
   const d = c.default;
   if (!d) return undefined;
   if ('now' in d) return dialect === 'postgres' ? sql`now()` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { currentCallContext, withCallContext } from '../app/call-context.ts';
 import type { Kernel } from '../app/kernel.ts';
 import { DeclarationError } from '../errors/index.ts';
+import { traceCarrier } from '../observability/trace-propagation.ts';
 import { bindParams } from '../use-case/bind-params.ts';
 import type { DispatchOptions, DispatchReceipt, JobService } from '../use-case/job-service-types.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
@@ -47,6 +48,7 @@ export type JobEvent =
   | { readonly type: 'succeeded' | 'failed' | 'retried'; readonly name: string; readonly queue: string; readonly durationMs: number };
 
 const SUCCESS = '.onSuccess';
+const withMeta = (meta: Record<string, string>) => (Object.keys(meta).length > 0 ? { meta } : {});
 const FAILURE = '.onFailure';
 
 /**
@@ -171,7 +173,8 @@ export class JobRuntime implements JobService {
       ...(a.delayMs === undefined ? {} : { delayMs: a.delayMs }),
       ...((a.priority ?? s.priority) === undefined ? {} : { priority: (a.priority ?? s.priority) as number }),
       ...(s.timeoutMs === undefined ? {} : { timeoutMs: s.timeoutMs }),
-      ...(traceId ? { meta: { traceId } } : {}),
+      // The trace id and the W3C trace context travel with the job: its span joins the dispatcher's trace.
+      ...withMeta({ ...(traceId ? { traceId } : {}), ...traceCarrier() }),
     };
     const db = this.kernel.db;
     await insertOutbox(db, message);

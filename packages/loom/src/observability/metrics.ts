@@ -1,4 +1,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { PoolStats } from '../db/database.ts';
+
+/** Where the gauges read their values at scrape time. */
+export interface MetricSources {
+  /** Rows waiting in the outbox. */
+  readonly outboxBacklog?: () => Promise<number>;
+  /** The database pool's connections (`db.poolStats()`). */
+  readonly dbPool?: () => PoolStats;
+}
 
 /**
  * The Prometheus metrics of one application, on its own registry (no global state): HTTP requests,
@@ -6,12 +15,12 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  *
  * @example
  * ```ts
- * const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db) });
+ * const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db), dbPool: () => db.poolStats() });
  * metrics.useCaseDuration.observe({ use_case: 'CreateUser', outcome: 'success' }, 0.004);
  * const text = await metrics.registry.metrics();
  * ```
  */
-export function createMetrics(sources: { outboxBacklog?: () => Promise<number> } = {}) {
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -54,9 +63,16 @@ export function createMetrics(sources: { outboxBacklog?: () => Promise<number> }
     }),
     dbPool: new Gauge({
       name: 'loom_db_pool_connections',
-      help: 'Database pool connections by state (total, idle, waiting)',
+      help: 'Database pool connections by state (total, idle, waiting); SQLite reports its one connection',
       labelNames: ['state'] as const,
       registers: [registry],
+      collect() {
+        if (!sources.dbPool) return;
+        const stats = sources.dbPool();
+        this.set({ state: 'total' }, stats.total);
+        this.set({ state: 'idle' }, stats.idle);
+        this.set({ state: 'waiting' }, stats.waiting);
+      },
     }),
   };
 }

@@ -1,4 +1,10 @@
 export {
+  generateMigration,
+  type MadeMigration,
+  type MakeMigrationOptions,
+  makeMigration,
+} from './make-migration.ts';
+export {
   generateInitialMigration,
   INITIAL_MIGRATION,
   type SchemaSnapshot,
@@ -20,3 +26,10 @@ export {
   migrateToLatest,
   pendingMigrations,
 } from './migrator.ts';
+export {
+  type DiffOptions,
+  describeChange,
+  diffSchemas,
+  MigrationRefused,
+  type SchemaChange,
+} from './schema-diff.ts';

@@ -3,6 +3,8 @@ import type { Executor } from '../database.ts';
 import { createIndexQuery, createTableQuery } from '../ddl.ts';
 import type { DialectName } from '../dialect.ts';
 import { sortByDependencies, type TableSpec } from '../table-spec.ts';
+import { applyChanges, revertChanges } from './schema-changes.ts';
+import type { SchemaChange } from './schema-diff.ts';
 
 /**
  * What loom hands a migration as its second argument: the dialect it runs on and DDL helpers that emit
@@ -23,6 +25,10 @@ export interface MigrationTools {
   createTables(db: Kysely<unknown>, tables: readonly TableSpec[]): Promise<void>;
   /** Drops the tables, referencing tables first. */
   dropTables(db: Kysely<unknown>, tables: readonly TableSpec[]): Promise<void>;
+  /** Applies the changes of a generated migration, in order (`loom db make-migration`). */
+  applyChanges(db: Kysely<unknown>, changes: readonly SchemaChange[]): Promise<void>;
+  /** Undoes them, last first; undoing a drop restores the structure, not the data. */
+  revertChanges(db: Kysely<unknown>, changes: readonly SchemaChange[]): Promise<void>;
 }
 
 /** The tools for one dialect. */
@@ -44,5 +50,9 @@ export function migrationToolsFor(dialect: DialectName): MigrationTools {
         await ex.schema.dropTable(spec.name).execute();
       }
     },
+    applyChanges: (db: Kysely<unknown>, changes: readonly SchemaChange[]) =>
+      applyChanges(db, dialect, changes),
+    revertChanges: (db: Kysely<unknown>, changes: readonly SchemaChange[]) =>
+      revertChanges(db, dialect, changes),
   });
 }

@@ -1,0 +1,105 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadApp } from '../app/inspect-app.ts';
+import { defaultMigrationsDir } from '../app/migrations-dir.ts';
+import { openConfiguredDatabase } from '../app/open-database.ts';
+import type { Database } from '../db/database.ts';
+import { describeChange, makeMigration, migrateToLatest } from '../db/migrations/index.ts';
+import { syncSchema } from '../db/schema-sync.ts';
+import { tableSpecOf } from '../db/table-spec.ts';
+import { type CliContext, configPathsOf, EXIT, parseCommand, UsageError } from './cli-context.ts';
+import { DB_HELP } from './help.ts';
+
+const SUBCOMMANDS = ['sync', 'migrate', 'make-migration'];
+
+async function withDatabase<T>(
+  configPaths: readonly string[],
+  fn: (db: Database, app: Awaited<ReturnType<typeof loadApp>>) => Promise<T>,
+) {
+  const app = await loadApp(configPaths);
+  const db = openConfiguredDatabase(app.config);
+  try {
+    return await fn(db, app);
+  } finally {
+    await db.close();
+  }
+}
+
+async function tableNames(db: Database): Promise<Set<string>> {
+  return new Set((await db.kysely.introspection.getTables()).map((t) => t.name));
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+/** `loom db sync|migrate|make-migration [options] <config.yaml>...` */
+export async function dbCommand(args: readonly string[], ctx: CliContext): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    ctx.stdout(DB_HELP);
+    return sub === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (!SUBCOMMANDS.includes(sub)) {
+    throw new UsageError(`loom db: unknown subcommand "${sub}" (sync, migrate or make-migration)`);
+  }
+  const { values, positionals } = parseCommand(rest, {
+    dir: { type: 'string' },
+    name: { type: 'string' },
+    'allow-drop': { type: 'boolean' },
+  });
+  if (values.help) {
+    ctx.stdout(DB_HELP);
+    return EXIT.ok;
+  }
+  const unsupported = (option: string) => {
+    throw new UsageError(`loom db ${sub}: ${option} is not an option of this command`);
+  };
+  const configPaths = configPathsOf(positionals, `db ${sub}`);
+  const dir = values.dir === undefined ? defaultMigrationsDir(configPaths) : resolve(values.dir);
+
+  switch (sub) {
+    case 'sync': {
+      if (values.dir !== undefined) unsupported('--dir');
+      if (values.name !== undefined) unsupported('--name');
+      if (values['allow-drop']) unsupported('--allow-drop');
+      return withDatabase(configPaths, async (db, app) => {
+        const before = await tableNames(db);
+        await syncSchema(db, app.models);
+        const created = app.models.map((m) => tableSpecOf(m).name).filter((t) => !before.has(t));
+        ctx.stdout(
+          created.length > 0 ? `created tables: ${created.join(', ')}\n` : 'every table exists already\n',
+        );
+        return EXIT.ok;
+      });
+    }
+    case 'migrate': {
+      if (values.name !== undefined) unsupported('--name');
+      if (values['allow-drop']) unsupported('--allow-drop');
+      if (!(await isFolder(dir))) {
+        ctx.stderr(`no migrations folder at ${dir}: write the first migration with loom db make-migration\n`);
+        return EXIT.failure;
+      }
+      return withDatabase(configPaths, async (db) => {
+        const { applied } = await migrateToLatest(db, dir);
+        ctx.stdout(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'no pending migrations\n');
+        return EXIT.ok;
+      });
+    }
+    case 'make-migration': {
+      const app = await loadApp(configPaths);
+      const made = await makeMigration(dir, app.models, {
+        ...(values.name === undefined ? {} : { name: values.name }),
+        allowDrop: values['allow-drop'] === true,
+      });
+      for (const warning of made.warnings) ctx.stderr(`warning: ${warning}\n`);
+      if (made.file === null) {
+        ctx.stdout('no changes: the models match the schema snapshot\n');
+        return EXIT.ok;
+      }
+      ctx.stdout(`wrote ${made.file}\n${made.changes.map((c) => `  ${describeChange(c)}\n`).join('')}`);
+      return EXIT.ok;
+    }
+  }
+  return EXIT.usage;
+}

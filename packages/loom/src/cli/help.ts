@@ -1,0 +1,92 @@
+/** The `--help` texts of `loom` and its commands. */
+
+export const MAIN_HELP = `Usage: loom <command> [options] <config.yaml>...
+
+Run and inspect a loom application described by its config files.
+
+Commands:
+  serve [--workers N]        serve the REST API (N > 1: N processes sharing the port)
+  worker                     run the job worker until SIGTERM/SIGINT
+  db sync                    create the tables that do not exist yet
+  db migrate [--dir D]       apply the pending migrations
+  db make-migration [--dir D] [--name N] [--allow-drop]
+                             write the next migration from what changed in the models
+  routes                     print the routes: method, path, use case, status
+  openapi [--out F] [--check]
+                             print or write the OpenAPI document; --check: fail when F is stale
+
+Config files are merged left to right (later keys win); relative paths inside them start at the
+first file's folder. Example: loom routes examples/store/config/api.yaml
+
+Options:
+  -h, --help                 show help (also: loom <command> --help)
+  -v, --version              print loom's version
+
+Exit codes: 0 ok, 1 failure, 2 usage error.
+`;
+
+export const SERVE_HELP = `Usage: loom serve [--workers N] [--host H] [--port P] <config.yaml>...
+
+Builds the application (createApp) and serves it at app.rest.host:app.rest.port.
+SIGTERM or SIGINT stops it gracefully: no new connections, in-flight requests and jobs finish, then
+the database and queue connections close.
+
+Options:
+  --workers N                run N processes sharing the port (node:cluster); a process that crashes
+                             is restarted; SIGTERM/SIGINT is forwarded to every process. Default 1.
+                             With N > 1 use the bullmq job backend: in-process queues are per process.
+  --host H                   listen address (overrides app.rest.host)
+  --port P                   listen port (overrides app.rest.port; 0 = any free port)
+  --shutdown-timeout MS      give in-flight work this long to finish on shutdown. Default 30000.
+  -h, --help                 show this help
+`;
+
+export const WORKER_HELP = `Usage: loom worker [--shutdown-timeout MS] <config.yaml>...
+
+Builds the worker (createWorker) and consumes the queues of its jobs and callbacks (plus jobs.queues)
+until SIGTERM or SIGINT; then it stops taking jobs and lets the running ones finish.
+
+Options:
+  --shutdown-timeout MS      give running jobs this long to finish. Default 30000.
+  -h, --help                 show this help
+`;
+
+export const DB_HELP = `Usage: loom db <sync|migrate|make-migration> [options] <config.yaml>...
+
+  db sync                    create every table of the models that does not exist yet (no changes to
+                             existing tables)
+  db migrate [--dir D]       apply the migrations of D that have not run yet, in order, each in a
+                             transaction
+  db make-migration [--dir D] [--name N] [--allow-drop]
+                             write the next migration of D from the difference between the models and
+                             D's schema snapshot (schema.snapshot.json), and the new snapshot. The first
+                             one creates every table; later ones add tables, columns (nullable or with a
+                             default) and indexes. Dropped columns and tables need --allow-drop.
+
+Options:
+  --dir D                    the migrations folder. Default: migrations/ next to the first config file.
+  --name N                   words of the new file's name (0002_<N>.ts). Default: from the changes.
+  --allow-drop               generate drops of columns and tables the models no longer have
+  -h, --help                 show this help
+`;
+
+export const ROUTES_HELP = `Usage: loom routes <config.yaml>...
+
+Prints every route of the application as a table: method, path, use case, status; sorted by path,
+then method. Compiles the declarations as serve does, without a database or a server.
+
+Options:
+  -h, --help                 show this help
+`;
+
+export const OPENAPI_HELP = `Usage: loom openapi [--out F] [--check] <config.yaml>...
+
+Prints the application's OpenAPI 3.1 document (the one served at app.rest.openapiPath), or writes it
+to F. With --check nothing is written: exits 1 when F differs from the document (CI: "is the committed
+file up to date?").
+
+Options:
+  --out F                    write the document to F
+  --check                    compare with F (requires --out) instead of writing
+  -h, --help                 show this help
+`;

@@ -1,0 +1,135 @@
+import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from '../use-case/services.ts';
+import type { Metrics } from './metrics.ts';
+import { contextFromHeaders } from './trace-propagation.ts';
+import { loomTracer, tracingEnabled } from './tracing.ts';
+
+/** Options of {@link observeHttp}. */
+export interface HttpObserverOptions {
+  readonly logger: Logger;
+  /** Records `http_request_duration_seconds` when given. */
+  readonly metrics?: Metrics | undefined;
+  /**
+   * Install the span hooks. Default: whether a tracer provider is registered now — register the
+   * OpenTelemetry SDK before building the app, as with any instrumentation.
+   */
+  readonly tracing?: boolean;
+}
+
+interface RequestSpan {
+  readonly span: Span;
+  readonly context: Context;
+}
+
+const UNMATCHED = 'unmatched';
+
+/** The route template, in OpenAPI spelling (`/products/{productId}`), or `unmatched`. */
+function routeOf(request: FastifyRequest): string {
+  const url = request.routeOptions.url;
+  return url === undefined ? UNMATCHED : url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/**
+ * The outcome of a request by its status: success below 400, client_error below 500, server_error from 500.
+ *
+ * @example
+ * ```ts
+ * requestOutcome(422); // 'client_error'
+ * ```
+ */
+export function requestOutcome(status: number): 'success' | 'client_error' | 'server_error' {
+  if (status < 400) return 'success';
+  return status < 500 ? 'client_error' : 'server_error';
+}
+
+/** A SERVER span per request, active while the handler runs; ended by {@link observeHttp}'s onResponse. */
+function installSpanHooks(server: FastifyInstance, spans: WeakMap<FastifyRequest, RequestSpan>): void {
+  server.addHook('onRequest', (request, _reply, done) => {
+    if (tracingEnabled()) {
+      const parent = contextFromHeaders(request.headers);
+      const route = routeOf(request);
+      const span = loomTracer().startSpan(
+        route === UNMATCHED ? request.method : `${request.method} ${route}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'http.request.method': request.method,
+            'url.path': request.url.split('?')[0] ?? request.url,
+            'loom.trace_id': request.id,
+            ...(route === UNMATCHED ? {} : { 'http.route': route }),
+          },
+        },
+        parent,
+      );
+      spans.set(request, { span, context: trace.setSpan(parent, span) });
+    }
+    done();
+  });
+  // The handler runs inside the request span: hooks after this one and the handler inherit the context.
+  server.addHook('preHandler', (request, _reply, done) => {
+    const s = spans.get(request);
+    if (s) context.with(s.context, done);
+    else done();
+  });
+  server.addHook('onRequestAbort', (request, done) => {
+    const s = spans.get(request);
+    if (s) {
+      s.span.setStatus({ code: SpanStatusCode.ERROR, message: 'request aborted by the client' });
+      s.span.end();
+      spans.delete(request);
+    }
+    done();
+  });
+}
+
+/**
+ * Observes every request of a Fastify server: one log line when it completes (trace id, `request` =
+ * method + route template, status, outcome, duration; info, error from 500), the
+ * `http_request_duration_seconds{method,route,status}` histogram, and an OpenTelemetry SERVER span that
+ * continues an incoming `traceparent` and is the active span while the handler runs, so use-case and
+ * repository spans nest under it. Without a tracer provider at that time, the span hooks are not even
+ * installed.
+ *
+ * @example
+ * ```ts
+ * const server = createRestServer({ kernel, interfaces });
+ * observeHttp(server, { logger, metrics });
+ * ```
+ */
+export function observeHttp(server: FastifyInstance, options: HttpObserverOptions): void {
+  const { logger, metrics } = options;
+  const spans = new WeakMap<FastifyRequest, RequestSpan>();
+  if (options.tracing ?? tracingEnabled()) installSpanHooks(server, spans);
+
+  server.addHook('onResponse', (request, reply, done) => {
+    const route = routeOf(request);
+    const status = reply.statusCode;
+    const outcome = requestOutcome(status);
+    const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
+    metrics?.httpRequestDuration.observe(
+      { method: request.method, route, status: String(status) },
+      durationMs / 1000,
+    );
+    const line = {
+      traceId: request.id,
+      request: `${request.method} ${route}`,
+      method: request.method,
+      route,
+      status,
+      outcome,
+      durationMs,
+    };
+    if (outcome === 'server_error') logger.error(line, 'request');
+    else logger.info(line, 'request');
+    const s = spans.get(request);
+    if (s) {
+      s.span.setAttribute('http.response.status_code', status);
+      if (outcome === 'server_error')
+        s.span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
+      s.span.end();
+      spans.delete(request);
+    }
+    done();
+  });
+}

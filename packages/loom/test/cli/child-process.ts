@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { LOOM_BIN, REPO_ROOT } from '../observability/store-app.ts';
+
+/** A child process whose stdout is read as JSON log lines (other lines are kept as text). */
+export interface LoggedChild {
+  readonly child: ChildProcess;
+  readonly lines: Record<string, unknown>[];
+  stderr(): string;
+  /** Resolves with the first log line matching `match`, waiting at most `timeoutMs`. */
+  waitFor(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  /** Resolves with the exit code (or the signal's name). */
+  exited(): Promise<number | string>;
+}
+
+/**
+ * Spawns `node <args>` with the repository root as working directory and collects its log lines.
+ *
+ * @example
+ * ```ts
+ * const p = spawnLogged([LOOM_BIN, 'serve', '--port', '0', config], { DATABASE_URL });
+ * const line = await p.waitFor((l) => String(l.msg).startsWith('Server listening'));
+ * ```
+ */
+export function spawnLogged(args: readonly string[], env: Record<string, string> = {}): LoggedChild {
+  const child = spawn(process.execPath, [...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', LOG_PRETTY: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const waiters: {
+    match: (l: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }[] = [];
+  let buffer = '';
+  let errors = '';
+  const exit = once(child, 'exit').then(([code, signal]) => (code as number | null) ?? (signal as string));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const parts = buffer.split('\n');
+    buffer = parts.pop() ?? '';
+    for (const text of parts) {
+      if (!text.trim()) continue;
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        line = { text };
+      }
+      lines.push(line);
+      for (const w of [...waiters]) {
+        if (w.match(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    errors += chunk;
+  });
+  return {
+    child,
+    lines,
+    stderr: () => errors,
+    exited: () => exit,
+    waitFor(match, timeoutMs = 40_000) {
+      const seen = lines.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${errors.slice(-2000)}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          match,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
+        void exit.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`process exited (${code}) before the log line; stderr: ${errors.slice(-2000)}`));
+        });
+      });
+    },
+  };
+}
+
+/** `node packages/loom/bin/loom.js <args>`. */
+export function spawnLoom(args: readonly string[], env: Record<string, string> = {}): LoggedChild {
+  return spawnLogged([LOOM_BIN, ...args], env);
+}
+
+/** The port of a "Server listening at http://host:port" line. */
+export function listeningPort(line: Record<string, unknown>): number {
+  const match = /:(\d+)$/.exec(String(line.msg));
+  if (!match) throw new Error(`not a listening line: ${JSON.stringify(line)}`);
+  return Number(match[1]);
+}
+
+export const isListening = (l: Record<string, unknown>) => String(l.msg).startsWith('Server listening at');
+
+/** Stops a child that is still running (after a failed test). */
+export function kill(p: LoggedChild | undefined): void {
+  if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+}

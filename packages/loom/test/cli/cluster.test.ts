@@ -1,0 +1,43 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, STORE_API, send, tempDir } from '../observability/store-app.ts';
+import { kill, type LoggedChild, spawnLoom } from './child-process.ts';
+
+describe('loom serve --workers (node:cluster, store on SQLite)', () => {
+  const tmp = tempDir('loom-cluster-');
+  let env: Record<string, string>;
+  let proc: LoggedChild | undefined;
+
+  beforeAll(async () => {
+    env = { DATABASE_URL: `sqlite:${(await tmp).path}/store.db` };
+  });
+  afterEach(() => kill(proc));
+  afterAll(async () => (await tmp).dispose());
+
+  it('--workers 2: processes share the port, a crashed one is restarted, SIGTERM stops them all', async () => {
+    proc = spawnLoom(['serve', '--workers', '2', '--port', '0', STORE_API], env);
+    const p = proc;
+    const workerLines = () => p.lines.filter((l) => l.msg === 'cluster worker listening');
+    await eventually(() => workerLines().length === 2, 40_000);
+    const [first, second] = workerLines() as { worker: number; port: number }[];
+    expect(first!.port).toBe(second!.port);
+    expect(first!.worker).not.toBe(second!.worker);
+    const base = `http://127.0.0.1:${first!.port}`;
+    for (let i = 0; i < 10; i++) expect((await send(base, 'GET', '/users')).status).toBe(200);
+
+    process.kill(first!.worker, 'SIGKILL');
+    await p.waitFor((l) => l.msg === 'cluster worker died: restarting' && l.worker === first!.worker);
+    await eventually(() => workerLines().length === 3, 40_000);
+    const replacement = workerLines()[2] as { worker: number; port: number };
+    expect(replacement.port).toBe(first!.port);
+    expect(replacement.worker).not.toBe(first!.worker);
+    for (let i = 0; i < 10; i++) expect((await send(base, 'GET', '/users')).status).toBe(200);
+
+    p.child.kill('SIGTERM');
+    expect(await p.exited()).toBe(0);
+    // SIGTERM reached both live workers: each logged its graceful stop.
+    const stopped = p.lines.filter((l) => l.msg === 'stopped').map((l) => l.pid);
+    expect(stopped.sort()).toEqual([second!.worker, replacement.worker].sort());
+    expect(p.lines.at(-1)).toMatchObject({ msg: 'cluster stopped', failed: false });
+    expect(() => process.kill(replacement.worker, 0)).toThrow();
+  }, 90_000); // ~8 s on an idle machine; three app boots take longer when the machine is busy
+});
