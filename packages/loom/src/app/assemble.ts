@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pino from 'pino';
+import { type RepositoryCache, repositoryCacheFromConfig } from '../cache/index.ts';
 import type { LoomConfig } from '../config/index.ts';
 import { loadConfig } from '../config/index.ts';
 import type { Database } from '../db/database.ts';
@@ -13,6 +14,7 @@ import {
 } from '../job/backends/index.ts';
 import { JobRuntime } from '../job/job-runtime.ts';
 import { OutboxEntry, outboxBacklog } from '../job/outbox.ts';
+import { validateModel } from '../model/resolve-relations.ts';
 import { observeQueueBackend } from '../observability/job-observer.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
@@ -86,6 +88,7 @@ export async function assemble(
     }));
   const db = openConfiguredDatabase(config);
   let queue: QueueBackend | undefined;
+  let cache: RepositoryCache | undefined;
   try {
     observeDatabase(db, logger, config.database.logStatements);
     const cursorSecret = config.app.cursorSecret ?? randomBytes(24).toString('hex');
@@ -94,7 +97,17 @@ export async function assemble(
         'app.cursorSecret is not set: cursors are signed with a per-process key and die with the process',
       );
     }
-    const kernel = new TracedKernel({ db, cursorSecret, logger, repositories: declarations.repositories });
+    // Relation targets and projection columns are checked now, not on first read.
+    for (const m of declarations.models) validateModel(m);
+    const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db), dbPool: () => db.poolStats() });
+    cache = cacheOf(config, metrics);
+    const kernel = new TracedKernel({
+      db,
+      cursorSecret,
+      logger,
+      repositories: declarations.repositories,
+      ...(cache ? { cache } : {}),
+    });
     for (const [u, name] of declarations.useCases) kernel.name(u, name);
     for (const [j, name] of declarations.jobs) kernel.name(j, name);
     kernel.compile(declarations.useCases.keys());
@@ -105,7 +118,6 @@ export async function assemble(
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
 
-    const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db), dbPool: () => db.poolStats() });
     observeKernel(kernel, logger, metrics);
     queue = backendOf(config);
     const backend = observeQueueBackend(queue, { logger });
@@ -129,12 +141,37 @@ export async function assemble(
       async close() {
         await jobs.close();
         await backend.close();
+        await cache?.close();
         await db.close();
       },
     };
   } catch (error) {
     await queue?.close().catch(() => {});
+    await cache?.close().catch(() => {});
     await db.close().catch(() => {});
     throw error;
   }
+}
+
+/** The repository read cache the `cache:` section asks for, counted in `loom_cache_events_total`. */
+function cacheOf(config: LoomConfig, metrics: Metrics): RepositoryCache | undefined {
+  const c = config.cache;
+  const redisUrl = c.redisUrl ?? config.jobs.redisUrl;
+  const count = (entity: string, event: string) => metrics.cacheEvents.inc({ entity, event });
+  return repositoryCacheFromConfig(
+    {
+      enabled: c.enabled,
+      backend: c.backend,
+      ...(redisUrl === undefined ? {} : { redisUrl }),
+      defaultTtl: c.ttlSeconds,
+      defaultListTtl: c.ttlSeconds,
+      maxSize: c.maxEntries,
+    },
+    {
+      hit: (entity) => count(entity, 'hit'),
+      miss: (entity) => count(entity, 'miss'),
+      bypass: (entity) => count(entity, 'bypass'),
+      invalidation: (table) => count(table, 'invalidation'),
+    },
+  );
 }

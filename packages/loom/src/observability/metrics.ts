@@ -53,6 +53,12 @@ export function createMetrics(sources: MetricSources = {}) {
       buckets,
       registers: [registry],
     }),
+    cacheEvents: new Counter({
+      name: 'loom_cache_events_total',
+      help: 'Repository cache events by entity/table and event (hit, miss, bypass, invalidation)',
+      labelNames: ['entity', 'event'] as const,
+      registers: [registry],
+    }),
     outboxBacklog: new Gauge({
       name: 'loom_outbox_backlog',
       help: 'Dispatched jobs waiting in the outbox to be published',
