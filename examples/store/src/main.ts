@@ -5,14 +5,26 @@
 import { createApp } from 'loom-kernel';
 import { configPaths } from './config-paths.ts';
 
-const app = await createApp(...configPaths(process.env.LOOM_DISCOVERY === 'manifest' ? 'api-manifest.yaml' : 'api.yaml'));
+const app = await createApp(
+  ...configPaths(process.env.LOOM_DISCOVERY === 'manifest' ? 'api-manifest.yaml' : 'api.yaml'),
+);
 const { host, port } = app.loom.config.app.rest;
 await app.listen({ host, port });
 
+let closing: Promise<void> | undefined;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
+  // `on`, not `once`: a second signal (a process group and a supervisor both signalling) must not cut
+  // the graceful shutdown short.
+  process.on(signal, () => {
+    if (closing) return;
     app.log.info({ signal }, 'shutting down');
     // Stops accepting, finishes in-flight requests and jobs, then closes the pools.
-    void app.close().then(() => process.exit(0));
+    closing = app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   });
 }

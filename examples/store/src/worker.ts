@@ -6,7 +6,14 @@ const worker = await createWorker(...configPaths('worker.yaml'));
 worker.start();
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    void worker.stop({ timeoutMs: 30_000 }).then(() => process.exit(0));
+  // `stop` is idempotent: a repeated signal waits for the same graceful shutdown.
+  process.on(signal, () => {
+    void worker.stop({ timeoutMs: 30_000 }).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        worker.assembly.logger.error({ err: error }, 'worker shutdown failed');
+        process.exit(1);
+      },
+    );
   });
 }

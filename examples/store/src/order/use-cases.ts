@@ -4,7 +4,8 @@ import { User } from '../user/model.ts';
 import { ORDER_STATUSES, Order } from './model.ts';
 
 const validStatus = (status: string) =>
-  (ORDER_STATUSES as readonly string[]).includes(status) || `status must be one of: ${ORDER_STATUSES.join(', ')}`;
+  (ORDER_STATUSES as readonly string[]).includes(status) ||
+  `status must be one of: ${ORDER_STATUSES.join(', ')}`;
 
 export const CreateOrder = command(
   {

@@ -1,13 +1,20 @@
-import { callbacks, type Invoker } from 'loom-kernel';
-import { Product } from './model.ts';
+import { callbacks, type Invoker, NotFound } from 'loom-kernel';
 import { SendRestockEmail } from './jobs.ts';
+import { Product } from './model.ts';
 
-/** Appends `-<suffix>` to the product's category, once (a second delivery changes nothing). */
+/**
+ * Appends `-<suffix>` to the product's category, once (a second delivery changes nothing). A product
+ * deleted meanwhile is nothing to mark; any other error (database down) fails the callback, which is
+ * then retried.
+ */
 async function appendCategorySuffix(app: Invoker, productId: unknown, suffix: string): Promise<void> {
   const id = Number(productId);
   if (!Number.isSafeInteger(id)) return;
   const products = app.entity(Product);
-  const product = await products.get(id).catch(() => null);
+  const product = await products.get(id).catch((error: unknown) => {
+    if (error instanceof NotFound) return null;
+    throw error;
+  });
   if (!product || product.category.endsWith(`-${suffix}`)) return;
   await products.update(id, { category: `${product.category}-${suffix}` });
 }

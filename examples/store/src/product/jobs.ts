@@ -30,7 +30,10 @@ export const BuildProductSummary = job({
     }.`,
 });
 
-export const SyncProductToErpCommand = command({ forceFail: withDefault(t.Boolean(), false) }, { name: 'SyncProductToErp' });
+export const SyncProductToErpCommand = command(
+  { forceFail: withDefault(t.Boolean(), false) },
+  { name: 'SyncProductToErp' },
+);
 
 export const SyncProductToErp = job({
   name: 'SyncProductToErp',

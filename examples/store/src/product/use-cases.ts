@@ -73,7 +73,9 @@ export const SyncProductsToErp = useCase(Products, {
   name: 'SyncProductsToErp',
   summary: 'Dispatch one ERP sync job per product',
   input: SyncProductsToErpRequest,
-  rules: ({ check }) => [check('productIds', (ids) => ids.length > 0 || 'productIds must include at least one product')],
+  rules: ({ check }) => [
+    check('productIds', (ids) => ids.length > 0 || 'productIds must include at least one product'),
+  ],
   execute: async ({ input, jobs }) => {
     const jobIds: string[] = [];
     for (const productId of input.productIds) {

@@ -56,9 +56,13 @@ export const UpdateUserUseCase = useCase(User, {
   rules: ({ check, forbid }) => [
     check('fullName', notBlank('fullName')),
     check('email', validEmail),
-    forbid(({ input, load }) => input.email !== load.current.email && load.emailTaken, 'email already exists', {
-      field: 'email',
-    }).whenPresent('email'),
+    forbid(
+      ({ input, load }) => input.email !== load.current.email && load.emailTaken,
+      'email already exists',
+      {
+        field: 'email',
+      },
+    ).whenPresent('email'),
   ],
   execute: async ({ params, input, repo }) => {
     const updated = await repo.update(params.userId, input);

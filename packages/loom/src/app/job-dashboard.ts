@@ -11,7 +11,11 @@ import type { Assembly } from './assemble.ts';
  * Mounts the bull-board dashboard of the BullMQ queues at `path`. Its queues get their own Redis
  * connection, closed with the server.
  */
-export async function mountJobDashboard(server: FastifyInstance, assembly: Assembly, path: string): Promise<void> {
+export async function mountJobDashboard(
+  server: FastifyInstance,
+  assembly: Assembly,
+  path: string,
+): Promise<void> {
   const url = assembly.config.jobs.redisUrl ?? 'redis://127.0.0.1:6379';
   const connection = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   const queues = [...new Set([...assembly.jobs.queues(), ...assembly.config.jobs.queues])].map(

@@ -13,6 +13,9 @@ import {
 import { ConsumerClosedError } from './queue-errors.ts';
 import { defaultOnError, runAttempt, settlesWithin, toError } from './run-attempt.ts';
 
+/** The prefix of every Redis key when `prefix` is not given; the job dashboard reads the same keys. */
+export const DEFAULT_BULLMQ_PREFIX = 'loom';
+
 /** How long finished jobs are kept in Redis (BullMQ evicts on a best-effort basis as later jobs finish). */
 export interface Retention {
   readonly ageSeconds: number;
@@ -60,7 +63,7 @@ export interface BullmqBackendOptions {
  * ```
  */
 export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend {
-  const prefix = options.prefix ?? 'loom';
+  const prefix = options.prefix ?? DEFAULT_BULLMQ_PREFIX;
   const timeoutMs = options.operationTimeoutMs ?? 2_000;
   const onError = options.onError ?? defaultOnError;
   const keepCompleted = toKeepJobs(options.keepCompleted ?? { ageSeconds: 86_400, count: 1_000 });
