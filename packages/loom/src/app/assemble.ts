@@ -51,7 +51,7 @@ export interface AssembleOptions {
 function backendOf(config: LoomConfig): QueueBackend {
   const jobs = config.jobs;
   if (jobs.backend === 'bullmq')
-    return createBullmqBackend({ url: jobs.redisUrl ?? 'redis://127.0.0.1:6379' });
+    return createBullmqBackend({ url: jobs.redisUrl ?? 'redis://127.0.0.1:6379', prefix: jobs.prefix });
   if (jobs.backend === 'eager') return createEagerBackend();
   return createInProcessBackend();
 }
@@ -166,6 +166,7 @@ function cacheOf(config: LoomConfig, metrics: Metrics): RepositoryCache | undefi
       defaultTtl: c.ttlSeconds,
       defaultListTtl: c.ttlSeconds,
       maxSize: c.maxEntries,
+      keyPrefix: c.keyPrefix,
     },
     {
       hit: (entity) => count(entity, 'hit'),

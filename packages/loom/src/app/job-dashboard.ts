@@ -4,7 +4,6 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { DEFAULT_BULLMQ_PREFIX } from '../job/backends/bullmq-backend.ts';
 import type { Assembly } from './assemble.ts';
 
 /**
@@ -20,7 +19,7 @@ export async function mountJobDashboard(
   const connection = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   const queues = [...new Set([...assembly.jobs.queues(), ...assembly.config.jobs.queues])].map(
     // The backend's prefix, not BullMQ's default `bull`: otherwise the dashboard shows empty queues.
-    (name) => new Queue(name, { connection, prefix: DEFAULT_BULLMQ_PREFIX }),
+    (name) => new Queue(name, { connection, prefix: assembly.config.jobs.prefix }),
   );
   const adapter = new FastifyAdapter();
   // The fastify adapter and the api package are released together but type their shared interface apart.

@@ -93,6 +93,11 @@ export const JobsConfigSchema = Type.Object(
       description: 'inprocess: in-memory queue; bullmq: Redis; eager: run at dispatch (tests)',
     }),
     redisUrl: redisUrl('Redis for the bullmq backend'),
+    prefix: Type.String({
+      pattern: '^[A-Za-z0-9_.-]+$',
+      default: 'loom',
+      description: 'prefix of BullMQ keys in Redis (separate apps sharing a Redis)',
+    }),
     concurrency: Type.Integer({ minimum: 1, default: 4, description: 'jobs run at once per worker' }),
     queues: Type.Array(nonEmpty('queue name'), {
       minItems: 1,
@@ -120,6 +125,7 @@ export const CacheConfigSchema = Type.Object(
     enabled: Type.Boolean({ default: false }),
     backend: Type.Enum(['memory', 'redis'], { default: 'memory' }),
     redisUrl: redisUrl('Redis for the redis backend; defaults to jobs.redisUrl'),
+    keyPrefix: Type.String({ minLength: 1, default: 'loom:cache:', description: 'redis backend: key prefix' }),
     ttlSeconds: Type.Integer({ minimum: 0, default: 60 }),
     maxEntries: Type.Integer({ minimum: 1, default: 10_000, description: 'memory backend only' }),
   },
