@@ -1,0 +1,56 @@
+import { DeclarationError } from '../errors/index.ts';
+import type { AnyModel } from '../model/model.ts';
+import { autoUseCasesOf } from '../use-case/auto-crud.ts';
+import type { AutoOperation, RouteDecl } from './route.ts';
+
+/** Options of {@link autoCrud}. */
+export interface AutoCrudOptions {
+  /** Which operations to expose, in any order. Default: all five. */
+  readonly include?: readonly AutoOperation[];
+}
+
+const ALL: readonly AutoOperation[] = ['create', 'get', 'list', 'update', 'delete'];
+
+const SHAPE: Record<AutoOperation, { method: RouteDecl['method']; path: string; status: number }> = {
+  create: { method: 'POST', path: '/', status: 201 },
+  get: { method: 'GET', path: '/{id}', status: 200 },
+  list: { method: 'GET', path: '/', status: 200 },
+  update: { method: 'PATCH', path: '/{id}', status: 200 },
+  delete: { method: 'DELETE', path: '/{id}', status: 200 },
+};
+
+/**
+ * The auto-CRUD routes of a model: `POST /` (201), `GET /`, `GET /{id}`, `PATCH /{id}`, `DELETE /{id}`
+ * (`200 true`; a missing row is a 404). They run the model's auto use cases (`autoUseCasesOf`) through
+ * the kernel, so a custom repository registered for the model is used. Spread them into an interface's
+ * routes next to custom ones; a custom route on the same method and path is a boot error.
+ *
+ * @example
+ * ```ts
+ * restInterface(Product, { prefix: '/products', routes: [...autoCrud(Product, { include: ['get', 'list'] })] });
+ * ```
+ */
+export function autoCrud(model: AnyModel, options: AutoCrudOptions = {}): RouteDecl[] {
+  const include = options.include ?? ALL;
+  for (const op of include) {
+    if (!ALL.includes(op)) {
+      throw new DeclarationError(
+        `autoCrud(${model.$name})`,
+        `unknown operation "${String(op)}"; use ${ALL.join(', ')}`,
+      );
+    }
+  }
+  const useCases = autoUseCasesOf(model);
+  // Always in the canonical order, whatever the order of `include`.
+  return ALL.filter((op) => include.includes(op)).map((op) => {
+    const shape = SHAPE[op];
+    return Object.freeze({
+      kind: 'route' as const,
+      method: shape.method,
+      path: shape.path,
+      useCase: useCases[op],
+      options: Object.freeze({ status: shape.status }),
+      auto: op,
+    });
+  });
+}

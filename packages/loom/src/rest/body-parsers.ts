@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MalformedBody } from '../errors/index.ts';
+
+/**
+ * The parsed body of a request whose content type is not JSON. Routes with an input answer it with 415;
+ * routes without one ignore the body.
+ */
+export const UNSUPPORTED_BODY: unique symbol = Symbol('loom.unsupportedBody');
+
+function parseJson(
+  _request: FastifyRequest,
+  body: string | Buffer,
+  done: (error: Error | null, value?: unknown) => void,
+) {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  // An empty body is "no payload": the use case reports the missing input as a 422.
+  if (text.trim() === '') return done(null, undefined);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return done(new MalformedBody('the request body is not valid JSON'));
+  }
+  done(null, value);
+}
+
+/**
+ * Replaces Fastify's body parsers: `application/json` and `application/*+json` are parsed with
+ * `JSON.parse` (a `__proto__` key becomes a plain own key, and commands read only declared fields, so it
+ * is inert) and any other content type is read (within the body limit) and marked
+ * {@link UNSUPPORTED_BODY}. Ajv never sees a body: loom's command parser validates it (camel and snake
+ * keys, every error collected → 422).
+ *
+ * @example
+ * ```ts
+ * installBodyParsers(app);
+ * ```
+ */
+export function installBodyParsers(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser(
+    /^application\/[A-Za-z0-9.!#$&^_-]+\+json(;.*)?$/i,
+    { parseAs: 'string' },
+    parseJson,
+  );
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) =>
+    done(null, UNSUPPORTED_BODY),
+  );
+}

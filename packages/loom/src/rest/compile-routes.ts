@@ -1,0 +1,179 @@
+import type { TSchema } from 'typebox';
+import type { Kernel } from '../app/kernel.ts';
+import { DeclarationError } from '../errors/index.ts';
+import type { AnyModel } from '../model/model.ts';
+import type { ParamBinding, Plan } from '../use-case/plan.ts';
+import type { AnyUseCase } from '../use-case/use-case.ts';
+import { RESERVED_QUERY_KEYS } from './query-grammar.ts';
+import type { RestInterface } from './rest-interface.ts';
+import { profilePolicyOf } from './rest-interface.ts';
+import type { HttpMethod, PaginationMode, RouteDecl } from './route.ts';
+import { type RoutePath, resolveRoutePath } from './route-path.ts';
+import { type ResolvedProfiles, resolveProfiles } from './route-profiles.ts';
+
+/** What the REST layer needs of the kernel. */
+export type RestKernel = Pick<Kernel, 'plan' | 'nameOf' | 'call'>;
+
+/** The pagination policy of a list route, resolved route → interface → defaults. */
+export interface ListPolicy {
+  readonly model: AnyModel;
+  readonly mode: PaginationMode;
+  readonly allowOverride: boolean;
+}
+
+/** What a route's success body is, as far as the declarations tell. */
+export type ResponseShape =
+  | { readonly kind: 'entity'; readonly model: AnyModel }
+  | { readonly kind: 'page'; readonly model: AnyModel }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'schema'; readonly schema: TSchema }
+  | { readonly kind: 'json' };
+
+/** One route, fully resolved at boot: nothing about it is looked up per request. */
+export interface CompiledRoute {
+  readonly method: HttpMethod;
+  readonly path: RoutePath;
+  readonly useCase: AnyUseCase;
+  readonly plan: Plan;
+  /** The use case's name, made unique: the OpenAPI `operationId`. */
+  readonly operationId: string;
+  readonly status: number;
+  readonly summary: string | undefined;
+  readonly description: string | undefined;
+  readonly tags: readonly string[];
+  /** Declared params that are not in the path: read from the query string. */
+  readonly queryParams: readonly ParamBinding[];
+  readonly list: ListPolicy | null;
+  readonly profiles: ResolvedProfiles;
+  /** The use case declares a `profile` param: it receives the resolved profile. */
+  readonly bindsProfile: boolean;
+  readonly hasBody: boolean;
+  readonly response: ResponseShape;
+}
+
+const ANONYMOUS = 'anonymous use case';
+
+function fallbackName(method: HttpMethod, template: string): string {
+  const words = template.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
+  return method.toLowerCase() + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+function responseShape(r: RouteDecl, model: AnyModel | null, isList: boolean): ResponseShape | string {
+  const declared = r.options.response;
+  if (declared === 'entity' || declared === 'page') {
+    if (model === null) return `response: '${declared}' needs a model`;
+    if (declared === 'page' && !isList) return "response: 'page' applies only to list routes (query: true)";
+    return declared === 'entity' ? { kind: 'entity', model } : { kind: 'page', model };
+  }
+  if (declared !== undefined) return { kind: 'schema', schema: declared as TSchema };
+  if (r.auto === undefined || model === null) return { kind: 'json' };
+  if (r.auto === 'list') return { kind: 'page', model };
+  if (r.auto === 'delete') return { kind: 'boolean' };
+  return { kind: 'entity', model };
+}
+
+/**
+ * Compiles interfaces into routes and validates every declaration: path syntax, path params declared
+ * by the use case, 2xx statuses, pagination options only on list routes, no body on GET, and no two
+ * routes on the same method and path shape (the error names both).
+ *
+ * @example
+ * ```ts
+ * const routes = compileRoutes(kernel, [UserApi, ProductApi]); // throws DeclarationError at boot
+ * ```
+ */
+export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInterface[]): CompiledRoute[] {
+  const compiled: CompiledRoute[] = [];
+  const seen = new Map<string, string>();
+  const operationIds = new Set<string>();
+  for (const api of interfaces) {
+    for (const r of api.routes) {
+      const plan = kernel.plan(r.useCase);
+      const label = `${r.method} ${api.prefix === '/' ? '' : api.prefix}${r.path} (${plan.name})`;
+      const fail = (reason: string): never => {
+        throw new DeclarationError(label, reason);
+      };
+      const path = resolveRoutePath(api.prefix, r.path);
+      if (typeof path === 'string') return fail(path);
+
+      const declared = new Map(plan.params.map((p) => [p.name, p]));
+      for (const name of path.params) {
+        if (!declared.has(name))
+          fail(`path param {${name}} is not a declared param of use case ${plan.name}`);
+      }
+      const status = r.options.status ?? 200;
+      if (!Number.isInteger(status) || status < 200 || status > 299)
+        fail(`status ${status} is not a 2xx status`);
+      if (r.method === 'GET' && plan.input)
+        fail('a GET route cannot take a request body (the use case has an input)');
+      const isList = plan.query;
+      if (
+        !isList &&
+        (r.options.pagination !== undefined || r.options.allowPaginationOverride !== undefined)
+      ) {
+        fail('pagination options apply only to list routes (use cases declared with query: true)');
+      }
+      const mode = r.options.pagination ?? api.pagination ?? 'offset';
+      if (mode !== 'offset' && mode !== 'cursor') fail(`unknown pagination mode "${String(mode)}"`);
+
+      const queryParams = plan.params.filter((p) => !path.params.includes(p.name) && p.name !== 'profile');
+      if (isList) {
+        for (const p of queryParams) {
+          if (RESERVED_QUERY_KEYS.has(p.name))
+            fail(`param "${p.name}" collides with the list query parameter of that name`);
+        }
+      }
+      const listModel = r.useCase.model ?? api.model;
+      const routePolicy = profilePolicyOf(r.options.profiles);
+      const profiles = resolveProfiles(
+        routePolicy ?? api.profiles,
+        routePolicy ? 'route' : 'interface',
+        declared.has('profile'),
+        listModel,
+      );
+      if (typeof profiles === 'string') return fail(profiles);
+
+      const key = `${r.method} ${path.shape}`;
+      const previous = seen.get(key);
+      if (previous !== undefined)
+        fail(`duplicate route: ${r.method} ${path.template} is also declared by ${previous}`);
+      seen.set(key, `${r.method} ${path.template} (${plan.name})`);
+      if (r.method === 'GET') seen.set(`HEAD ${path.shape}`, `GET ${path.template} (${plan.name})`);
+
+      const base = plan.name === ANONYMOUS ? fallbackName(r.method, path.template) : plan.name;
+      let operationId = base;
+      for (let n = 2; operationIds.has(operationId); n++) operationId = `${base}_${n}`;
+      operationIds.add(operationId);
+
+      const response = responseShape(r, listModel, isList);
+      if (typeof response === 'string') fail(response);
+      compiled.push(
+        Object.freeze({
+          method: r.method,
+          path,
+          useCase: r.useCase,
+          plan,
+          operationId,
+          status,
+          summary: r.options.summary ?? r.useCase.decl.summary,
+          description: r.options.description ?? r.useCase.decl.description,
+          tags: Object.freeze([...new Set([...api.tags, ...(r.options.tags ?? [])])]),
+          queryParams: Object.freeze(queryParams),
+          list:
+            isList && listModel
+              ? Object.freeze({
+                  model: listModel,
+                  mode,
+                  allowOverride: r.options.allowPaginationOverride ?? api.allowPaginationOverride ?? true,
+                })
+              : null,
+          profiles,
+          bindsProfile: declared.has('profile'),
+          hasBody: plan.input !== undefined,
+          response: response as ResponseShape,
+        }),
+      );
+    }
+  }
+  return compiled;
+}

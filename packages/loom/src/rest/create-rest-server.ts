@@ -1,0 +1,148 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
+import { MethodNotAllowed, RouteNotFound } from '../errors/index.ts';
+import { installBodyParsers } from './body-parsers.ts';
+import { problemClientErrorHandler } from './client-error.ts';
+import { compileRoutes, type RestKernel } from './compile-routes.ts';
+import { methodMatcher } from './method-matcher.ts';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi-document.ts';
+import { requestSchemas } from './openapi/openapi-parameters.ts';
+import { problemReplier } from './problem-replier.ts';
+import type { RestInterface } from './rest-interface.ts';
+import { routeHandler } from './route-handler.ts';
+import { registerSwaggerUi } from './swagger-docs.ts';
+import { echoTraceHeader } from './trace-header.ts';
+import { TRACE_HEADER, traceIdOf } from './trace-id.ts';
+
+/** Options of {@link createRestServer}. */
+export interface RestServerOptions {
+  /** Runs the use cases (`new Kernel({ db, cursorSecret })`). */
+  readonly kernel: RestKernel;
+  readonly interfaces: readonly RestInterface[];
+  /** OpenAPI `info.title`. Default `'Loom API'`. */
+  readonly title?: string;
+  /** OpenAPI `info.version`. Default `'0.1.0'`. */
+  readonly version?: string;
+  readonly description?: string;
+  /** Largest accepted request body in bytes; larger → 413. Default 1 MiB. */
+  readonly bodyLimit?: number;
+  /** Swagger UI path, or false for none. Default `'/docs'`. */
+  readonly docsPath?: string | false;
+  /** OpenAPI document path, or false for none. Default `'/openapi.json'`. */
+  readonly openapiPath?: string | false;
+  /** `true`/pino options for Fastify's own pino logger, or a pino instance. Default: no logging. */
+  readonly logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /** Prefix of problem `type` URIs. Default `'https://loom.dev/problems/'`. */
+  readonly problemTypeBase?: string;
+}
+
+/** A loom REST server: a Fastify instance (not listening yet) plus the OpenAPI document it serves. */
+export type RestServer = FastifyInstance & { readonly openapi: OpenApiDocument };
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { child?: unknown }).child === 'function'
+  );
+}
+
+function loggerOptions(
+  logger: RestServerOptions['logger'],
+): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (isLoggerInstance(logger)) return { loggerInstance: logger };
+  return { logger: logger ?? false };
+}
+
+/**
+ * Compiles REST interfaces into a Fastify server: one route per declaration with compiled response
+ * serializers, loom's query grammar and body parsing (Ajv validates nothing: params, queries and bodies
+ * are checked by loom, with 400/422 problems that name the field), RFC 9457 problems for every error
+ * (404 and 405 with `Allow` included), `x-request-id` read or generated and echoed, each use case run
+ * inside the request's call context, OpenAPI 3.1 at `/openapi.json` and Swagger UI at `/docs`.
+ * Declaration mistakes (duplicate routes, undeclared path params, …) throw here, at boot.
+ *
+ * @example
+ * ```ts
+ * const kernel = new Kernel({ db, cursorSecret: process.env.CURSOR_SECRET! });
+ * const app = createRestServer({ kernel, interfaces: [UserApi, ProductApi], title: 'Store', version: '1.0.0' });
+ * await app.listen({ port: 3000, host: '0.0.0.0' });
+ * ```
+ */
+export function createRestServer(options: RestServerOptions): RestServer {
+  const { kernel, interfaces } = options;
+  const routes = compileRoutes(kernel, interfaces);
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const sendProblem = problemReplier({
+    bodyLimit,
+    ...(options.problemTypeBase === undefined ? {} : { typeBase: options.problemTypeBase }),
+  });
+  const app = Fastify({
+    bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    genReqId: (req) => traceIdOf(req.headers[TRACE_HEADER]),
+    logController: new LogController({ requestIdLogLabel: 'traceId' }),
+    ...loggerOptions(options.logger),
+    clientErrorHandler: problemClientErrorHandler(options.problemTypeBase),
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(error, request, reply);
+    },
+  }) as unknown as FastifyInstance;
+
+  // loom validates params, queries and bodies itself; Ajv must neither check nor mutate them.
+  app.setValidatorCompiler(() => (value) => ({ value }));
+  installBodyParsers(app);
+  echoTraceHeader(app);
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+
+  const document = buildOpenApiDocument(
+    {
+      title: options.title ?? 'Loom API',
+      version: options.version ?? '0.1.0',
+      ...(options.description === undefined ? {} : { description: options.description }),
+    },
+    routes,
+  );
+  const openapiPath = options.openapiPath ?? '/openapi.json';
+  const allowedMethods = methodMatcher([
+    ...routes.map((r) => ({ method: r.method, pattern: r.path.pattern })),
+    ...(openapiPath === false
+      ? []
+      : [{ method: 'GET', pattern: new RegExp(`^${openapiPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }]),
+  ]);
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods(request.url);
+    const error =
+      allowed.length > 0
+        ? new MethodNotAllowed(
+            `${request.method} is not allowed on this path; use ${allowed.join(', ')}`,
+            allowed,
+          )
+        : new RouteNotFound(`no route matches ${request.method} ${request.url.split('?')[0]}`);
+    return sendProblem(error, request, reply);
+  });
+
+  for (const route of routes) {
+    const { handler, schemas } = routeHandler(route, kernel);
+    app.route({
+      method: route.method,
+      url: route.path.fastify,
+      schema: { ...requestSchemas(route), ...(schemas === undefined ? {} : { response: schemas }) },
+      handler,
+    });
+  }
+  if (openapiPath !== false) {
+    const text = JSON.stringify(document);
+    app.get(openapiPath, (_request, reply) => {
+      reply.type('application/json; charset=utf-8').send(text);
+    });
+  }
+  const docsPath = options.docsPath ?? '/docs';
+  if (docsPath !== false) registerSwaggerUi(app, document, docsPath);
+  app.decorate('openapi', document);
+  return app as RestServer;
+}

@@ -1,0 +1,188 @@
+import { type ColumnKind, columnValueSchema } from '../../model/column.ts';
+import type { FieldMeta } from '../../model/model.ts';
+import { resolveRelations } from '../../model/resolve-relations.ts';
+import { type FilterOperator, MAX_LIMIT } from '../../repository/query-spec.ts';
+import type { CompiledRoute, ListPolicy } from '../compile-routes.ts';
+import { type JsonSchema, plainSchema } from '../json-schema.ts';
+import { DEFAULT_LIMIT } from '../query-grammar.ts';
+
+/** An OpenAPI parameter object. */
+export interface ParameterObject {
+  readonly name: string;
+  readonly in: 'path' | 'query';
+  readonly required: boolean;
+  readonly description?: string;
+  readonly schema: JsonSchema;
+}
+
+const ORDERED: readonly FilterOperator[] = ['ne', 'gt', 'gte', 'lt', 'lte', 'in'];
+const TEXT: readonly FilterOperator[] = [...ORDERED, 'like', 'ilike'];
+
+/** The operators documented for a field (the grammar accepts all of them; these are the useful ones). */
+function operatorsFor(kind: ColumnKind, nullable: boolean): FilterOperator[] {
+  let ops: readonly FilterOperator[];
+  if (kind === 'string' || kind === 'text') ops = TEXT;
+  else if (kind === 'boolean') ops = ['ne'];
+  else if (kind === 'uuid') ops = ['ne', 'in'];
+  else ops = ORDERED;
+  return nullable ? [...ops, 'is_null'] : [...ops];
+}
+
+const OP_TEXT: Record<FilterOperator, string> = {
+  eq: 'equals',
+  ne: 'differs from',
+  gt: 'is greater than',
+  gte: 'is greater than or equal to',
+  lt: 'is less than',
+  lte: 'is less than or equal to',
+  in: 'is one of (comma-separated)',
+  like: 'matches the LIKE pattern (use % and _)',
+  ilike: 'matches the case-insensitive LIKE pattern',
+  is_null: 'is null (true) or not null (false)',
+  exists: 'has at least one related row (true) or none (false)',
+};
+
+function filterParameters(f: FieldMeta): ParameterObject[] {
+  const value = plainSchema(columnValueSchema(f.def));
+  const param = (name: string, op: FilterOperator, schema: JsonSchema): ParameterObject => ({
+    name,
+    in: 'query',
+    required: false,
+    description: `Filter: ${f.name} ${OP_TEXT[op]}.${op === 'eq' ? ` Same as ${f.name}__eq.` : ''} The snake_case name (${f.column}) is accepted too.`,
+    schema,
+  });
+  const out = [param(f.name, 'eq', value)];
+  for (const op of operatorsFor(f.def.kind, f.def.nullable)) {
+    const schema: JsonSchema =
+      op === 'in'
+        ? { type: 'string' }
+        : op === 'is_null'
+          ? { type: 'boolean' }
+          : op === 'like' || op === 'ilike'
+            ? { type: 'string' }
+            : value;
+    out.push(param(`${f.name}__${op}`, op, schema));
+  }
+  return out;
+}
+
+function listParameters(list: ListPolicy): ParameterObject[] {
+  const sortable = list.model.$fields.filter((f) => f.def.filterable);
+  const q = (name: string, description: string, schema: JsonSchema): ParameterObject => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+  });
+  const params: ParameterObject[] = [];
+  if (list.mode === 'offset' || list.allowOverride) {
+    params.push(
+      q('page', 'Offset pagination: the 1-based page.', { type: 'integer', minimum: 1, default: 1 }),
+    );
+  }
+  params.push(
+    q('limit', `Items per page (1 to ${MAX_LIMIT}).`, {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_LIMIT,
+      default: DEFAULT_LIMIT,
+    }),
+  );
+  if (list.allowOverride) {
+    params.push(
+      q('pagination', 'Pagination mode; sending a cursor also selects cursor mode.', {
+        type: 'string',
+        enum: ['offset', 'cursor'],
+        default: list.mode,
+      }),
+    );
+  }
+  if (list.mode === 'cursor' || list.allowOverride) {
+    params.push(q('after', 'Cursor pagination: the `nextCursor` of the previous page.', { type: 'string' }));
+    params.push(q('cursor', 'Alias of `after`.', { type: 'string' }));
+  }
+  params.push(
+    q(
+      'sort',
+      `Sort fields, comma-separated or repeated, camelCase or snake_case: ${sortable.map((f) => f.name).join(', ')}. The primary key breaks ties.`,
+      {
+        type: 'string',
+      },
+    ),
+    q('direction', 'ASC or DESC (any case): one for every sort field, or one per sort field.', {
+      type: 'string',
+      pattern: '^(?:[Aa][Ss][Cc]|[Dd][Ee][Ss][Cc])(?:,(?:[Aa][Ss][Cc]|[Dd][Ee][Ss][Cc]))*$',
+      default: 'ASC',
+    }),
+  );
+  for (const f of sortable) params.push(...filterParameters(f));
+  for (const rel of resolveRelations(list.model).values()) {
+    params.push(
+      q(
+        `${rel.name}__exists`,
+        `Filter: has at least one related ${rel.target.$name} (true) or none (false). Fields of the related rows filter as ${rel.name}__<field>[__<op>], e.g. ${rel.name}__${rel.target.$primaryKey.name}__in.`,
+        { type: 'boolean' },
+      ),
+    );
+  }
+  return params;
+}
+
+/**
+ * The OpenAPI parameters of a route: path params (typed by the use case's declaration), declared params
+ * read from the query string, `profile` when exposed, and on list routes the pagination, sort and one
+ * parameter per filterable field and operator (`price__gte`).
+ *
+ * @example
+ * ```ts
+ * routeParameters(route).map((p) => p.name); // ['id'] or ['page', 'limit', …, 'price__gte', …]
+ * ```
+ */
+export function routeParameters(route: CompiledRoute): ParameterObject[] {
+  const byName = new Map(route.plan.params.map((p) => [p.name, p]));
+  const params: ParameterObject[] = route.path.params.map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: plainSchema(byName.get(name)?.schema ?? { type: 'string' }),
+  }));
+  for (const p of route.queryParams)
+    params.push({ name: p.name, in: 'query', required: true, schema: plainSchema(p.schema) });
+  if (route.profiles.exposed) {
+    params.push({
+      name: 'profile',
+      in: 'query',
+      required: false,
+      description: 'Read profile: which relations and projections to load (camelCase or snake_case).',
+      schema: { type: 'string', enum: [...route.profiles.allowed], default: route.profiles.default },
+    });
+  }
+  if (route.list) params.push(...listParameters(route.list));
+  return params;
+}
+
+/**
+ * The Fastify `params` and `querystring` schemas of a route, from the same parameters as the OpenAPI
+ * document. They describe the route to Fastify plugins; loom's own readers do the validation.
+ *
+ * @example
+ * ```ts
+ * app.route({ ..., schema: { ...requestSchemas(route) } });
+ * ```
+ */
+export function requestSchemas(route: CompiledRoute): { params?: JsonSchema; querystring?: JsonSchema } {
+  const params = routeParameters(route);
+  const object = (list: ParameterObject[], open: boolean): JsonSchema => ({
+    type: 'object',
+    properties: Object.fromEntries(list.map((p) => [p.name, p.schema])),
+    required: list.filter((p) => p.required).map((p) => p.name),
+    additionalProperties: open,
+  });
+  const path = params.filter((p) => p.in === 'path');
+  const query = params.filter((p) => p.in === 'query');
+  return {
+    ...(path.length > 0 ? { params: object(path, false) } : {}),
+    ...(query.length > 0 ? { querystring: object(query, route.list !== null) } : {}),
+  };
+}

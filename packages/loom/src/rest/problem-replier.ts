@@ -1,0 +1,39 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MethodNotAllowed } from '../errors/index.ts';
+import { toLoomError } from './http-errors.ts';
+import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.ts';
+import { TRACE_HEADER } from './trace-id.ts';
+
+/** Sends any error as a problem document. */
+export type ProblemReplier = (error: unknown, request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+
+/**
+ * The one place errors become HTTP responses: maps the error to loom's catalogue, writes the RFC 9457
+ * document with the trace id, sets `Allow` on 405, and logs unexpected errors (stack included) with the
+ * request's logger, which carries the trace id.
+ *
+ * @example
+ * ```ts
+ * const reply = problemReplier({ bodyLimit: 1 << 20 });
+ * app.setErrorHandler(reply);
+ * ```
+ */
+export function problemReplier(options: {
+  readonly bodyLimit: number;
+  readonly typeBase?: string;
+}): ProblemReplier {
+  return (error, request, reply) => {
+    const { error: loomError, unexpected } = toLoomError(error, options.bodyLimit);
+    if (unexpected) request.log.error({ err: error }, 'unexpected error while serving the request');
+    else if (loomError.status >= 500) request.log.error({ err: loomError }, loomError.message);
+    const q = request.url.indexOf('?');
+    const body = problemOf(loomError, {
+      traceId: request.id,
+      instance: q === -1 ? request.url : request.url.slice(0, q),
+      ...(options.typeBase === undefined ? {} : { typeBase: options.typeBase }),
+    });
+    reply.code(loomError.status).header(TRACE_HEADER, request.id).type(PROBLEM_CONTENT_TYPE);
+    if (loomError instanceof MethodNotAllowed) reply.header('allow', loomError.allowed.join(', '));
+    return reply.send(JSON.stringify(body));
+  };
+}

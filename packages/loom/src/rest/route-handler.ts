@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { withCallContext } from '../app/call-context.ts';
+import { InvalidCursor, UnsupportedMediaType } from '../errors/index.ts';
+import type { CallArgs } from '../use-case/executor.ts';
+import { UNSUPPORTED_BODY } from './body-parsers.ts';
+import type { CompiledRoute, RestKernel } from './compile-routes.ts';
+import type { RawQuery } from './query-grammar.ts';
+import { compileRouteQuery } from './route-query.ts';
+import { routeResponder } from './route-responder.ts';
+
+/**
+ * The Fastify handler of a compiled route: reads the query (profile, declared params, list grammar),
+ * merges the path params, takes the body on routes with an input (415 when it is not JSON), runs the
+ * use case through the kernel inside the request's call context (trace id), GET routes read-only, and
+ * writes the result with the route's status.
+ *
+ * @example
+ * ```ts
+ * app.route({ method: route.method, url: route.path.fastify, handler: routeHandler(route, kernel).handler });
+ * ```
+ */
+export function routeHandler(route: CompiledRoute, kernel: RestKernel) {
+  const readQuery = compileRouteQuery(route);
+  const responder = routeResponder(route);
+  const hasPathParams = route.path.params.length > 0;
+  const readOnly = route.method === 'GET';
+  const { useCase, hasBody, status } = route;
+
+  async function handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const raw = request.query as RawQuery;
+    const { params: fromQuery, query } = readQuery(raw);
+    const params = hasPathParams
+      ? { ...(request.params as Record<string, string>), ...fromQuery }
+      : fromQuery;
+    let args: CallArgs = query === undefined ? { params, readOnly } : { params, query, readOnly };
+    if (hasBody) {
+      const body = request.body;
+      if (body === UNSUPPORTED_BODY) {
+        const type = request.headers['content-type'] ?? '(none)';
+        throw new UnsupportedMediaType(`content type ${type} is not supported: send application/json`);
+      }
+      args = { ...args, payload: body };
+    }
+    let result: unknown;
+    try {
+      result = await withCallContext({ traceId: request.id }, () => kernel.call(useCase, args));
+    } catch (error) {
+      // The repository names the cursor "after"; name the parameter the client actually sent.
+      if (error instanceof InvalidCursor && raw.after === undefined && raw.cursor !== undefined) {
+        throw new InvalidCursor(error.message, 'cursor');
+      }
+      throw error;
+    }
+    if (status !== 200) reply.code(status);
+    return responder.respond(reply, result, query);
+  }
+
+  return { handler, schemas: responder.schemas };
+}

@@ -1,0 +1,120 @@
+import type { TSchema } from 'typebox';
+import type { AnyUseCase } from '../use-case/use-case.ts';
+
+/** The HTTP methods a route may answer. HEAD is answered for every GET route. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** How a list route pages: `?page=&limit=` or `?after=&limit=`. */
+export type PaginationMode = 'offset' | 'cursor';
+
+/**
+ * Which read profiles a client may ask for with `?profile=`. The resolved profile reaches a use case
+ * that declares a `profile` param; `default` is used when the client sends none.
+ */
+export interface ProfilePolicy {
+  readonly allowed: readonly string[];
+  /** The profile used when `?profile=` is absent. Default: `'default'`. */
+  readonly default?: string;
+}
+
+/** A profile policy, or its shorthand: the list of allowed profiles. */
+export type ProfilesOption = readonly string[] | ProfilePolicy;
+
+/** What the auto-CRUD routes return; lets the adapter serialize with compiled schemas. */
+export type AutoOperation = 'create' | 'get' | 'list' | 'update' | 'delete';
+
+/** Options of one route. Unset options inherit the interface's, then loom's defaults. */
+export interface RouteOptions {
+  /** Success status. Default 200 (auto-CRUD create: 201). Must be 2xx. */
+  readonly status?: number;
+  /** OpenAPI summary. Default: the use case's `summary`. */
+  readonly summary?: string;
+  /** OpenAPI description. Default: the use case's `description`. */
+  readonly description?: string;
+  /** Default pagination mode of a list route (`query: true`). */
+  readonly pagination?: PaginationMode;
+  /** May the client switch modes with `?pagination=`? */
+  readonly allowPaginationOverride?: boolean;
+  /** Profiles a client may request with `?profile=`. */
+  readonly profiles?: ProfilesOption;
+  /**
+   * The success body's shape: a JSON Schema, or `'entity'` / `'page'` for the use case's model entity or
+   * list envelope (the route's pagination decides which envelope). It is serialized by a compiled
+   * serializer and documented in OpenAPI, and never drops or rejects fields: undeclared properties are
+   * still written. Without it the body is `JSON.stringify` of the result (custom use cases may return
+   * anything); auto-CRUD routes know their shapes.
+   */
+  readonly response?: TSchema | 'entity' | 'page';
+  /** Extra OpenAPI tags for this route (the interface's tags always apply). */
+  readonly tags?: readonly string[];
+}
+
+/** A declared route: method, path relative to the interface prefix, use case, options. */
+export interface RouteDecl {
+  readonly kind: 'route';
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly useCase: AnyUseCase;
+  readonly options: RouteOptions;
+  /** Set by {@link autoCrud}: which auto operation this route is. */
+  readonly auto?: AutoOperation;
+}
+
+/** The `{name}` params of a path, as a union of names. */
+export type PathParamsOf<S extends string> = S extends `${string}{${infer N}}${infer Rest}`
+  ? N | PathParamsOf<Rest>
+  : never;
+
+/**
+ * Constrains a use case to declare every path param: a route `'/{userId}'` on a use case without a
+ * `userId` param is a compile error (and a boot error for plain-JS users).
+ */
+export type DeclaresParams<N extends string> = [N] extends [never]
+  ? unknown
+  : { readonly $types?: { readonly params: { readonly [K in N]: unknown } } };
+
+function make(method: HttpMethod) {
+  return <const S extends string, U extends AnyUseCase>(
+    path: S,
+    useCase: U & DeclaresParams<PathParamsOf<S>>,
+    options: RouteOptions = {},
+  ): RouteDecl =>
+    Object.freeze({ kind: 'route', method, path, useCase, options: Object.freeze({ ...options }) });
+}
+
+/**
+ * Route builders. Paths are relative to the interface prefix and use `{name}` params; a path param binds
+ * to the use case's param of the same name (converted and validated by its declared schema, 400 when
+ * invalid). Declared params that are not in the path are read from the query string.
+ *
+ * @example
+ * ```ts
+ * restInterface(Product, {
+ *   prefix: '/products',
+ *   routes: [
+ *     route.get('/low-stock', ListLowStockProducts, { summary: 'List low stock products' }),
+ *     route.post('/{productId}/jobs/restock-email', DispatchRestockEmail, { status: 202 }),
+ *     ...autoCrud(Product),
+ *   ],
+ * });
+ * ```
+ */
+export const route = {
+  get: make('GET'),
+  post: make('POST'),
+  put: make('PUT'),
+  patch: make('PATCH'),
+  delete: make('DELETE'),
+};
+
+/**
+ * True when `value` is a route built by {@link route}.
+ *
+ * @example
+ * ```ts
+ * isRouteDecl(route.get('/ping', Ping)); // true
+ * ```
+ */
+export function isRouteDecl(value: unknown): value is RouteDecl {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'route';
+}

@@ -1,0 +1,198 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument, compileRoutes } from '../../src/index.ts';
+import { startServer, type TestServer } from './support/server.ts';
+import { INTERFACES } from './support/store.ts';
+
+type Doc = TestServer['app']['openapi'];
+type Json = Record<string, unknown> & {
+  // biome-ignore lint/suspicious/noExplicitAny: walking an OpenAPI document.
+  [key: string]: any;
+};
+
+describe('OpenAPI document', () => {
+  let s: TestServer;
+  let doc: Doc;
+  beforeAll(async () => {
+    s = await startServer('sqlite');
+    doc = (await s.req('GET', '/openapi.json')).body;
+  });
+  afterAll(() => s.close());
+
+  const op = (path: string, method: string): Json => (doc.paths[path] as Json)[method];
+  const param = (path: string, method: string, name: string) =>
+    op(path, method).parameters.find((p: { name: string }) => p.name === name);
+
+  it('validates against OpenAPI 3.1', async () => {
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info).toEqual({ title: 'Store', version: '1.0.0' });
+  });
+
+  it('stays stable (snapshot)', async () => {
+    await expect(`${JSON.stringify(doc, null, 2)}\n`).toMatchFileSnapshot(
+      './__snapshots__/openapi.snapshot.json',
+    );
+    const again = buildOpenApiDocument(
+      { title: 'Store', version: '1.0.0' },
+      compileRoutes(s.kernel, INTERFACES),
+    );
+    expect(JSON.parse(JSON.stringify(again))).toEqual(doc);
+  });
+
+  it('has one operation per route, with the use case name as operationId, tags and summary', () => {
+    const ids = Object.values(doc.paths).flatMap((item) =>
+      Object.values(item).map((o) => (o as Json).operationId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(op('/users', 'post')).toMatchObject({
+      operationId: 'createUser',
+      tags: ['Users'],
+      summary: 'Register a user',
+    });
+    expect(op('/users/{id}', 'get')).toMatchObject({ operationId: 'getUser', summary: 'Get a User by id' });
+    expect(op('/products/low-stock', 'get').summary).toBe('List low stock products');
+    expect(op('/probe', 'post').operationId).toBe('callProbe_2');
+  });
+
+  it('names components after models and commands', () => {
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'User',
+        'CreateUser',
+        'UpdateUser',
+        'UserPage',
+        'UserCursorPage',
+        'Problem',
+        'Product',
+        'ProductPage',
+      ]),
+    );
+    expect(op('/users', 'post').requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CreateUser',
+    });
+    expect(op('/users/{id}', 'patch').requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/UpdateUser',
+    });
+    expect(op('/users/{id}', 'get').responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/User',
+    });
+    expect(op('/products/{id}/restock', 'post').responses['202'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/RestockResult',
+    });
+    expect(op('/users/{id}/card', 'get').responses['200'].content['application/json'].schema).toEqual({
+      oneOf: [{ $ref: '#/components/schemas/User' }, { $ref: '#/components/schemas/UserWithDetails' }],
+    });
+    expect(Object.keys((doc.components.schemas.UserWithDetails as Json).properties)).toEqual(
+      expect.arrayContaining(['addresses', 'addressCount']),
+    );
+    const user = doc.components.schemas.User as Json;
+    expect(Object.keys(user.properties)).toEqual([
+      'id',
+      'fullName',
+      'email',
+      'nickname',
+      'zipCode',
+      'createdAt',
+      'updatedAt',
+    ]);
+    expect(user.properties.createdAt).toEqual({ type: 'string', format: 'date-time' });
+  });
+
+  it('documents envelopes per pagination policy', () => {
+    const schema = (path: string) => op(path, 'get').responses['200'].content['application/json'].schema;
+    expect(schema('/users')).toEqual({
+      oneOf: [{ $ref: '#/components/schemas/UserPage' }, { $ref: '#/components/schemas/UserCursorPage' }],
+    });
+    expect(schema('/products')).toEqual({
+      oneOf: [
+        { $ref: '#/components/schemas/ProductCursorPage' },
+        { $ref: '#/components/schemas/ProductPage' },
+      ],
+    });
+    expect(schema('/products/offset-only')).toEqual({ $ref: '#/components/schemas/ProductPage' });
+    expect((doc.components.schemas.UserCursorPage as Json).required).toEqual([
+      'items',
+      'nextCursor',
+      'hasNext',
+    ]);
+  });
+
+  it('documents path params, query params and every filter by field and operator', () => {
+    expect(param('/users/{id}', 'get', 'id')).toEqual({
+      name: 'id',
+      in: 'path',
+      required: true,
+      schema: { type: 'integer' },
+    });
+    expect(param('/products/low-stock', 'get', 'threshold')).toMatchObject({ in: 'query', required: true });
+    expect(param('/products', 'get', 'price__gte')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { type: 'number' },
+    });
+    expect(param('/products', 'get', 'name__ilike')).toBeDefined();
+    expect(param('/products', 'get', 'category__is_null').schema).toEqual({ type: 'boolean' });
+    expect(param('/products', 'get', 'stock__in').schema).toEqual({ type: 'string' });
+    expect(param('/products', 'get', 'notes')).toBeUndefined();
+    expect(param('/products', 'get', 'price__like')).toBeUndefined();
+    expect(param('/products', 'get', 'limit').schema).toEqual({
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 50,
+    });
+    expect(param('/products', 'get', 'pagination').schema).toMatchObject({
+      enum: ['offset', 'cursor'],
+      default: 'cursor',
+    });
+    expect(param('/products/offset-only', 'get', 'pagination')).toBeUndefined();
+    expect(param('/products/offset-only', 'get', 'after')).toBeUndefined();
+    expect(param('/users/{id}/card', 'get', 'profile').schema).toEqual({
+      type: 'string',
+      enum: ['default', 'withDetails'],
+      default: 'default',
+    });
+    expect(param('/users', 'get', 'addresses__exists').schema).toEqual({ type: 'boolean' });
+    expect(param('/users/{id}', 'get', 'profile')).toBeUndefined();
+  });
+
+  it('documents error responses as problem documents', () => {
+    expect(Object.keys(op('/users', 'post').responses)).toEqual([
+      '201',
+      '400',
+      '404',
+      '409',
+      '413',
+      '415',
+      '422',
+      '500',
+    ]);
+    expect(Object.keys(op('/users/{id}', 'get').responses)).toEqual(['200', '400', '404', '500']);
+    expect(op('/users/{id}', 'get').responses['404']).toEqual({ $ref: '#/components/responses/NotFound' });
+    expect(doc.components.responses.NotFound).toMatchObject({
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    });
+  });
+
+  it('serves Swagger UI at /docs over the same document', async () => {
+    const html = await s.req('GET', '/docs');
+    expect(html.status).toBe(200);
+    expect(html.text).toContain('<title>Swagger UI</title>');
+    expect((await s.req('GET', '/docs/static/swagger-initializer.js')).text).toContain('./json');
+    expect((await s.req('GET', '/docs/json')).body).toEqual(doc);
+    expect((await s.req('GET', '/docs/yaml')).text).toContain('operationId: createUser');
+  });
+
+  it('can be switched off', async () => {
+    const bare = await startServer('sqlite', { docsPath: false, openapiPath: false });
+    try {
+      expect((await bare.req('GET', '/openapi.json')).status).toBe(404);
+      expect((await bare.req('GET', '/docs')).status).toBe(404);
+    } finally {
+      await bare.close();
+    }
+  });
+});
