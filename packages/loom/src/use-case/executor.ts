@@ -1,4 +1,4 @@
-import { withFields, type Parsed } from '../command/command.ts';
+import type { Parsed } from '../command/command.ts';
 import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
@@ -66,12 +66,9 @@ async function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unk
   for (const step of plan.loads) load[step.name] = await runLoad(host, step, params, input);
 
   let ctx: RuleContext<unknown, unknown, unknown> = { input, params, load };
-  for (const compute of plan.computes) {
-    const out = compute.evaluate(ctx);
-    if (out && input) {
-      input = withFields(input, { [compute.field]: out.value });
-      ctx = { input, params, load };
-    }
+  if (input && plan.computes.length > 0) {
+    input = applyComputes(plan, input, ctx);
+    ctx = { input, params, load };
   }
   if (plan.rules.length > 0) {
     const violations: Violation[] = [];
@@ -87,6 +84,32 @@ async function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unk
   const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string, unknown>) => unknown;
   // The services are the prototype: their lazy getters (jobs, traceId) stay lazy.
   return execute(Object.assign(Object.create(host.services) as Record<string, unknown>, { input, params, load, repo, query }));
+}
+
+type Input = Parsed<Record<string, unknown>>;
+
+/**
+ * Runs the computes in order, each seeing the input as the previous ones left it, and returns the new
+ * frozen input (the parsed one when no compute set anything). The computed fields join `fieldsSet`.
+ * One copy per call, however many computes: the computes write into it, then it is frozen.
+ */
+function applyComputes(plan: Plan, parsed: Input, ctx: RuleContext<unknown, unknown, unknown>): Input {
+  let draft: Record<string, unknown> | undefined;
+  let fieldsSet: Set<string> | undefined;
+  let current = ctx;
+  for (const compute of plan.computes) {
+    const out = compute.evaluate(current);
+    if (!out) continue;
+    if (draft === undefined || fieldsSet === undefined) {
+      draft = { ...parsed };
+      fieldsSet = new Set<string>(parsed.$fieldsSet);
+      Object.defineProperty(draft, '$fieldsSet', { value: fieldsSet, enumerable: false });
+      current = { input: draft, params: ctx.params, load: ctx.load };
+    }
+    draft[compute.field] = out.value;
+    fieldsSet.add(compute.field);
+  }
+  return draft === undefined ? parsed : (Object.freeze(draft) as Input);
 }
 
 async function runLoad(
