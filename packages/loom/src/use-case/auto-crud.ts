@@ -9,6 +9,13 @@ function idParam(model: AnyModel): { id: TSchema } {
   return { id: columnValueSchema(model.$primaryKey.def) };
 }
 
+/** `Address` → `Addresses`, `Category` → `Categories`: operation ids read as English. */
+function plural(name: string): string {
+  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(name)) return `${name}es`;
+  return `${name}s`;
+}
+
 function build<M extends AnyModel>(model: M) {
   const name = model.$name;
   return {
@@ -31,7 +38,7 @@ function build<M extends AnyModel>(model: M) {
       },
     }),
     list: useCase(model, {
-      name: `list${name}s`,
+      name: `list${plural(name)}`,
       query: true,
       readOnly: true,
       summary: `List ${name} records`,

@@ -8,7 +8,10 @@ const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
  * type, then validated. A left-out param takes its schema's default, stays absent when declared
  * `t.Optional(...)`, and is otherwise a 400 naming it, as is an invalid one.
  */
-export function bindParams(plan: Plan, raw: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+export function bindParams(
+  plan: Plan,
+  raw: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of plan.params) {
     let value = raw?.[p.name];
@@ -24,6 +27,10 @@ export function bindParams(plan: Plan, raw: Readonly<Record<string, unknown>> | 
     if (!p.validator.check(value)) {
       const why = p.validator.errors(value)[0]?.message ?? 'invalid';
       throw new BadRequest(`${plan.name}: invalid value for parameter "${p.name}": ${why}`, p.name);
+    }
+    // 1e20 is an "integer" to JSON Schema but no id can be that large: a client error, not a 404.
+    if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      throw new BadRequest(`${plan.name}: parameter "${p.name}" is out of range`, p.name);
     }
     out[p.name] = value;
   }
