@@ -32,7 +32,10 @@ type Deps<A extends readonly unknown[]> = { readonly [K in keyof A]: Token<A[K]>
 /** How to build a registered service. */
 export type Provider<T> =
   | { readonly useValue: T }
-  | { readonly useFactory: (resolve: <U>(t: Token<U>) => U) => T; readonly inject?: readonly Token<unknown>[] }
+  | {
+      readonly useFactory: (resolve: <U>(t: Token<U>) => U) => T;
+      readonly inject?: readonly Token<unknown>[];
+    }
   // biome-ignore lint/suspicious/noExplicitAny: the class's own constructor parameters are checked by `inject`.
   | { readonly useClass: new (...args: any[]) => T; readonly inject?: readonly Token<unknown>[] };
 
@@ -67,7 +70,8 @@ export class Container {
 
   /** Registers (or replaces) a provider. Replacing after the service was built is an error. */
   register<T>(key: Token<T>, provider: Provider<T>): this {
-    if (this.#instances.has(key)) throw new ContainerError(`container: ${nameOf(key)} is already built; register before use`);
+    if (this.#instances.has(key))
+      throw new ContainerError(`container: ${nameOf(key)} is already built; register before use`);
     this.#providers.set(key, provider as Provider<unknown>);
     return this;
   }
@@ -125,6 +129,8 @@ function build<T>(path: readonly Token<unknown>[], fn: () => T): T {
   } catch (error) {
     if (error instanceof ContainerError) throw error;
     const why = error instanceof Error ? error.message : String(error);
-    throw new ContainerError(`container: building ${path.map(nameOf).join(' → ')} failed: ${why}`, { cause: error });
+    throw new ContainerError(`container: building ${path.map(nameOf).join(' → ')} failed: ${why}`, {
+      cause: error,
+    });
   }
 }

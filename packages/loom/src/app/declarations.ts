@@ -22,7 +22,9 @@ export interface Declarations {
 }
 
 function isInterface(value: unknown): value is InterfaceLike {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'restInterface';
+  return (
+    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'restInterface'
+  );
 }
 
 /**
@@ -53,13 +55,15 @@ export function collectDeclarations(entries: Iterable<readonly [string, unknown]
     else if (isInterface(value)) interfaces.add(value);
     else if (isRepositoryBinding(value)) repositories.add(value);
   }
-  for (const cb of callbacks) if (!jobs.has(cb.job)) jobs.set(cb.job, cb.job.jobOptions.name ?? cb.job.decl.name ?? cb.name);
+  for (const cb of callbacks)
+    if (!jobs.has(cb.job)) jobs.set(cb.job, cb.job.jobOptions.name ?? cb.job.decl.name ?? cb.name);
   const addModel = (m: AnyModel | null | undefined) => {
     if (m) models.add(m);
   };
   for (const u of [...useCases.keys(), ...jobs.keys()]) {
     addModel(u.model);
-    for (const marker of Object.values((u.decl.load ?? {}) as Record<string, { model?: AnyModel }>)) addModel(marker.model);
+    for (const marker of Object.values((u.decl.load ?? {}) as Record<string, { model?: AnyModel }>))
+      addModel(marker.model);
   }
   for (const i of interfaces) addModel(i.model);
   for (const r of repositories) addModel(r.model);
@@ -67,7 +71,8 @@ export function collectDeclarations(entries: Iterable<readonly [string, unknown]
   const byName = new Map<string, AnyUseCase>();
   for (const [u, n] of [...useCases, ...jobs]) {
     const other = byName.get(n);
-    if (other && other !== u) throw new DeclarationError(n, 'two use cases or jobs are declared with this name');
+    if (other && other !== u)
+      throw new DeclarationError(n, 'two use cases or jobs are declared with this name');
     byName.set(n, u);
   }
   checkForeignKeys([...models]);
@@ -88,7 +93,10 @@ function checkForeignKeys(models: readonly AnyModel[]): void {
     for (const f of m.$fields) {
       const target = f.def.references?.target();
       if (target && !tables.has(target.table)) {
-        throw new DeclarationError(m.$name, `${f.name} references table "${target.table}", whose model is not declared`);
+        throw new DeclarationError(
+          m.$name,
+          `${f.name} references table "${target.table}", whose model is not declared`,
+        );
       }
     }
   }

@@ -1,7 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors/index.ts';
-import { collectDeclarations, type Declarations, declarationsFromManifest, type Manifest } from './declarations.ts';
+import {
+  collectDeclarations,
+  type Declarations,
+  declarationsFromManifest,
+  type Manifest,
+} from './declarations.ts';
 
 export interface DiscoveryOptions {
   readonly mode: 'modules' | 'manifest';
@@ -16,7 +21,9 @@ async function importModule(path: string, baseDir: string): Promise<Record<strin
   try {
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError(`app.discovery: cannot import "${path}" (resolved to ${file}): ${(error as Error).message}`);
+    throw new ConfigError(
+      `app.discovery: cannot import "${path}" (resolved to ${file}): ${(error as Error).message}`,
+    );
   }
 }
 

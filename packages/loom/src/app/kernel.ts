@@ -5,7 +5,7 @@ import type { AnyModel } from '../model/model.ts';
 import type { Repository } from '../repository/repository.ts';
 import { SqlRepository } from '../repository/sql-repository.ts';
 import { autoUseCasesOf } from '../use-case/auto-crud.ts';
-import { type CallArgs, executePlan, type ExecutionHost } from '../use-case/executor.ts';
+import { type CallArgs, type ExecutionHost, executePlan } from '../use-case/executor.ts';
 import type { EntityInvoker, Invoker } from '../use-case/invoker-types.ts';
 import type { JobService } from '../use-case/job-service-types.ts';
 import { compilePlan, type Plan } from '../use-case/plan.ts';

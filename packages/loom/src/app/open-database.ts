@@ -6,6 +6,10 @@ import { type Database, openDatabase } from '../db/database.ts';
 export function openConfiguredDatabase(config: LoomConfig): Database {
   const target = parseDatabaseUrl(config.database.url);
   return target.dialect === 'postgres'
-    ? openDatabase({ dialect: 'postgres', connectionString: target.connectionString, poolSize: config.database.poolSize })
+    ? openDatabase({
+        dialect: 'postgres',
+        connectionString: target.connectionString,
+        poolSize: config.database.poolSize,
+      })
     : openDatabase({ dialect: 'sqlite', filename: target.filename });
 }

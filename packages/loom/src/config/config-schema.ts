@@ -125,7 +125,11 @@ export const CacheConfigSchema = Type.Object(
     enabled: Type.Boolean({ default: false }),
     backend: Type.Enum(['memory', 'redis'], { default: 'memory' }),
     redisUrl: redisUrl('Redis for the redis backend; defaults to jobs.redisUrl'),
-    keyPrefix: Type.String({ minLength: 1, default: 'loom:cache:', description: 'redis backend: key prefix' }),
+    keyPrefix: Type.String({
+      minLength: 1,
+      default: 'loom:cache:',
+      description: 'redis backend: key prefix',
+    }),
     ttlSeconds: Type.Integer({ minimum: 0, default: 60 }),
     maxEntries: Type.Integer({ minimum: 1, default: 10_000, description: 'memory backend only' }),
   },

@@ -1,4 +1,4 @@
-import { LoomError, type FieldError, type Violation } from './loom-error.ts';
+import { type FieldError, LoomError, type Violation } from './loom-error.ts';
 
 /**
  * An entity looked up by id (or by a field) does not exist. → 404
