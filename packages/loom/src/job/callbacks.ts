@@ -1,5 +1,5 @@
-import type { ResultOf } from '../use-case/use-case.ts';
 import type { UseCaseServices } from '../use-case/services.ts';
+import type { ResultOf } from '../use-case/use-case.ts';
 import type { AnyJob } from './job.ts';
 
 /** What `onSuccess` receives. */

@@ -6,7 +6,14 @@ import { traceCarrier } from '../observability/trace-propagation.ts';
 import { bindParams } from '../use-case/bind-params.ts';
 import type { DispatchOptions, DispatchReceipt, JobService } from '../use-case/job-service-types.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
-import type { Consumer, JobMessage, JobRunInfo, JobSettlement, QueueBackend } from './backends/index.ts';
+import {
+  type Consumer,
+  type JobMessage,
+  type JobRunInfo,
+  type JobSettlement,
+  normaliseMessage,
+  type QueueBackend,
+} from './backends/index.ts';
 import type { AnyCallbacks } from './callbacks.ts';
 import type { AnyJob, JobSettings } from './job.ts';
 import { insertOutbox } from './outbox.ts';
@@ -45,7 +52,22 @@ interface CallbackPayload {
 export type JobEvent =
   | { readonly type: 'dispatched'; readonly name: string; readonly queue: string }
   | { readonly type: 'started'; readonly name: string; readonly queue: string }
-  | { readonly type: 'succeeded' | 'failed' | 'retried'; readonly name: string; readonly queue: string; readonly durationMs: number };
+  | {
+      readonly type: 'succeeded' | 'failed' | 'retried';
+      readonly name: string;
+      readonly queue: string;
+      readonly durationMs: number;
+    };
+
+/**
+ * The error's type as `onFailure` reports it: its `name`, or its class name when a subclass of `Error`
+ * left `name` alone (`class PaymentDeclined extends Error {}`, loom's own `NotFound`, …).
+ */
+function errorType(error: Error): string {
+  const className = (error.constructor as { name?: unknown } | undefined)?.name;
+  if (error.name && error.name !== 'Error') return error.name;
+  return typeof className === 'string' && className !== '' ? className : 'Error';
+}
 
 const SUCCESS = '.onSuccess';
 const withMeta = (meta: Record<string, string>) => (Object.keys(meta).length > 0 ? { meta } : {});
@@ -54,12 +76,18 @@ const FAILURE = '.onFailure';
 /**
  * The job service of an application (`ctx.jobs`) and its worker side.
  *
- * - `dispatch` validates the payload, writes the message to the outbox in the current transaction, and
- *   the relay publishes it after commit (dropped on rollback, kept while the queue is down).
+ * - `dispatch` validates params, payload, callbacks and queue settings (errors surface in the dispatcher:
+ *   400/422), writes the message to the outbox in the current transaction (or at once outside one, e.g.
+ *   from a read-only use case), and the relay publishes it after commit (dropped on rollback, kept while
+ *   the queue is down; the committing caller never waits for the queue). With the eager backend the job
+ *   and its callbacks have run when the dispatching transaction returns to its caller.
  * - `run` executes the job inline, joining the current transaction.
  * - `consume` runs jobs and callbacks from the queues: each job in its own transaction together with the
  *   outbox row of its success callback (so the callback exists iff the job's writes committed); the
- *   failure callback is written once, after the last attempt.
+ *   failure callback is written once, after the last attempt. Callbacks are jobs of their own: each
+ *   attempt in its own transaction, retried like the job.
+ * - `onEvent` reports `dispatched` (after commit), `started`, `retried`, `succeeded` and `failed`, for jobs
+ *   and (under `<Callbacks>.onSuccess|onFailure`) for callbacks.
  *
  * @example
  * ```ts
@@ -93,7 +121,8 @@ export class JobRuntime implements JobService {
       this.#register(c.job);
     }
     for (const name of Object.keys(this.#overrides)) {
-      if (!this.#jobs.has(name)) throw new DeclarationError(name, 'config overrides settings of a job that is not declared');
+      if (!this.#jobs.has(name))
+        throw new DeclarationError(name, 'config overrides settings of a job that is not declared');
     }
     options.kernel.setJobService(this);
   }
@@ -121,12 +150,20 @@ export class JobRuntime implements JobService {
   }
 
   /** The effective settings of a job: declaration, then config overrides. */
-  settingsOf(job: AnyJob): Required<Omit<JobSettings, 'timeoutMs' | 'priority' | 'name'>> & JobSettings & { name: string } {
+  settingsOf(
+    job: AnyJob,
+  ): Required<Omit<JobSettings, 'timeoutMs' | 'priority' | 'name'>> & JobSettings & { name: string } {
     const name = this.#nameOf(job);
     const o = this.#overrides[name] ?? {};
     const base = job.jobOptions;
     const merged = { ...base, ...o };
-    return { ...merged, name, queue: merged.queue, retries: merged.retries ?? 0, backoffMs: merged.backoffMs ?? 1000 };
+    return {
+      ...merged,
+      name,
+      queue: merged.queue,
+      retries: merged.retries ?? 0,
+      backoffMs: merged.backoffMs ?? 1000,
+    };
   }
 
   /** Every queue some registered job (or its callbacks) uses. */
@@ -137,7 +174,10 @@ export class JobRuntime implements JobService {
   #nameOf(job: AnyJob): string {
     const name = this.#jobNames.get(job);
     if (name === undefined) {
-      throw new DeclarationError(job.jobOptions.name ?? job.decl.name ?? 'job', 'this job is not registered with the application');
+      throw new DeclarationError(
+        job.jobOptions.name ?? job.decl.name ?? 'job',
+        'this job is not registered with the application',
+      );
     }
     return name;
   }
@@ -152,8 +192,17 @@ export class JobRuntime implements JobService {
     // Validate here, not in the worker: a bad payload is the dispatcher's error.
     const params = bindParams(plan, a.params);
     if (plan.input) plan.input.parse(a.payload ?? null);
-    if (a.callbacks && !this.#callbacks.has(a.callbacks.name)) {
-      throw new DeclarationError(a.callbacks.name, 'callbacks are not registered with the application');
+    if (a.callbacks) {
+      const cb = this.#callbacks.get(a.callbacks.name);
+      if (!cb)
+        throw new DeclarationError(a.callbacks.name, 'callbacks are not registered with the application');
+      // Another job's callbacks would get a result (and context) of the wrong shape.
+      if (cb.job !== (job as unknown as AnyJob)) {
+        throw new DeclarationError(
+          cb.name,
+          `these callbacks are declared for job ${this.#nameOf(cb.job)}, not ${s.name}`,
+        );
+      }
     }
     const id = randomUUID();
     const traceId = currentCallContext()?.traceId;
@@ -176,14 +225,28 @@ export class JobRuntime implements JobService {
       // The trace id and the W3C trace context travel with the job: its span joins the dispatcher's trace.
       ...withMeta({ ...(traceId ? { traceId } : {}), ...traceCarrier() }),
     };
+    // What the queue would reject (priority or delay out of range, a payload JSON cannot carry) fails
+    // here, in the dispatcher, not later in the relay where no caller sees it.
+    normaliseMessage(message);
     const db = this.kernel.db;
     await insertOutbox(db, message);
-    db.afterCommit(() => this.relay.kick());
-    this.#emit({ type: 'dispatched', name: s.name, queue: s.queue });
+    // After commit (never for a rolled-back dispatch): count it and publish. The caller does not wait for
+    // the queue, nor for an unreachable one, except with the eager backend, whose publish runs the job and
+    // its callbacks: they have run when the dispatching transaction returns to its caller.
+    const published = (): Promise<void> | undefined => {
+      this.#emit({ type: 'dispatched', name: s.name, queue: s.queue });
+      const kick = this.relay.kick();
+      return this.backend.kind === 'eager' ? kick : undefined;
+    };
+    if (db.inTransaction()) db.afterCommit(published);
+    else await published();
     return { jobId: id, queue: s.queue };
   }
 
-  run<J extends AnyUseCase & { readonly jobOptions: unknown }>(job: J, args: InvokeArgs<J>): Promise<ResultOf<J>> {
+  run<J extends AnyUseCase & { readonly jobOptions: unknown }>(
+    job: J,
+    args: InvokeArgs<J>,
+  ): Promise<ResultOf<J>> {
     return this.kernel.invoke(job, args);
   }
 
@@ -211,15 +274,19 @@ export class JobRuntime implements JobService {
     const job = this.#jobs.get(message.name);
     if (!job) throw new Error(`no job named "${message.name}" is registered in this worker`);
     const p = message.payload as JobPayload;
-    const s = this.settingsOf(job);
-    this.#emit({ type: 'started', name: s.name, queue: s.queue });
+    const cb = p.callbacks ? this.#callbacks.get(p.callbacks) : undefined;
+    // Running the job without its callbacks would lose them silently.
+    if (p.callbacks && !cb)
+      throw new Error(`no callbacks named "${p.callbacks}" are registered in this worker`);
+    this.#emit({ type: 'started', name: message.name, queue: message.queue });
     return withCallContext({ traceId: p.traceId ?? message.id }, () =>
       db.transaction(async () => {
         const result = await this.kernel.call(job, { params: p.params, payload: p.payload ?? undefined });
-        const cb = p.callbacks ? this.#callbacks.get(p.callbacks) : undefined;
         if (cb?.onSuccess) {
           await insertOutbox(db, this.#callbackMessage(message, cb, SUCCESS, { result: result ?? null }));
-          db.afterCommit(() => this.relay.kick());
+          // Not awaited: the attempt is acknowledged without waiting for the queue (and with the eager
+          // backend this runs inside the relay's drain, which publishes the row itself).
+          db.afterCommit(() => void this.relay.kick());
         }
         return result;
       }),
@@ -262,6 +329,7 @@ export class JobRuntime implements JobService {
     const ctx = Object.assign(base, { jobId: p.jobId, jobName: p.jobName, context: p.context });
     const fn = success ? cb.onSuccess : cb.onFailure;
     if (!fn) return null;
+    this.#emit({ type: 'started', name: message.name, queue: message.queue });
     const extra = success ? { result: p.result } : { error: p.error, attempts: p.attempts };
     await withCallContext({ traceId: p.traceId ?? message.id }, () =>
       this.kernel.db.transaction(async () => {
@@ -274,24 +342,32 @@ export class JobRuntime implements JobService {
   async #settled(s: JobSettlement): Promise<void> {
     const { message } = s.info;
     const isCallback = message.name.endsWith(SUCCESS) || message.name.endsWith(FAILURE);
+    // Callbacks are jobs of their own: same events, under their own name (`<Callbacks>.onSuccess`).
+    const event = { name: message.name, queue: message.queue, durationMs: s.durationMs };
     if (s.status === 'completed') {
-      if (!isCallback) this.#emit({ type: 'succeeded', name: message.name, queue: message.queue, durationMs: s.durationMs });
+      this.#emit({ type: 'succeeded', ...event });
       return;
     }
     if (!s.info.isFinalAttempt) {
-      this.#emit({ type: 'retried', name: message.name, queue: message.queue, durationMs: s.durationMs });
+      this.#emit({ type: 'retried', ...event });
       return;
     }
+    this.#emit({ type: 'failed', ...event });
     if (isCallback) {
-      this.kernel.logger.error({ err: s.error, callback: message.name }, 'callback failed after its last attempt');
+      this.kernel.logger.error(
+        { err: s.error, callback: message.name },
+        'callback failed after its last attempt',
+      );
       return;
     }
-    this.#emit({ type: 'failed', name: message.name, queue: message.queue, durationMs: s.durationMs });
     const p = message.payload as JobPayload;
     const cb = p.callbacks ? this.#callbacks.get(p.callbacks) : undefined;
     if (!cb?.onFailure) return;
-    const error = { type: s.error.name || 'Error', message: s.error.message };
-    await insertOutbox(this.kernel.db, this.#callbackMessage(message, cb, FAILURE, { error, attempts: s.info.attempt }));
+    const error = { type: errorType(s.error), message: s.error.message };
+    await insertOutbox(
+      this.kernel.db,
+      this.#callbackMessage(message, cb, FAILURE, { error, attempts: s.info.attempt }),
+    );
     void this.relay.kick();
   }
 

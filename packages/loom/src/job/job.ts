@@ -18,14 +18,12 @@ export interface JobSettings {
 }
 
 /** A job: a use case with no main model that runs on a queue. */
-export type Job<P extends ParamsDecl = ParamsDecl, C = AnyCommand | undefined, L = unknown, R = unknown> = UseCase<
-  null,
-  P,
-  C,
-  L,
-  false,
-  R
-> & { readonly jobOptions: JobSettings };
+export type Job<
+  P extends ParamsDecl = ParamsDecl,
+  C = AnyCommand | undefined,
+  L = unknown,
+  R = unknown,
+> = UseCase<null, P, C, L, false, R> & { readonly jobOptions: JobSettings };
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest job type, used only as a constraint.
 export type AnyJob = Job<any, any, any, any>;
@@ -56,7 +54,9 @@ export function job<
   C extends AnyCommand | undefined = undefined,
   const L extends MarkersFor<P, C> = {},
   R = unknown,
->(decl: Omit<UseCaseDecl<null, P, C, L, false, R>, 'query' | 'singleStatement'> & JobSettings): Job<P, C, L, R> {
+>(
+  decl: Omit<UseCaseDecl<null, P, C, L, false, R>, 'query' | 'singleStatement'> & JobSettings,
+): Job<P, C, L, R> {
   const { queue, retries, backoffMs, timeoutMs, priority, ...rest } = decl;
   if (typeof queue !== 'string' || queue === '' || queue.includes(':')) {
     throw new Error(`job ${decl.name ?? ''}: queue must be a non-empty name without ":"`);

@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../use-case/services.ts';
 import type { QueueBackend } from './backends/index.ts';
-import { deleteOutbox, pendingOutbox, recordPublishFailure } from './outbox.ts';
+import { deleteOutboxRows, type OutboxRow, pendingOutbox, recordPublishFailure } from './outbox.ts';
 
 export interface OutboxRelayOptions {
   /** Safety poll for rows left by a crash or a failed publish. Default 1000 ms. */
@@ -13,15 +14,23 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Publishes outbox rows to the queue backend after commit, in order, and keeps retrying (with backoff)
- * while the backend is unavailable. A row is deleted only once the backend has accepted it; publishing
- * is idempotent by job id, so a crash between publish and delete cannot duplicate a job.
+ * Publishes outbox rows to the queue backend after commit and keeps retrying (with backoff) while the
+ * backend is unavailable. A row is deleted only once the backend has accepted it; publishing is
+ * idempotent by job id, so a crash between publish and delete cannot duplicate a job.
+ *
+ * A batch is published pipelined, in outbox order (oldest first), and its published rows are deleted in
+ * one statement. While the backend is failing, kicks return at once and the poll retries after the
+ * backoff: a commit never waits for an unreachable queue.
+ *
+ * `kick()` resolves once a drain that started after the call has finished, so awaiting it means "the
+ * rows committed before this call were offered to the backend". Work the drain itself causes (the eager
+ * backend runs jobs inside `publish`, and they write callback rows) is drained by the same drain.
  *
  * @example
  * ```ts
  * const relay = new OutboxRelay(db, backend, logger);
  * relay.start();              // polls
- * db.afterCommit(() => relay.kick());
+ * db.afterCommit(() => void relay.kick());
  * ```
  */
 export class OutboxRelay {
@@ -31,8 +40,12 @@ export class OutboxRelay {
   readonly #pollMs: number;
   readonly #batch: number;
   readonly #maxRetryMs: number;
+  /** Marks the async work a drain started, so a kick from inside it does not wait for itself. */
+  readonly #scope = new AsyncLocalStorage<object>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #drainToken: object | undefined;
+  #followUp: Promise<void> | undefined;
   #again = false;
   #failures = 0;
   #retryAt = 0;
@@ -51,57 +64,81 @@ export class OutboxRelay {
   start(): void {
     this.#stopped = false;
     if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      if (Date.now() >= this.#retryAt) void this.kick();
-    }, this.#pollMs);
+    this.#timer = setInterval(() => void this.kick(), this.#pollMs);
     this.#timer.unref();
     void this.kick();
   }
 
-  /** Publishes pending rows now (coalesced with a drain already running). Resolves when drained. */
+  /**
+   * Publishes pending rows now (coalesced with a drain already running). Resolves when a drain started
+   * after this call is done; never rejects. While the backend is failing, resolves at once (the poll
+   * retries after the backoff).
+   */
   kick(): Promise<void> {
     if (this.#stopped) return Promise.resolve();
-    if (this.#running) {
+    const token = this.#scope.getStore();
+    if (token !== undefined && token === this.#drainToken) {
+      // Called from work this drain is doing: it reads the outbox again before it ends.
       this.#again = true;
-      return this.#running;
+      return Promise.resolve();
     }
-    this.#running = this.#drain().finally(() => {
-      this.#running = undefined;
-      if (this.#again && !this.#stopped) {
-        this.#again = false;
-        void this.kick();
-      }
-    });
+    if (Date.now() < this.#retryAt) return Promise.resolve();
+    if (this.#running) {
+      // The running drain may have read the outbox before the caller's rows committed: run another.
+      this.#followUp ??= this.#running.then(() => {
+        this.#followUp = undefined;
+        return this.kick();
+      });
+      return this.#followUp;
+    }
+    const drainToken = {};
+    this.#drainToken = drainToken;
+    this.#running = this.#scope
+      .run(drainToken, () => this.#drain())
+      .finally(() => {
+        this.#running = undefined;
+      });
     return this.#running;
   }
 
   async #drain(): Promise<void> {
-    for (;;) {
-      let rows: Awaited<ReturnType<typeof pendingOutbox>>;
-      try {
-        rows = await pendingOutbox(this.#db, this.#batch);
-      } catch (error) {
-        this.#logger.warn({ err: error }, 'outbox: cannot read pending rows');
-        return;
+    try {
+      for (;;) {
+        this.#again = false;
+        const rows = await pendingOutbox(this.#db, this.#batch);
+        if (rows.length === 0 && !this.#again) return;
+        if (!(await this.#publish(rows))) return;
+        if (rows.length < this.#batch && !this.#again) return;
       }
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        try {
-          await this.#backend.publish(row.message);
-        } catch (error) {
-          this.#failures++;
-          const wait = Math.min(this.#maxRetryMs, 100 * 2 ** Math.min(this.#failures, 10));
-          this.#retryAt = Date.now() + wait;
-          this.#logger.warn({ err: error, jobId: row.id, retryInMs: wait }, 'outbox: publish failed; will retry');
-          await recordPublishFailure(this.#db, row.id, String((error as Error)?.message ?? error)).catch(() => {});
-          return;
-        }
-        this.#failures = 0;
-        this.#retryAt = 0;
-        await deleteOutbox(this.#db, row.id);
-      }
-      if (rows.length < this.#batch) return;
+    } catch (error) {
+      // The database is unreachable: the poll tries again.
+      this.#logger.warn({ err: error }, 'outbox: cannot read or delete rows; will retry');
+    } finally {
+      // Synchronously with the last check above: a kick from now on starts (or waits for) a new drain.
+      this.#drainToken = undefined;
     }
+  }
+
+  /** Publishes `rows` (pipelined), deletes the published ones; false when the backend failed. */
+  async #publish(rows: readonly OutboxRow[]): Promise<boolean> {
+    const outcomes = await Promise.allSettled(rows.map((row) => this.#backend.publish(row.message)));
+    const published = rows.filter((_, i) => outcomes[i]?.status === 'fulfilled').map((r) => r.id);
+    if (published.length > 0) await deleteOutboxRows(this.#db, published);
+    const failed = outcomes.findIndex((o) => o.status === 'rejected');
+    if (failed === -1) {
+      this.#failures = 0;
+      this.#retryAt = 0;
+      return true;
+    }
+    const reason = (outcomes[failed] as PromiseRejectedResult).reason as unknown;
+    const row = rows[failed] as OutboxRow;
+    this.#failures++;
+    const wait = Math.min(this.#maxRetryMs, 100 * 2 ** Math.min(this.#failures, 10));
+    this.#retryAt = Date.now() + wait;
+    this.#logger.warn({ err: reason, jobId: row.id, retryInMs: wait }, 'outbox: publish failed; will retry');
+    const message = reason instanceof Error ? reason.message : String(reason);
+    await recordPublishFailure(this.#db, row.id, message).catch(() => {});
+    return false;
   }
 
   /** Stops polling; waits for a drain in progress. */

@@ -61,6 +61,12 @@ export async function deleteOutbox(db: Database, id: string): Promise<void> {
   await db.kysely.deleteFrom(OutboxEntry.$table).where('id', '=', id).execute();
 }
 
+/** Deletes published rows in one statement. */
+export async function deleteOutboxRows(db: Database, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.kysely.deleteFrom(OutboxEntry.$table).where('id', 'in', ids).execute();
+}
+
 export async function recordPublishFailure(db: Database, id: string, error: string): Promise<void> {
   await db.kysely
     .updateTable(OutboxEntry.$table)
@@ -71,6 +77,9 @@ export async function recordPublishFailure(db: Database, id: string, error: stri
 
 /** Rows waiting to be published (the outbox backlog gauge). */
 export async function outboxBacklog(db: Database): Promise<number> {
-  const row = await db.kysely.selectFrom(OutboxEntry.$table).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+  const row = await db.kysely
+    .selectFrom(OutboxEntry.$table)
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

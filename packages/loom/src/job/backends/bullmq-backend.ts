@@ -96,12 +96,23 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     return new ServiceUnavailable(`${what}: Redis at ${redact(options.url)} unavailable (${why})`, { cause });
   };
 
+  // Callers waiting for the connection share one wait (one 'ready' listener, not one per publish: the
+  // relay publishes a whole batch at once).
+  let connecting: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    if (producer.status === 'ready') return Promise.resolve();
+    connecting ??= producerReady(producer, timeoutMs).finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  };
+
   /** Runs `op` once the producer is connected; the whole call is bounded by `timeoutMs`. */
   const withProducer = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
     if (closed) throw new ServiceUnavailable(`${what}: the BullMQ queue backend is closed`);
     const deadline = Date.now() + timeoutMs;
     try {
-      await producerReady(producer, timeoutMs);
+      await ready();
       const result = op();
       if (!(await settlesWithin(result, deadline - Date.now())))
         throw new Error(`timed out after ${timeoutMs} ms`);

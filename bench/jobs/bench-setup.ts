@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+/** What one run measures, whatever runs the jobs. */
+export interface RunResult {
+  readonly name: string;
+  readonly jobs: number;
+  /** Start of dispatching → the last job's completion (or its success callback), ms. */
+  readonly elapsedMs: number;
+  /** Start of dispatching → the last dispatch call returned, ms. */
+  readonly dispatchMs: number;
+  /** SQL statements per job (loom only; BEGIN/COMMIT not counted). */
+  readonly statementsPerJob?: number;
+}
+
+export interface BenchOptions {
+  readonly jobs: number;
+  readonly warmup: number;
+  /** Jobs run at once by the worker (BullMQ `concurrency`, loom's `consume({ concurrency })`). */
+  readonly concurrency: number;
+  /** Dispatch calls in flight at once (like concurrent requests). */
+  readonly dispatchers: number;
+  readonly redisUrl: string;
+  readonly databaseUrl: string;
+}
+
+export const jobsPerSecond = (r: RunResult): number => (r.jobs * 1000) / r.elapsedMs;
+
+/** A fresh name for Redis key prefixes and PostgreSQL schemas. */
+export const uniqueName = (label: string): string => `${label}_${randomBytes(4).toString('hex')}`;
+
+/** Calls `dispatch(i)` for i in [from, to) with `dispatchers` calls in flight. */
+export async function dispatchAll(
+  from: number,
+  to: number,
+  dispatchers: number,
+  dispatch: (i: number) => Promise<unknown>,
+): Promise<void> {
+  let next = from;
+  const lane = async (): Promise<void> => {
+    while (next < to) {
+      const i = next++;
+      await dispatch(i);
+    }
+  };
+  await Promise.all(Array.from({ length: dispatchers }, lane));
+}
+
+/** A counter that resolves `reached(n)` once it got there. */
+export function completionCounter() {
+  let count = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    get count() {
+      return count;
+    },
+    increment(): void {
+      count++;
+      for (const w of waiters.filter((x) => x.n <= count)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    },
+    reached(n: number, timeoutMs = 120_000): Promise<void> {
+      if (count >= n) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`only ${count}/${n} jobs done after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+  };
+}
+
+/** Deletes every Redis key under `prefix`. */
+export async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = nextCursor;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Runs one statement on a connection of its own (schema creation and removal). */
+export async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,51 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  type BenchOptions,
+  completionCounter,
+  dispatchAll,
+  dropRedisPrefix,
+  type RunResult,
+  uniqueName,
+} from './bench-setup.ts';
+
+/**
+ * The baseline: BullMQ used directly. `Queue.add` per job (`dispatchers` adds in flight), one `Worker`
+ * with the same concurrency and the same retention as loom's backend, a trivial processor, completions
+ * counted from the worker's `completed` event.
+ */
+export async function runBullmqDirect(options: BenchOptions): Promise<RunResult> {
+  const prefix = uniqueName('benchjobs_direct');
+  const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  const queue = new Queue<{ n: number }>('bench', { connection: producer, prefix });
+  const done = completionCounter();
+  const consumer = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const worker = new Worker<{ n: number }>('bench', async (job) => job.data.n, {
+    connection: consumer,
+    prefix,
+    concurrency: options.concurrency,
+  });
+  worker.on('completed', () => done.increment());
+  const add = (n: number) =>
+    queue.add(
+      'Noop',
+      { n },
+      { removeOnComplete: { age: 86_400, count: 1_000 }, removeOnFail: { age: 604_800, count: 10_000 } },
+    );
+  try {
+    await dispatchAll(0, options.warmup, options.dispatchers, add);
+    await done.reached(options.warmup);
+    const total = options.warmup + options.jobs;
+    const t0 = performance.now();
+    await dispatchAll(options.warmup, total, options.dispatchers, add);
+    const dispatchMs = performance.now() - t0;
+    await done.reached(total);
+    return { name: 'BullMQ direct', jobs: options.jobs, elapsedMs: performance.now() - t0, dispatchMs };
+  } finally {
+    await worker.close();
+    await queue.close();
+    producer.disconnect();
+    consumer.disconnect();
+    await dropRedisPrefix(options.redisUrl, prefix);
+  }
+}

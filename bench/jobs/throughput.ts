@@ -1,0 +1,91 @@
+/**
+ * Jobs per second end to end (dispatch → success callback), loom on PostgreSQL + BullMQ against BullMQ
+ * used directly with the same worker concurrency, in one run. Writes bench/jobs/RESULTS.md.
+ *
+ *   npx tsx bench/jobs/throughput.ts
+ *
+ * env: BENCH_JOBS (2000), BENCH_JOB_WARMUP (200), BENCH_JOB_CONCURRENCY (16), BENCH_JOB_DISPATCHERS (16),
+ * BENCH_JOB_ROUNDS (3), REDIS_URL (redis://127.0.0.1:6379), BENCH_DATABASE_URL / DATABASE_URL.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { databaseUrl } from '../db-url.ts';
+import { type BenchOptions, jobsPerSecond, type RunResult } from './bench-setup.ts';
+import { runBullmqDirect } from './bullmq-direct.ts';
+import { runLoom } from './loom-jobs.ts';
+import { renderResults, type Summary } from './report.ts';
+
+const int = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return n;
+};
+
+const options: BenchOptions = {
+  jobs: int('BENCH_JOBS', 2000),
+  warmup: int('BENCH_JOB_WARMUP', 200),
+  concurrency: int('BENCH_JOB_CONCURRENCY', 16),
+  dispatchers: int('BENCH_JOB_DISPATCHERS', 16),
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  databaseUrl: databaseUrl(),
+};
+const rounds = int('BENCH_JOB_ROUNDS', 3);
+
+const scenarios: readonly { readonly key: string; run(): Promise<RunResult> }[] = [
+  { key: 'bullmq', run: () => runBullmqDirect(options) },
+  { key: 'loom-bare', run: () => runLoom(options, false) },
+  { key: 'loom', run: () => runLoom(options, true) },
+];
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+const loadStart = os.loadavg()[0] ?? 0;
+const results = new Map<string, RunResult[]>();
+console.log(
+  `jobs ${options.jobs} (+${options.warmup} warm-up) · worker concurrency ${options.concurrency} · ` +
+    `dispatchers ${options.dispatchers} · rounds ${rounds} · ${os.cpus().length} CPUs · node ${process.version}`,
+);
+for (let round = 0; round < rounds; round++) {
+  // Alternate the order so no scenario always runs first (or last) on a warmer machine.
+  const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
+  for (const scenario of order) {
+    const r = await scenario.run();
+    results.set(scenario.key, [...(results.get(scenario.key) ?? []), r]);
+    console.log(
+      `round ${round + 1} ${r.name.padEnd(34)} ${jobsPerSecond(r).toFixed(0).padStart(6)} jobs/s ` +
+        `(${r.elapsedMs.toFixed(0)} ms, dispatch ${r.dispatchMs.toFixed(0)} ms` +
+        `${r.statementsPerJob === undefined ? '' : `, ${r.statementsPerJob.toFixed(1)} SQL/job`})`,
+    );
+  }
+}
+
+const summarize = (key: string): Summary => {
+  const runs = results.get(key) ?? [];
+  const first = runs[0];
+  if (!first) throw new Error(`no runs of ${key}`);
+  return {
+    name: first.name,
+    jobsPerSecond: median(runs.map(jobsPerSecond)),
+    dispatchPerSecond: median(runs.map((r) => (r.jobs * 1000) / r.dispatchMs)),
+    all: runs.map(jobsPerSecond),
+    ...(first.statementsPerJob === undefined
+      ? {}
+      : { statementsPerJob: median(runs.map((r) => r.statementsPerJob ?? 0)) }),
+  };
+};
+const bullmq = summarize('bullmq');
+const loomBare = summarize('loom-bare');
+const loom = summarize('loom');
+console.log(
+  `\nmedian: BullMQ direct ${bullmq.jobsPerSecond.toFixed(0)} jobs/s · loom ${loom.jobsPerSecond.toFixed(0)} jobs/s ` +
+    `(without callback ${loomBare.jobsPerSecond.toFixed(0)}) · loom/BullMQ ${(loom.jobsPerSecond / bullmq.jobsPerSecond).toFixed(2)}`,
+);
+const file = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+writeFileSync(file, renderResults({ options, loadStart, rounds, bullmq, loomBare, loom }));
+console.log(`wrote ${file}`);

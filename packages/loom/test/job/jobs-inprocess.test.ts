@@ -1,0 +1,4 @@
+import { describeJobBehaviour } from './job-behaviour-suite.ts';
+import { inProcessTarget } from './support/targets.ts';
+
+describeJobBehaviour(inProcessTarget());
