@@ -4,12 +4,12 @@
  * Configuration through env: see driver/config.ts and README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { databaseUrl } from './db-url.ts';
 import { httpStatus, type RunningApp, startApp } from './driver/app-process.ts';
-import { BASELINE_APP, BENCH_DIR, type BenchApp } from './driver/apps.ts';
-import { renderChart } from './driver/chart-svg.ts';
+import { BENCH_DIR, type BenchApp, scenariosOf } from './driver/apps.ts';
 import {
   type BenchConfig,
   blockOrder,
@@ -23,8 +23,8 @@ import type { LoadResult, LoadSpec } from './driver/load-result.ts';
 import { findWrk, runWrk, writeWrkScript, wrkVersion } from './driver/load-wrk.ts';
 import { describeMachine } from './driver/machine.ts';
 import { hostBusyPercent, readCpuMs, readHostCpu, readMemory } from './driver/proc-stats.ts';
-import { renderResults } from './driver/report-md.ts';
 import type { BlockRecord, RunRecord } from './driver/results.ts';
+import { type RunSummary, writeReport } from './driver/write-report.ts';
 import { type Scenario, seededIds } from './scenarios.ts';
 import { DATASET, seedBenchData } from './seed.ts';
 
@@ -113,7 +113,7 @@ async function runBlock(app: BenchApp, repeat: number, ctx: BlockContext): Promi
   const runs: RunRecord[] = [];
   let error: string | undefined;
   try {
-    for (const scenario of config.scenarios) {
+    for (const scenario of scenariosOf(app, config.scenarios)) {
       await probe(running, scenario);
       for (const c of config.concurrencies) {
         const spec = { baseUrl: running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
@@ -175,9 +175,6 @@ async function runBlock(app: BenchApp, repeat: number, ctx: BlockContext): Promi
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const { BENCH_APPS: _a, BENCH_SCENARIOS: _s, BENCH_CONCURRENCY: _c, ...unfiltered } = process.env;
-  const fullMatrix = readConfig(unfiltered);
-  const defaults = readConfig({});
   const wrk = findWrk();
   const tool = config.tool ?? (wrk === undefined ? 'autocannon' : 'wrk');
   if (tool === 'wrk' && wrk === undefined) throw new Error('BENCH_TOOL=wrk but wrk is not installed');
@@ -219,26 +216,10 @@ async function main(): Promise<void> {
   }
   const wallSeconds = (performance.now() - started) / 1000;
 
-  // Tables and chart list the baseline first, whatever the alternation order.
-  const appNames = config.apps
-    .map((a) => a.name)
-    .sort((a, b) => Number(b === BASELINE_APP) - Number(a === BASELINE_APP));
-  writeFileSync(join(runDir, 'summary.json'), JSON.stringify({ runId, machine, config, blocks }, null, 2));
+  const summary: RunSummary = { runId, machine, wallSeconds, loadAverageEnd: loadavg(), config, blocks };
+  writeFileSync(join(runDir, 'summary.json'), JSON.stringify(summary, null, 2));
   const reportDir = config.reportDir ?? BENCH_DIR;
-  writeFileSync(
-    join(reportDir, 'RESULTS.md'),
-    renderResults({ config, fullMatrix, defaults, machine, blocks, runId, wallSeconds, appNames }),
-  );
-  writeFileSync(
-    join(reportDir, 'results-chart.svg'),
-    renderChart({
-      scenarios: config.scenarios,
-      concurrencies: config.concurrencies,
-      appNames,
-      blocks,
-      title: `Median requests/s, ${appNames.join(' vs ')} (${machine.nproc} CPU, ${config.durationS} s runs × ${config.repeats})`,
-    }),
-  );
+  writeReport(summary, reportDir);
   log(`done in ${(wallSeconds / 60).toFixed(1)} min: ${join(reportDir, 'RESULTS.md')}, results in ${runDir}`);
   const failed = blocks.filter((b) => b.error !== undefined);
   if (failed.length > 0) {

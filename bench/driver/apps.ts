@@ -15,6 +15,8 @@ export interface BenchApp {
   readonly env?: Readonly<Record<string, string>>;
   /** Default: `/bench/ping`. */
   readonly readyPath?: string;
+  /** Run only these scenarios (names from `scenarios.ts`); default: every scenario of the run. */
+  readonly scenarios?: readonly string[];
 }
 
 /** The app the others are compared with: ratios in RESULTS.md are `<app> / native`. */
@@ -29,9 +31,22 @@ export function tsxCommand(file: string): readonly string[] {
 
 /**
  * The apps of a run, in alternation order (block order per repeat: this order, then reversed, …).
- * To add loom, one entry, e.g.:
- *   { name: 'loom', port: 8101, command: tsxCommand('loom/main.ts') },
+ * `loom-cached` is the loom app with its repository read cache on (`LOOM_BENCH_CACHE=1`, an in-memory
+ * store), measured on the one scenario a read cache serves.
  */
 export const APPS: readonly BenchApp[] = [
+  { name: 'loom', port: 8101, command: tsxCommand('loom/main.ts') },
   { name: 'native', port: 8102, command: tsxCommand('native/main.ts') },
+  {
+    name: 'loom-cached',
+    port: 8103,
+    command: tsxCommand('loom/main.ts'),
+    env: { LOOM_BENCH_CACHE: '1' },
+    scenarios: ['get_by_id_with_details'],
+  },
 ];
+
+/** The scenarios an app runs: its own subset of the run's, or all of them. */
+export function scenariosOf<T extends { readonly name: string }>(app: BenchApp, all: readonly T[]): T[] {
+  return app.scenarios === undefined ? [...all] : all.filter((s) => app.scenarios?.includes(s.name));
+}

@@ -1,5 +1,5 @@
 import { SCENARIOS, type Scenario } from '../scenarios.ts';
-import { APPS, type BenchApp } from './apps.ts';
+import { APPS, type BenchApp, scenariosOf } from './apps.ts';
 
 export type LoadTool = 'wrk' | 'autocannon';
 
@@ -89,10 +89,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
 
 /** Seconds the whole matrix takes, roughly: runs × (warm-up + pauses + run) + ~3 s per block for seed and boot. */
 export function estimateSeconds(config: BenchConfig): number {
-  const blocks = config.apps.length * config.repeats;
-  const runsPerBlock = config.scenarios.length * config.concurrencies.length;
   const perRun = config.warmupS + config.durationS + (PAUSE_BEFORE_MS + PAUSE_AFTER_MS) / 1000;
-  return blocks * (3 + runsPerBlock * perRun);
+  let seconds = 0;
+  for (const app of config.apps) {
+    const runsPerBlock = scenariosOf(app, config.scenarios).length * config.concurrencies.length;
+    seconds += config.repeats * (3 + runsPerBlock * perRun);
+  }
+  return seconds;
 }
 
 /** Block order: repeat 1 in list order, repeat 2 reversed, … (A B, B A, A B: L N N L L N for two apps). */

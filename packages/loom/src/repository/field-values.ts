@@ -1,6 +1,13 @@
 import { InvalidQuery } from '../errors/index.ts';
 import type { ColumnDef } from '../model/column.ts';
 
+function invalid(def: ColumnDef, raw: unknown, field: string): never {
+  throw new InvalidQuery(
+    `value ${JSON.stringify(raw)} is not a valid ${def.kind} for field "${field}"`,
+    field,
+  );
+}
+
 /**
  * Converts a filter value (a query-string text or an already typed value) to the field's declared type.
  * Never guesses from the text: `zipCode__eq=28001` stays the string "28001" because zipCode is a string.
@@ -12,12 +19,7 @@ import type { ColumnDef } from '../model/column.ts';
  */
 export function coerceFieldValue(def: ColumnDef, raw: unknown, field: string): unknown {
   if (raw === null) return null;
-  const fail = (): never => {
-    throw new InvalidQuery(
-      `value ${JSON.stringify(raw)} is not a valid ${def.kind} for field "${field}"`,
-      field,
-    );
-  };
+  // No closure per call: this runs for every primary key and filter value.
   switch (def.kind) {
     case 'int':
     case 'bigint': {
@@ -27,35 +29,35 @@ export function coerceFieldValue(def: ColumnDef, raw: unknown, field: string): u
           : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
             ? Number(raw)
             : NaN;
-      if (!Number.isSafeInteger(n)) fail();
-      if (def.kind === 'int' && (n > 2147483647 || n < -2147483648)) fail();
+      if (!Number.isSafeInteger(n)) invalid(def, raw, field);
+      if (def.kind === 'int' && (n > 2147483647 || n < -2147483648)) invalid(def, raw, field);
       return n;
     }
     case 'float': {
       const n =
         typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      if (!Number.isFinite(n)) fail();
+      if (!Number.isFinite(n)) invalid(def, raw, field);
       return n;
     }
     case 'decimal': {
       const s = typeof raw === 'number' ? String(raw) : raw;
-      if (typeof s !== 'string' || !/^-?\d+(\.\d+)?$/.test(s.trim())) fail();
+      if (typeof s !== 'string' || !/^-?\d+(\.\d+)?$/.test(s.trim())) invalid(def, raw, field);
       return (s as string).trim();
     }
     case 'boolean': {
       if (typeof raw === 'boolean') return raw;
       if (raw === 'true' || raw === '1') return true;
       if (raw === 'false' || raw === '0') return false;
-      return fail();
+      return invalid(def, raw, field);
     }
     case 'datetime': {
       const d = raw instanceof Date ? raw : typeof raw === 'string' ? new Date(raw) : new Date(NaN);
-      if (Number.isNaN(d.getTime())) fail();
+      if (Number.isNaN(d.getTime())) invalid(def, raw, field);
       return d;
     }
     case 'date': {
       if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw)))
-        fail();
+        invalid(def, raw, field);
       return raw;
     }
     case 'uuid': {
@@ -63,14 +65,14 @@ export function coerceFieldValue(def: ColumnDef, raw: unknown, field: string): u
         typeof raw !== 'string' ||
         !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)
       )
-        fail();
+        invalid(def, raw, field);
       return raw;
     }
     case 'string':
     case 'text':
       if (typeof raw === 'string') return raw;
       if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
-      return fail();
+      return invalid(def, raw, field);
     case 'json':
       return raw;
   }

@@ -118,6 +118,30 @@ async function runCustom(
 }
 
 /**
+ * What a joined read (`joined-read.ts`) leaves to do once its statement has set the relations and the
+ * other projections: the custom loaders, level by level in dependency order, then the hidden projections
+ * removed.
+ *
+ * @example
+ * ```ts
+ * joinedReadOf(plan).apply(rows, entities);
+ * await finishJoinedProfile(db, plan, entities);
+ * ```
+ */
+export async function finishJoinedProfile(db: Database, plan: ReadPlan, parents: Entity[]): Promise<void> {
+  if (parents.length === 0) return;
+  const custom = plan.projections.filter((s) => s.source === 'custom');
+  if (custom.length > 0) {
+    const maxLevel = Math.max(0, ...custom.map((s) => s.level));
+    for (let level = 0; level <= maxLevel; level++) {
+      await Promise.all(custom.filter((s) => s.level === level).map((s) => runCustom(db, plan, s, parents)));
+    }
+  }
+  for (const step of plan.projections)
+    if (step.hidden) for (const parent of parents) delete parent[step.name];
+}
+
+/**
  * Loads a profile's relations and projections onto a page of entities, in place, with a fixed number of
  * statements: one per loaded relation and one per relation read only by projections, whatever the page
  * size (no N+1). Projections of a loaded relation are computed from it in memory; custom loaders run

@@ -61,24 +61,30 @@ const memo = new WeakMap<AnyModel, Map<string, ReadPlan>>();
  * ```
  */
 export function readPlanOf(model: AnyModel, profile: string | undefined): ReadPlan {
-  const name = profile === undefined || profile === 'default' ? 'default' : canonicalProfile(profile);
+  const requested = profile ?? 'default';
   let plans = memo.get(model);
   if (!plans) {
     validateModel(model);
     plans = new Map();
     memo.set(model, plans);
   }
-  let plan = plans.get(name);
+  // Plans are memoized under the canonical name and under each spelling already asked for.
+  let plan = plans.get(requested);
   if (!plan) {
-    const profiles: readonly string[] = model.$profiles ?? ['default'];
-    if (!profiles.includes(name)) {
-      throw new InvalidQuery(
-        `unknown profile "${profile}" for ${model.$name}; use one of: ${profiles.join(', ')}`,
-        'profile',
-      );
+    const name = requested === 'default' ? 'default' : canonicalProfile(requested);
+    plan = plans.get(name);
+    if (!plan) {
+      const profiles: readonly string[] = model.$profiles ?? ['default'];
+      if (!profiles.includes(name)) {
+        throw new InvalidQuery(
+          `unknown profile "${profile}" for ${model.$name}; use one of: ${profiles.join(', ')}`,
+          'profile',
+        );
+      }
+      plan = compile(model, name);
+      plans.set(name, plan);
     }
-    plan = compile(model, name);
-    plans.set(name, plan);
+    plans.set(requested, plan);
   }
   return plan;
 }

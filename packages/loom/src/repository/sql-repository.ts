@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type SelectQueryBuilder, sql } from 'kysely';
 import type { AnyDB, Database } from '../db/database.ts';
 import { InvalidQuery } from '../errors/index.ts';
 import type {
@@ -14,12 +14,14 @@ import { toConflict } from './conflict-mapping.ts';
 import { type CursorCodec, cursorCodec } from './cursor-token.ts';
 import { coerceFieldValue } from './field-values.ts';
 import { filterToSql, resolveField } from './filter-sql.ts';
+import { type JoinedRead, joinedReadOf, PARENT } from './joined-read.ts';
 import { afterValues, cursorAfter, keysetAfter, orderByTerms, type SortKey } from './keyset.ts';
-import { loadProfile } from './profile-loader.ts';
+import { finishJoinedProfile, loadProfile } from './profile-loader.ts';
 import { type CursorPage, type FilterNode, MAX_LIMIT, type OffsetPage, type SortSpec } from './query-spec.ts';
 import { type ReadPlan, readPlanOf } from './read-plan.ts';
 import type { ModelQuery, ReadOptions, Repository } from './repository.ts';
 import { type RowCodec, rowCodecOf } from './row-codec.ts';
+import { StatementCache } from './statement-cache.ts';
 
 /** Settings shared by the repositories of one application. */
 export interface RepositorySettings {
@@ -30,6 +32,22 @@ export interface RepositorySettings {
 type Entity = Record<string, unknown>;
 type Loaded<M extends AnyModel, P extends string> = Promise<Infer<M, P> | null>;
 type Query = SelectQueryBuilder<AnyDB, string, Entity>;
+
+const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** `select "p".*, <profile subqueries> from (<base>) as "p" [order by …]`: the base's parameters unchanged. */
+function joinedQuery(base: CompiledQuery, joined: JoinedRead, keys: readonly SortKey[] = []): CompiledQuery {
+  const order = keys
+    .map(({ field, direction }) => {
+      const nulls = field.def.nullable ? (direction === 'asc' ? ' nulls first' : ' nulls last') : '';
+      return `${PARENT}.${quote(field.column)} ${direction}${nulls}`;
+    })
+    .join(', ');
+  return CompiledQuery.raw(
+    `select ${PARENT}.*${joined.selectList} from (${base.sql}) as ${PARENT}${order === '' ? '' : ` order by ${order}`}`,
+    [...base.parameters],
+  );
+}
 
 /**
  * The repository of a model on SQL (PostgreSQL or SQLite) through Kysely. Statements are built from the
@@ -59,6 +77,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   readonly #cursor: CursorCodec;
   readonly #pk: FieldMeta;
   readonly #table: string;
+  readonly #statements = new StatementCache();
 
   constructor(model: M, db: Database, settings: RepositorySettings) {
     this.model = model;
@@ -67,6 +86,39 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     this.#cursor = cursorCodec(settings.cursorSecret);
     this.#pk = model.$primaryKey;
     this.#table = model.$table;
+  }
+
+  /** The joined read of a plan when this database joins profile reads and there is something to load. */
+  #joined(plan: ReadPlan): JoinedRead | undefined {
+    return this.db.profileReads === 'joined' && !plan.empty ? joinedReadOf(plan) : undefined;
+  }
+
+  /**
+   * Loads the plan's relations and projections onto decoded entities, as this database reads profiles;
+   * undefined when nothing is left to wait for (no promise for reads that need none).
+   */
+  #load(
+    rows: readonly Entity[],
+    entities: Entity[],
+    plan: ReadPlan,
+    joined: JoinedRead | undefined,
+  ): Promise<void> | undefined {
+    if (plan.empty || entities.length === 0) return undefined;
+    if (joined === undefined) return loadProfile(this.db, plan, entities);
+    joined.apply(rows, entities);
+    return joined.finish ? finishJoinedProfile(this.db, plan, entities) : undefined;
+  }
+
+  /** Decoded entities with the plan's relations and projections. */
+  async #entities(
+    rows: readonly Entity[],
+    plan: ReadPlan,
+    joined: JoinedRead | undefined,
+  ): Promise<Entity[]> {
+    const entities = rows.map((r) => this.decode(r) as Entity);
+    const pending = this.#load(rows, entities, plan, joined);
+    if (pending !== undefined) await pending;
+    return entities;
   }
 
   /** The executor of the current unit of work (transaction or pool). */
@@ -97,11 +149,16 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     return entities;
   }
 
-  async #one(row: Entity | undefined, plan: ReadPlan): Promise<Entity | null> {
+  /** The decoded row with its profile: the entity itself when nothing is to wait for, else a promise of it. */
+  #one(
+    row: Entity | undefined,
+    plan: ReadPlan,
+    joined: JoinedRead | undefined,
+  ): Entity | null | Promise<Entity> {
     if (!row) return null;
     const entity = this.decode(row) as Entity;
-    await loadProfile(this.db, plan, [entity]);
-    return entity;
+    const pending = this.#load([row], [entity], plan, joined);
+    return pending === undefined ? entity : pending.then(() => entity);
   }
 
   /** The primary key value converted to its declared type; undefined when it cannot exist. */
@@ -144,21 +201,24 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   }
 
   /** Writes return the default profile: its projections (if any) are loaded after the write. */
-  async #withDefaults(entity: Infer<M>): Promise<Infer<M>> {
-    await loadProfile(this.db, readPlanOf(this.model, undefined), [entity as Entity]);
-    return entity;
+  #withDefaults(entity: Infer<M>): Infer<M> | Promise<Infer<M>> {
+    const plan = readPlanOf(this.model, undefined);
+    if (plan.empty) return entity;
+    return loadProfile(this.db, plan, [entity as Entity]).then(() => entity);
   }
 
   async getById<const P extends string = 'default'>(id: unknown, options?: ReadOptions<P>): Loaded<M, P> {
     const plan = this.readPlan(options);
     const key = this.#pkValue(id);
     if (key === undefined) return null;
-    const row = await this.executor
-      .selectFrom(this.#table)
-      .selectAll()
-      .where(this.#pk.column, '=', key)
-      .executeTakeFirst();
-    return (await this.#one(row, plan)) as Infer<M, P> | null;
+    const joined = this.#joined(plan);
+    const ex = this.executor;
+    const query = this.#statements.compiled(`getById:${joined ? plan.profile : ''}`, [key], () => {
+      const base = ex.selectFrom(this.#table).selectAll().where(this.#pk.column, '=', key).compile();
+      return joined ? joinedQuery(base, joined) : base;
+    });
+    const { rows } = await this.db.execute<Entity>(query);
+    return this.#one(rows[0], plan, joined) as Infer<M, P> | null | Promise<Infer<M, P>>;
   }
 
   async getBy<F extends FieldName<M>, const P extends string = 'default'>(
@@ -168,8 +228,10 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   ): Loaded<M, P> {
     const plan = this.readPlan(options);
     const f = resolveField(this.model, field, 'filter');
-    const row = await this.#selectWhereField(f, value).selectAll().limit(1).executeTakeFirst();
-    return (await this.#one(row, plan)) as Infer<M, P> | null;
+    const joined = this.#joined(plan);
+    const base = this.#selectWhereField(f, value).selectAll().limit(1).compile();
+    const { rows } = await this.db.execute<Entity>(joined ? joinedQuery(base, joined) : base);
+    return this.#one(rows[0], plan, joined) as Infer<M, P> | null | Promise<Infer<M, P>>;
   }
 
   async exists<F extends FieldName<M>>(field: F, value: Infer<M>[F]): Promise<boolean> {
@@ -200,16 +262,25 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     if (this.model.$timestamps) values.updatedAt = new Date();
     const row = this.codec.encode(values);
     if (Object.keys(row).length === 0) return this.getById(id) as Promise<Infer<M> | null>;
-    const updated = await this.#write(async () => {
-      const updated = await this.executor
-        .updateTable(this.#table)
-        .set(row)
-        .where(this.#pk.column, '=', key)
-        .returningAll()
-        .executeTakeFirst();
-      return updated ? this.decode(updated) : null;
-    });
-    return updated ? this.#withDefaults(updated) : null;
+    const query = this.#statements.compiled(
+      `update:${Object.keys(row).join(',')}`,
+      [...Object.values(row), key],
+      () =>
+        this.executor
+          .updateTable(this.#table)
+          .set(row)
+          .where(this.#pk.column, '=', key)
+          .returningAll()
+          .compile(),
+    );
+    let rows: Entity[];
+    try {
+      rows = (await this.db.execute<Entity>(query)).rows;
+    } catch (error) {
+      throw toConflict(error, this.db.dialect, this.#table) ?? error;
+    }
+    const updated = rows[0];
+    return updated ? this.#withDefaults(this.decode(updated)) : null;
   }
 
   async delete(id: unknown): Promise<boolean> {
@@ -250,42 +321,60 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
       throw new InvalidQuery(`limit must be an integer between 1 and ${MAX_LIMIT}`, 'limit');
     }
     const keys = this.sortKeys(query.sort ?? []);
-    let q = this.executor.selectFrom(this.#table) as unknown as Query;
-    if (query.filter) q = q.where(filterToSql(this.model, this.codec, this.db.dialect, query.filter));
-    for (const term of orderByTerms(keys)) q = q.orderBy(term);
+    const signature = keys.map((k) => `${k.field.column}:${k.direction}`).join(',');
+    const joined = this.#joined(plan);
+    const ex = this.executor;
+    const base = (): Query => {
+      let q = ex.selectFrom(this.#table) as unknown as Query;
+      if (query.filter) q = q.where(filterToSql(this.model, this.codec, this.db.dialect, query.filter));
+      for (const term of orderByTerms(keys)) q = q.orderBy(term);
+      return q;
+    };
+    const compile = (q: Query): CompiledQuery =>
+      joined ? joinedQuery(q.compile(), joined, keys) : q.compile();
+    // Without filters or a cursor, a page's statement depends only on its shape: compiled once.
+    const shape = query.filter ? undefined : `list:${p.mode}:${signature}:${joined ? plan.profile : ''}`;
     if (p.mode === 'offset') {
       if (!Number.isInteger(p.page) || p.page < 1)
         throw new InvalidQuery('page must be an integer ≥ 1', 'page');
       const withCount = p.withCount !== false;
-      let sel = q
-        .selectAll()
-        .limit(withCount ? p.limit : p.limit + 1)
-        .offset((p.page - 1) * p.limit);
-      if (withCount) sel = sel.select(sql<number>`count(*) over ()`.as('__total'));
-      const rows = await sel.execute();
+      const limit = withCount ? p.limit : p.limit + 1;
+      const offset = (p.page - 1) * p.limit;
+      const build = () => {
+        const sel = base().selectAll().limit(limit).offset(offset);
+        return compile(withCount ? sel.select(sql<number>`count(*) over ()`.as('__total')) : sel);
+      };
+      const statement =
+        shape === undefined
+          ? build()
+          : this.#statements.compiled(`${shape}:${withCount}`, [limit, offset], build);
+      const { rows } = await this.db.execute<Entity>(statement);
       let total: number;
       if (!withCount) total = -1;
       else if (rows.length > 0) total = Number(rows[0]!.__total);
       // An empty page past the end still reports the real total.
       else total = p.page === 1 ? 0 : await this.count(query.filter);
-      const items = rows.slice(0, p.limit).map((r) => this.decode(r) as Entity);
-      await loadProfile(this.db, plan, items);
+      const items = await this.#entities(rows.slice(0, p.limit), plan, joined);
       const hasNext = withCount ? (p.page - 1) * p.limit + items.length < total : rows.length > p.limit;
       return { items, totalCount: Math.max(total, 0), page: p.page, limit: p.limit, hasNext };
     }
-    const signature = keys.map((k) => `${k.field.column}:${k.direction}`).join(',');
-    if (p.after !== undefined && p.after !== '') {
-      q = q.where(keysetAfter(keys, afterValues(this.#cursor, this.codec, keys, signature, p.after)));
-    }
-    const rows = await q
-      .selectAll()
-      .limit(p.limit + 1)
-      .execute();
+    const after = p.after !== undefined && p.after !== '' ? p.after : undefined;
+    const build = () => {
+      let q = base();
+      if (after !== undefined) {
+        q = q.where(keysetAfter(keys, afterValues(this.#cursor, this.codec, keys, signature, after)));
+      }
+      return compile(q.selectAll().limit(p.limit + 1));
+    };
+    const statement =
+      shape === undefined || after !== undefined
+        ? build()
+        : this.#statements.compiled(shape, [p.limit + 1], build);
+    const { rows } = await this.db.execute<Entity>(statement);
     const hasNext = rows.length > p.limit;
-    const items = rows.slice(0, p.limit).map((r) => this.decode(r) as Entity);
+    const items = await this.#entities(rows.slice(0, p.limit), plan, joined);
     const last = items[items.length - 1];
     const nextCursor = hasNext && last ? cursorAfter(this.#cursor, keys, signature, last) : null;
-    await loadProfile(this.db, plan, items);
     return { items, nextCursor, hasNext };
   }
 

@@ -31,11 +31,11 @@ function build<M extends AnyModel>(model: M) {
       params: idParam(model),
       readOnly: true,
       summary: `Get a ${name} by id`,
-      execute: async ({ params, repo }) => {
-        const found = await repo.getById(params.id);
-        if (found === null) throw new NotFound(name, params.id);
-        return found;
-      },
+      execute: ({ params, repo }) =>
+        repo.getById(params.id).then((found) => {
+          if (found === null) throw new NotFound(name, params.id);
+          return found;
+        }),
     }),
     list: useCase(model, {
       name: `list${plural(name)}`,
@@ -50,11 +50,11 @@ function build<M extends AnyModel>(model: M) {
       input: updateCommandOf(model),
       singleStatement: true,
       summary: `Update a ${name}`,
-      execute: async ({ params, input, repo }) => {
-        const updated = await repo.update(params.id, input as unknown as UpdateInput<M>);
-        if (updated === null) throw new NotFound(name, params.id);
-        return updated;
-      },
+      execute: ({ params, input, repo }) =>
+        repo.update(params.id, input as unknown as UpdateInput<M>).then((updated) => {
+          if (updated === null) throw new NotFound(name, params.id);
+          return updated;
+        }),
     }),
     delete: useCase(model, {
       name: `delete${name}`,

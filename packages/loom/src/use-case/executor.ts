@@ -37,23 +37,39 @@ const DEFAULT_QUERY: QuerySpec = { pagination: { mode: 'offset', page: 1, limit:
  * const user = await executePlan(host, plan, { params: { userId: 1 }, payload: { email: 'x@y.z' } });
  * ```
  */
-export async function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
   const started = performance.now();
-  const db = host.services.db;
+  let pending: Promise<unknown>;
   try {
-    const result =
+    const db = host.services.db;
+    pending =
       plan.readOnly || args.readOnly === true || plan.singleStatement || db.inTransaction()
-        ? await run(host, plan, args)
-        : await db.transaction(() => run(host, plan, args));
-    host.observe?.(plan, 'success', performance.now() - started);
-    return result;
+        ? run(host, plan, args)
+        : db.transaction(() => run(host, plan, args));
   } catch (error) {
-    host.observe?.(plan, error instanceof RuleViolations ? 'rule_failure' : 'failure', performance.now() - started, error);
-    throw error;
+    pending = Promise.reject(error);
   }
+  // One chained promise rather than nested async functions: every promise costs more while async
+  // hooks are on (the call context is an AsyncLocalStorage).
+  return pending.then(
+    (result) => {
+      host.observe?.(plan, 'success', performance.now() - started);
+      return result;
+    },
+    (error: unknown) => {
+      host.observe?.(
+        plan,
+        error instanceof RuleViolations ? 'rule_failure' : 'failure',
+        performance.now() - started,
+        error,
+      );
+      throw error;
+    },
+  );
 }
 
-async function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+/** The call up to `execute`; synchronous when the plan has no loads. Throws or returns its result. */
+function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
   const params = bindParams(plan, args.params);
   let input: Parsed<Record<string, unknown>> | undefined;
   if (plan.input) {
@@ -62,9 +78,32 @@ async function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unk
     }
     input = plan.input.parse(args.payload) as Parsed<Record<string, unknown>>;
   }
+  if (plan.loads.length > 0) return withLoads(host, plan, args, params, input);
+  return Promise.resolve(finish(host, plan, args, params, input, {}));
+}
+
+async function withLoads(
+  host: ExecutionHost,
+  plan: Plan,
+  args: CallArgs,
+  params: Record<string, unknown>,
+  input: Parsed<Record<string, unknown>> | undefined,
+): Promise<unknown> {
   const load: Record<string, unknown> = {};
   for (const step of plan.loads) load[step.name] = await runLoad(host, step, params, input);
+  return finish(host, plan, args, params, input, load);
+}
 
+/** Computes, rules, then `execute`, whose result (or promise) is returned as it is. */
+function finish(
+  host: ExecutionHost,
+  plan: Plan,
+  args: CallArgs,
+  params: Record<string, unknown>,
+  parsed: Parsed<Record<string, unknown>> | undefined,
+  load: Record<string, unknown>,
+): unknown {
+  let input = parsed;
   let ctx: RuleContext<unknown, unknown, unknown> = { input, params, load };
   if (input && plan.computes.length > 0) {
     input = applyComputes(plan, input, ctx);
@@ -83,7 +122,15 @@ async function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unk
   // The declaration's types were checked at compile time; at run time the context is assembled untyped.
   const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string, unknown>) => unknown;
   // The services are the prototype: their lazy getters (jobs, traceId) stay lazy.
-  return execute(Object.assign(Object.create(host.services) as Record<string, unknown>, { input, params, load, repo, query }));
+  return execute(
+    Object.assign(Object.create(host.services) as Record<string, unknown>, {
+      input,
+      params,
+      load,
+      repo,
+      query,
+    }),
+  );
 }
 
 type Input = Parsed<Record<string, unknown>>;

@@ -1,0 +1,103 @@
+import type { Scenario } from '../scenarios.ts';
+import { BASELINE_APP } from './apps.ts';
+import { type Align, markdownTable } from './markdown-table.ts';
+import { type BlockRecord, summarize } from './results.ts';
+
+/** Below this RPS ratio to native a cell needs an explanation (the issue's acceptance threshold). */
+export const RATIO_TARGET = 0.9;
+
+export interface FindingsInput {
+  readonly scenarios: readonly Scenario[];
+  readonly concurrencies: readonly number[];
+  readonly blocks: readonly BlockRecord[];
+}
+
+const f0 = (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(0) : '–');
+const f1 = (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(2) : '–');
+const f3 = (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(3) : '–');
+
+/**
+ * The cells where `app` reaches less than {@link RATIO_TARGET} of native's RPS, with the CPU each app
+ * spent per request (the figure that least depends on what else the machine was doing).
+ */
+export function shortfallTable(input: FindingsInput, app: string): string[] {
+  const rows: string[][] = [];
+  for (const scenario of input.scenarios) {
+    for (const c of input.concurrencies) {
+      const mine = summarize(input.blocks, app, scenario.name, c);
+      const base = summarize(input.blocks, BASELINE_APP, scenario.name, c);
+      if (mine === undefined || base === undefined || !(base.rps > 0)) continue;
+      const ratio = mine.rps / base.rps;
+      if (ratio >= RATIO_TARGET) continue;
+      rows.push([
+        scenario.name,
+        String(c),
+        `**${f2(ratio)}**`,
+        f3(mine.cpuMsPerRequest),
+        f3(base.cpuMsPerRequest),
+        f2(base.cpuMsPerRequest > 0 ? mine.cpuMsPerRequest / base.cpuMsPerRequest : Number.NaN),
+        `${f0(mine.hostBusyPercent)} / ${f0(base.hostBusyPercent)}`,
+      ]);
+    }
+  }
+  if (rows.length === 0) return [`Every cell of ${app} reaches ${RATIO_TARGET} of native's RPS.`];
+  const header = [
+    'scenario',
+    'c',
+    `${app}/native RPS`,
+    `${app} CPU ms/req`,
+    'native CPU ms/req',
+    'CPU ratio',
+    `host busy % (${app} / native)`,
+  ];
+  return markdownTable(
+    header,
+    header.map((_, i): Align => (i === 0 ? 'left' : 'right')),
+    rows,
+  );
+}
+
+/** An app measured on a subset of the scenarios (a variant, e.g. with the read cache), against native. */
+export function variantTable(input: FindingsInput, app: string, base: string): string[] {
+  const rows: string[][] = [];
+  for (const scenario of input.scenarios) {
+    for (const c of input.concurrencies) {
+      const mine = summarize(input.blocks, app, scenario.name, c);
+      if (mine === undefined) continue;
+      const native = summarize(input.blocks, BASELINE_APP, scenario.name, c);
+      const plain = summarize(input.blocks, base, scenario.name, c);
+      rows.push([
+        scenario.name,
+        String(c),
+        f0(mine.rps),
+        f1(mine.p50Ms),
+        f1(mine.p99Ms),
+        f0(plain?.rps),
+        f0(native?.rps),
+        `**${f2(native && native.rps > 0 ? mine.rps / native.rps : Number.NaN)}**`,
+        `**${f2(plain && plain.rps > 0 ? mine.rps / plain.rps : Number.NaN)}**`,
+        `${mine.non2xx} / ${mine.socketErrors}`,
+        f3(mine.cpuMsPerRequest),
+      ]);
+    }
+  }
+  const header = [
+    'scenario',
+    'c',
+    `${app} RPS`,
+    'p50 ms',
+    'p99 ms',
+    `${base} RPS`,
+    'native RPS',
+    `${app}/native`,
+    `${app}/${base}`,
+    'errors (non-2xx / socket)',
+    'CPU ms/req',
+  ];
+  return markdownTable(
+    header,
+    header.map((_, i): Align => (i === 0 || i === header.length - 2 ? 'left' : 'right')),
+    rows,
+  );
+}

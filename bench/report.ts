@@ -1,0 +1,23 @@
+/**
+ * Renders RESULTS.md and results-chart.svg again from a saved run, e.g. after editing ANALYSIS.md:
+ *
+ *   npx tsx bench/report.ts                      # the latest run under bench/results/
+ *   npx tsx bench/report.ts 2026-11-28T15-00-00-000Z
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_DIR } from './driver/apps.ts';
+import { configOf, type RunSummary, writeReport } from './driver/write-report.ts';
+
+const resultsDir = join(BENCH_DIR, 'results');
+const runId =
+  process.argv[2] ??
+  readdirSync(resultsDir)
+    .filter((name) => existsSync(join(resultsDir, name, 'summary.json')))
+    .sort()
+    .at(-1);
+if (runId === undefined) throw new Error(`no run with a summary.json under ${resultsDir}`);
+const saved = JSON.parse(readFileSync(join(resultsDir, runId, 'summary.json'), 'utf8')) as RunSummary;
+const config = configOf(saved.config);
+writeReport({ ...saved, config, loadAverageEnd: saved.loadAverageEnd ?? [] }, config.reportDir ?? BENCH_DIR);
+console.log(`rendered run ${runId} into ${config.reportDir ?? BENCH_DIR}`);

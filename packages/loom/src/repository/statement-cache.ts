@@ -1,0 +1,40 @@
+import { CompiledQuery } from 'kysely';
+
+/** Shapes remembered per repository at most (each is one statement text). */
+export const MAX_CACHED_SHAPES = 500;
+
+/**
+ * Statement texts compiled once per query shape and re-run with new parameters, so a repeated read or
+ * write skips building and compiling its Kysely query. A shape's text is kept only when the compiled
+ * parameters are exactly the values the caller will bind (same values, same order), which proves the
+ * text takes them as parameters; otherwise the shape is compiled every time.
+ *
+ * @example
+ * ```ts
+ * const query = statements.compiled(`update:${columns}`, [...values, id], () => builder.compile());
+ * const { rows } = await executor.executeQuery(query);
+ * ```
+ */
+export class StatementCache {
+  /** Text by shape key; null for a shape whose parameters do not map 1:1 to the caller's values. */
+  readonly #texts = new Map<string, string | null>();
+  readonly #max: number;
+
+  constructor(max = MAX_CACHED_SHAPES) {
+    this.#max = max;
+  }
+
+  /** The query of shape `key` bound to `parameters`: the cached text, or `build()` (whose text is then cached). */
+  compiled(key: string, parameters: readonly unknown[], build: () => CompiledQuery): CompiledQuery {
+    const text = this.#texts.get(key);
+    if (typeof text === 'string') return CompiledQuery.raw(text, [...parameters]);
+    const query = build();
+    if (text === undefined && this.#texts.size < this.#max) {
+      const same =
+        query.parameters.length === parameters.length &&
+        query.parameters.every((value, i) => value === parameters[i]);
+      this.#texts.set(key, same ? query.sql : null);
+    }
+    return query;
+  }
+}
