@@ -1,6 +1,6 @@
 import type { Static, TObject, TSchema } from 'typebox';
 import Type from 'typebox';
-import { ValidationError, type FieldError } from '../errors/index.ts';
+import { type FieldError, ValidationError } from '../errors/index.ts';
 import { toSnakeCase } from '../model/naming.ts';
 import { compileValidator } from '../schema/validator.ts';
 import { isPatchField, type PatchField } from './patch.ts';

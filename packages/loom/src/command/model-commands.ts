@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { columnValueSchema } from '../model/column.ts';
 import type { AnyModel, CreateInput, FieldMeta, UpdateInput } from '../model/model.ts';
 import { type Command, command } from './command.ts';
-import { patch, type PatchField } from './patch.ts';
+import { type PatchField, patch } from './patch.ts';
 
 function writable(model: AnyModel): FieldMeta[] {
   return model.$fields.filter((f) => !f.def.autoIncrement && !f.def.managed);
@@ -48,7 +48,10 @@ export function createCommandOf<M extends AnyModel>(model: M): CreateCommandOf<M
     else if (f.def.nullable || d) s = Type.Optional(s);
     fields[f.name] = s;
   }
-  return command(fields, { name: `Create${model.$name}`, decoders: decoders(model) }) as unknown as CreateCommandOf<M>;
+  return command(fields, {
+    name: `Create${model.$name}`,
+    decoders: decoders(model),
+  }) as unknown as CreateCommandOf<M>;
 }
 
 /**
@@ -63,5 +66,8 @@ export function createCommandOf<M extends AnyModel>(model: M): CreateCommandOf<M
 export function updateCommandOf<M extends AnyModel>(model: M): UpdateCommandOf<M> {
   const fields: Record<string, PatchField> = {};
   for (const f of writable(model)) if (!f.def.primaryKey) fields[f.name] = patch(wireSchema(f));
-  return command(fields, { name: `Update${model.$name}`, decoders: decoders(model) }) as unknown as UpdateCommandOf<M>;
+  return command(fields, {
+    name: `Update${model.$name}`,
+    decoders: decoders(model),
+  }) as unknown as UpdateCommandOf<M>;
 }

@@ -1,4 +1,4 @@
-import type { Static as StaticOf, TSchema as Schema } from 'typebox';
+import type { TSchema as Schema, Static as StaticOf } from 'typebox';
 import Type from 'typebox';
 
 /**
@@ -13,7 +13,6 @@ import Type from 'typebox';
 export const t = Type;
 export type { Static, TSchema } from 'typebox';
 
-
 /**
  * A schema with a default value, visible to the type system: a command field declared with it may be
  * left out of a payload (`CommandPayload` makes it optional) and is always set in the parsed value.
@@ -24,6 +23,9 @@ export type { Static, TSchema } from 'typebox';
  * const CreateOrder = command({ status: withDefault(t.String({ maxLength: 40 }), 'created') });
  * ```
  */
-export function withDefault<S extends Schema>(schema: S, value: StaticOf<S>): S & { readonly default: StaticOf<S> } {
+export function withDefault<S extends Schema>(
+  schema: S,
+  value: StaticOf<S>,
+): S & { readonly default: StaticOf<S> } {
   return { ...schema, default: value } as S & { readonly default: StaticOf<S> };
 }

@@ -1,4 +1,4 @@
-import type { RuleContext, Presence } from './rule.ts';
+import type { Presence, RuleContext } from './rule.ts';
 import { isPresent } from './rule.ts';
 
 /** A compiled compute: derives one input field's value before rules run. */
@@ -39,7 +39,8 @@ function makeCompute<I>(
     ...(presence === undefined ? {} : { presence }),
     whenPresent: (p: Presence<I>) => makeCompute(field, via, patchFields, p),
     evaluate(ctx: RuleContext<unknown, unknown, unknown>) {
-      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>, patchFields)) return null;
+      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>, patchFields))
+        return null;
       const value = via(ctx);
       // `input.email?.trim()` on an absent patch field must not make the field "present".
       return value === undefined ? null : { value };

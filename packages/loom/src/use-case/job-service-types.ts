@@ -24,5 +24,8 @@ export interface JobService {
     args: InvokeArgs<J> & DispatchOptions,
   ): Promise<DispatchReceipt>;
   /** Runs a job inline and returns its result (joins the current transaction). */
-  run<J extends AnyUseCase & { readonly jobOptions: unknown }>(job: J, args: InvokeArgs<J>): Promise<ResultOf<J>>;
+  run<J extends AnyUseCase & { readonly jobOptions: unknown }>(
+    job: J,
+    args: InvokeArgs<J>,
+  ): Promise<ResultOf<J>>;
 }

@@ -7,7 +7,11 @@ export type OnMissing = 'raise' | 'returnNull' | 'returnFalse';
 export type SourceRef<P, I> = (keyof P & string) | `input.${keyof I & string}`;
 
 /** Loads an entity by primary key from a param. Default on missing: 404. */
-export interface LoadByIdMarker<M extends AnyModel = AnyModel, B extends string = string, O extends OnMissing = OnMissing> {
+export interface LoadByIdMarker<
+  M extends AnyModel = AnyModel,
+  B extends string = string,
+  O extends OnMissing = OnMissing,
+> {
   readonly kind: 'loadById';
   readonly model: M;
   readonly by: B;
@@ -16,7 +20,11 @@ export interface LoadByIdMarker<M extends AnyModel = AnyModel, B extends string 
 }
 
 /** Loads an entity by one of its fields, from a param or an input field. Default on missing: 404. */
-export interface LoadMarker<M extends AnyModel = AnyModel, S extends string = string, O extends OnMissing = OnMissing> {
+export interface LoadMarker<
+  M extends AnyModel = AnyModel,
+  S extends string = string,
+  O extends OnMissing = OnMissing,
+> {
   readonly kind: 'load';
   readonly model: M;
   readonly from: S;
@@ -26,7 +34,11 @@ export interface LoadMarker<M extends AnyModel = AnyModel, S extends string = st
 }
 
 /** Checks that a row with `against = value` exists. Default on missing: false. */
-export interface ExistsMarker<M extends AnyModel = AnyModel, S extends string = string, O extends OnMissing = OnMissing> {
+export interface ExistsMarker<
+  M extends AnyModel = AnyModel,
+  S extends string = string,
+  O extends OnMissing = OnMissing,
+> {
   readonly kind: 'exists';
   readonly model: M;
   readonly from: S;

@@ -71,7 +71,8 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
   const input = decl.input as AnyCommand | undefined;
   const paramDecl = (decl.params ?? {}) as Record<string, TSchema>;
   const params: ParamBinding[] = Object.entries(paramDecl).map(([pname, schema]) => {
-    if (typeof schema !== 'object' || schema === null) fail(`param "${pname}" must be a schema (t.Integer(), …)`);
+    if (typeof schema !== 'object' || schema === null)
+      fail(`param "${pname}" must be a schema (t.Integer(), …)`);
     const t = typeOf(schema);
     return {
       name: pname,
@@ -85,28 +86,34 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
   });
   const hasInputField = (field: string) => input?.$fieldsByName.has(field) ?? false;
 
-  const loads: LoadStep[] = Object.entries((decl.load ?? {}) as Record<string, AnyMarker>).map(([lname, marker]) => {
-    const label = `load.${lname}`;
-    const kind = typeof marker === 'object' && marker !== null ? (marker as { kind?: unknown }).kind : undefined;
-    if (kind !== 'loadById' && kind !== 'load' && kind !== 'exists') fail(`${label} must be loadById(), load() or exists()`);
-    const target = marker.model as AnyModel;
-    if (!isModel(target)) fail(`${label}: ${kind}() needs a model as its first argument`);
-    if (marker.kind === 'loadById') {
-      if (!(marker.by in paramDecl)) fail(`${label}: loadById(${target.$name}) by "${marker.by}", which is not a declared param`);
-      return { name: lname, marker, source: { kind: 'param', name: marker.by } };
-    }
-    if (!target.$fieldsByName.has(marker.against)) {
-      fail(`${label}: ${marker.kind}(${target.$name}) against unknown field "${marker.against}"`);
-    }
-    if (marker.from.startsWith('input.')) {
-      const field = marker.from.slice('input.'.length);
-      if (!input) fail(`${label}: from "${marker.from}" but the use case has no input`);
-      if (!hasInputField(field)) fail(`${label}: from "${marker.from}", which is not a field of ${input!.$name}`);
-      return { name: lname, marker, source: { kind: 'input', name: field } };
-    }
-    if (!(marker.from in paramDecl)) fail(`${label}: from "${marker.from}", which is not a declared param`);
-    return { name: lname, marker, source: { kind: 'param', name: marker.from } };
-  });
+  const loads: LoadStep[] = Object.entries((decl.load ?? {}) as Record<string, AnyMarker>).map(
+    ([lname, marker]) => {
+      const label = `load.${lname}`;
+      const kind =
+        typeof marker === 'object' && marker !== null ? (marker as { kind?: unknown }).kind : undefined;
+      if (kind !== 'loadById' && kind !== 'load' && kind !== 'exists')
+        fail(`${label} must be loadById(), load() or exists()`);
+      const target = marker.model as AnyModel;
+      if (!isModel(target)) fail(`${label}: ${kind}() needs a model as its first argument`);
+      if (marker.kind === 'loadById') {
+        if (!(marker.by in paramDecl))
+          fail(`${label}: loadById(${target.$name}) by "${marker.by}", which is not a declared param`);
+        return { name: lname, marker, source: { kind: 'param', name: marker.by } };
+      }
+      if (!target.$fieldsByName.has(marker.against)) {
+        fail(`${label}: ${marker.kind}(${target.$name}) against unknown field "${marker.against}"`);
+      }
+      if (marker.from.startsWith('input.')) {
+        const field = marker.from.slice('input.'.length);
+        if (!input) fail(`${label}: from "${marker.from}" but the use case has no input`);
+        if (!hasInputField(field))
+          fail(`${label}: from "${marker.from}", which is not a field of ${input!.$name}`);
+        return { name: lname, marker, source: { kind: 'input', name: field } };
+      }
+      if (!(marker.from in paramDecl)) fail(`${label}: from "${marker.from}", which is not a declared param`);
+      return { name: lname, marker, source: { kind: 'param', name: marker.from } };
+    },
+  );
 
   const patchFields = new Set(input?.$fields.filter((f) => f.patch).map((f) => f.name) ?? []);
   const computes = (decl.computes ? [...decl.computes(computeBuilder(patchFields))] : []) as Compute[];

@@ -38,7 +38,9 @@ export function repositoryFor<M extends AnyModel, R extends Repository<M>>(
 }
 
 export function isRepositoryBinding(value: unknown): value is AnyRepositoryBinding {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'repositoryBinding';
+  return (
+    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'repositoryBinding'
+  );
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest binding type, used only as a constraint.

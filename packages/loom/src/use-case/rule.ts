@@ -6,6 +6,7 @@ import type { Violation } from '../errors/index.ts';
  * `true` fails with the rule's message, a string or violation fails, `false` (or nothing) passes.
  * Any other value is a bug in the rule and is reported as such (not silently passed).
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a predicate written as a block with no return is a pass.
 export type RuleResult = boolean | string | Violation | null | undefined | void;
 
 /** What rules, computes and `execute` see of a call. */
@@ -16,7 +17,10 @@ export interface RuleContext<I, P, L> {
 }
 
 /** A presence condition over input fields: one field, or any/all of several. */
-export type Presence<I> = (keyof I & string) | { readonly any: readonly (keyof I & string)[] } | { readonly all: readonly (keyof I & string)[] };
+export type Presence<I> =
+  | (keyof I & string)
+  | { readonly any: readonly (keyof I & string)[] }
+  | { readonly all: readonly (keyof I & string)[] };
 
 /** A compiled rule: evaluate it on a call, get its violation or null. */
 export interface Rule<I = unknown> {
@@ -54,7 +58,11 @@ export interface RuleBuilder<I, P, L> {
    * forbid(({ load }) => load.emailTaken, 'email already exists', { field: 'email' })
    * ```
    */
-  forbid(fn: (ctx: RuleContext<I, P, L>) => RuleResult, message: string, options?: { field?: keyof I & string }): Rule<I>;
+  forbid(
+    fn: (ctx: RuleContext<I, P, L>) => RuleResult,
+    message: string,
+    options?: { field?: keyof I & string },
+  ): Rule<I>;
   /** Fails with "<field> is required" when the field is absent or null. */
   requirePresent<F extends keyof I & string>(field: F, options?: { message?: string }): Rule<I>;
 }
@@ -73,7 +81,8 @@ function makeRule<I>(
     ...(presence === undefined ? {} : { presence }),
     whenPresent: (p) => makeRule(fields, evaluator, patchFields, p),
     evaluate(ctx) {
-      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>, patchFields)) return null;
+      if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>, patchFields))
+        return null;
       return evaluator(ctx);
     },
   };
@@ -85,7 +94,11 @@ function makeRule<I>(
  * defaulted field the client left out is present, and an explicit null is not). Without `patchFields`
  * (the command's patch field names) every field is judged by `fieldsSet`.
  */
-export function isPresent(input: unknown, presence: Presence<unknown>, patchFields?: ReadonlySet<string>): boolean {
+export function isPresent(
+  input: unknown,
+  presence: Presence<unknown>,
+  patchFields?: ReadonlySet<string>,
+): boolean {
   const value = input as (Record<string, unknown> & { $fieldsSet?: ReadonlySet<string> }) | undefined;
   const set = value?.$fieldsSet;
   const one = (field: string) => {
@@ -127,7 +140,12 @@ export function ruleBuilder<I, P, L>(patchFields?: ReadonlySet<string>): RuleBui
         (ctx) => {
           const value = (ctx.input as Record<string, unknown> | undefined)?.[field];
           if (value === undefined) return null;
-          return interpret(fn(value as Exclude<I[typeof field], undefined>, ctx as RuleContext<I, P, L>), false, field, message);
+          return interpret(
+            fn(value as Exclude<I[typeof field], undefined>, ctx as RuleContext<I, P, L>),
+            false,
+            field,
+            message,
+          );
         },
         patchFields,
       );

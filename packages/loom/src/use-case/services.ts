@@ -1,7 +1,7 @@
+import type { Token } from '../app/container.ts';
 import type { Database } from '../db/database.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { Repository } from '../repository/repository.ts';
-import type { Token } from '../app/container.ts';
 import type { Invoker } from './invoker-types.ts';
 import type { JobService } from './job-service-types.ts';
 

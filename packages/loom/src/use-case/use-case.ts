@@ -38,7 +38,10 @@ export type MarkersFor<P extends ParamsDecl, C> = Record<
 
 /** The model a use case is for: a model, a custom repository binding, or null (no main repository). */
 export type UseCaseTarget = AnyModel | AnyRepositoryBinding | null;
-export type ModelOfTarget<T> = T extends { readonly kind: 'repositoryBinding'; readonly model: infer M extends AnyModel }
+export type ModelOfTarget<T> = T extends {
+  readonly kind: 'repositoryBinding';
+  readonly model: infer M extends AnyModel;
+}
   ? M
   : T extends AnyModel
     ? T
@@ -74,9 +77,13 @@ export interface UseCaseDecl<T, P extends ParamsDecl, C, L, Q extends boolean, R
   /** This use case reads a list: it receives `query` parsed from the query string. */
   readonly query?: Q;
   /** Computes run in order before rules and return a new frozen input. */
-  readonly computes?: (builder: ComputeBuilder<InputOf<C>, ParamsOf<P>, LoadedOf<L>>) => readonly Compute<InputOf<C>>[];
+  readonly computes?: (
+    builder: ComputeBuilder<InputOf<C>, ParamsOf<P>, LoadedOf<L>>,
+  ) => readonly Compute<InputOf<C>>[];
   /** All rules run; their violations are collected into one `RuleViolations` (422). */
-  readonly rules?: (builder: RuleBuilder<InputOf<C>, ParamsOf<P>, LoadedOf<L>>) => readonly Rule<InputOf<C>>[];
+  readonly rules?: (
+    builder: RuleBuilder<InputOf<C>, ParamsOf<P>, LoadedOf<L>>,
+  ) => readonly Rule<InputOf<C>>[];
   /** No transaction (GET-like use cases). Default: false, i.e. one transaction per call. */
   readonly readOnly?: boolean;
   /**
@@ -106,14 +113,20 @@ export interface UseCase<
   readonly model: AnyModel | null;
   readonly decl: UseCaseDecl<T, P, C, L, Q, R>;
   /** Phantom types for inference (`ResultOf`, `InvokeArgs`). */
-  readonly $types?: { readonly params: ParamsOf<P>; readonly payload: C; readonly result: R; readonly query: Q };
+  readonly $types?: {
+    readonly params: ParamsOf<P>;
+    readonly payload: C;
+    readonly result: R;
+    readonly query: Q;
+  };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest use case type, used only as a constraint.
 export type AnyUseCase = UseCase<any, any, any, any, any, any>;
 
 /** The result type of a use case (what `execute` resolves to). */
-export type ResultOf<U> = U extends UseCase<infer _T, infer _P, infer _C, infer _L, infer _Q, infer R> ? Awaited<R> : never;
+export type ResultOf<U> =
+  U extends UseCase<infer _T, infer _P, infer _C, infer _L, infer _Q, infer R> ? Awaited<R> : never;
 
 type ParamValue<S> = S extends TSchema ? Static<S> | string : never;
 type ParamsArg<P> = keyof P extends never
@@ -125,13 +138,18 @@ type ParamsArg<P> = keyof P extends never
         }
       >;
     };
-type PayloadArg<C> = C extends AnyCommand ? { readonly payload: PayloadOfCommand<C> | Record<string, unknown> } : { readonly payload?: undefined };
-type QueryArg<Q, T> = Q extends true ? { readonly query?: QuerySpec<FieldName<Exclude<ModelOfTarget<T>, null>>> } : {};
+type PayloadArg<C> = C extends AnyCommand
+  ? { readonly payload: PayloadOfCommand<C> | Record<string, unknown> }
+  : { readonly payload?: undefined };
+type QueryArg<Q, T> = Q extends true
+  ? { readonly query?: QuerySpec<FieldName<Exclude<ModelOfTarget<T>, null>>> }
+  : {};
 
 /** What `app.invoke(useCase, args)` takes, derived from the declaration. */
-export type InvokeArgs<U> = U extends UseCase<infer T, infer P, infer C, infer _L, infer Q, infer _R>
-  ? ParamsArg<P> & PayloadArg<C> & QueryArg<Q, T>
-  : never;
+export type InvokeArgs<U> =
+  U extends UseCase<infer T, infer P, infer C, infer _L, infer Q, infer _R>
+    ? ParamsArg<P> & PayloadArg<C> & QueryArg<Q, T>
+    : never;
 
 /**
  * Declares a use case. Types flow from the declaration: `execute` gets typed `params`, `input` (frozen,
@@ -165,7 +183,12 @@ export function useCase<
   const Q extends boolean = false,
   R = unknown,
 >(target: T, decl: UseCaseDecl<T, P, C, L, Q, R>): UseCase<T, P, C, L, Q, R> {
-  const model = target === null ? null : 'kind' in target && target.kind === 'repositoryBinding' ? target.model : (target as AnyModel);
+  const model =
+    target === null
+      ? null
+      : 'kind' in target && target.kind === 'repositoryBinding'
+        ? target.model
+        : (target as AnyModel);
   return Object.freeze({ kind: 'useCase' as const, target, model, decl: Object.freeze({ ...decl }) });
 }
 
