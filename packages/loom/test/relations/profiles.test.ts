@@ -24,7 +24,7 @@ describe.each(DIALECTS)('read profiles on %s', (dialect) => {
     return { ada, r1, r2, n1, n2 };
   }
 
-  it('the default profile is the columns plus the default projections', async () => {
+  it('§16.2-27 the default profile is the columns plus the default projections', async () => {
     const { ada, r1, r2 } = await seed();
     const records = fx.repo(BenchRecord);
     const columns = { id: r1.id, ownerId: ada.id, title: 'first', createdAt: anyDate, updatedAt: anyDate };
@@ -39,7 +39,7 @@ describe.each(DIALECTS)('read profiles on %s', (dialect) => {
     });
   });
 
-  it('withDetails loads the owner, the notes and every projection; with_details is the same profile', async () => {
+  it('§16.2-27 withDetails loads the owner, the notes and every projection; with_details is the same profile', async () => {
     const { ada, r1, n1, n2 } = await seed();
     const note = (n: typeof n1) => ({ id: n.id, recordId: r1.id, body: n.body, pinned: n.pinned });
     const expected = {

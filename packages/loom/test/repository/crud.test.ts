@@ -7,8 +7,7 @@ import { Item, Owner } from '../support/models.ts';
 describe.each(DIALECTS)('repository CRUD on %s', (dialect) => {
   const fx = useDatabase(dialect, [Item, Owner]);
 
-  // §16.2-27 (read profiles: relations and projections) is out of scope for the foundation issue.
-  it.todo('§16.2-27 profiles load relations and projections');
+  // §16.2-27 (read profiles: relations and projections) is ported in test/relations/profiles.test.ts.
 
   it('§16.2-21 creates, reads, updates and deletes one row', async () => {
     const items = fx.repo(Item);

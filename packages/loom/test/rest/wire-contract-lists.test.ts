@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.ts';
 import { expectProblem } from './support/expect-problem.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { productPayload as product, startServer, type TestServer } from './support/server.ts';
 
 /** DESIGN.md §6, the list rows (offset, cursor, sort, filters), with good and bad inputs, through a real listening server. */
 describe.each(DIALECTS)('wire contract, lists (DESIGN §6) on %s', (dialect) => {
@@ -10,14 +10,6 @@ describe.each(DIALECTS)('wire contract, lists (DESIGN §6) on %s', (dialect) => 
     s = await startServer(dialect);
   });
   afterAll(() => s.close());
-
-  const product = (sku: string, extra: Record<string, unknown> = {}) => ({
-    name: `Product ${sku}`,
-    sku,
-    price: 10,
-    stock: 3,
-    ...extra,
-  });
 
   describe('list, offset', () => {
     it('pages with { items, totalCount, page, limit, hasNext }', async () => {

@@ -74,3 +74,8 @@ export async function startServer(
     },
   };
 }
+
+/** A valid create-product body for the test app, with overrides. */
+export function productPayload(sku: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: `Product ${sku}`, sku, price: 10, stock: 3, ...extra };
+}
