@@ -3,10 +3,11 @@
  * id, call context, kernel executor, response) against a plain Fastify route returning the same JSON.
  * Each app runs in its own child process; autocannon loads them alternately for several rounds and the
  * script prints requests per second, the server's CPU time per request, and the ratios loom / plain
- * (target ≥ 0.9). A third app, Fastify calling the kernel by hand, splits loom's overhead between the REST
- * layer and the kernel + call context (`PING_TARGETS=plain,loom` skips it). When `taskset` exists the server is pinned to one CPU and the load generator to
- * another (this process pins itself), which makes runs on a shared machine less noisy. The CPU ratio
- * is the steadier figure there: it does not depend on how much CPU the machine's other tenants leave.
+ * (target ≥ 0.9). Two more apps explain the gap: Fastify calling the kernel by hand (the REST layer's
+ * share) and loom with `ambientContext` on (AsyncLocalStorage's share); `PING_TARGETS=plain,loom` skips
+ * them. When `taskset` exists the server is pinned to one CPU and the load generator to another (this
+ * process pins itself), which makes runs on a shared machine less noisy. The CPU ratio is the steadier
+ * figure there: it does not depend on how much CPU the machine's other tenants leave.
  *
  *   npx tsx bench/router/ping.ts                      # 3 rounds × 5 s per app, 32 connections
  *   PING_DURATION=10 PING_ROUNDS=2 PING_CONNECTIONS=64 npx tsx bench/router/ping.ts
@@ -19,18 +20,19 @@ import autocannon from 'autocannon';
 
 /**
  * `loom`: the REST layer. `plain`: Fastify alone. `kernel`: Fastify calling the same use case through the
- * kernel inside the call context, by hand: loom minus the REST layer, which splits the overhead between
- * the REST layer and the kernel + AsyncLocalStorage.
+ * kernel by hand, with the call context: loom minus the REST layer, which splits the overhead between
+ * the REST layer and the kernel. `ambient`: loom with `ambientContext` on (each request also runs in an
+ * AsyncLocalStorage, as with statement logging or tracing), which shows what that costs on this Node.
  */
-type Target = 'loom' | 'plain' | 'kernel';
-const TARGETS: readonly Target[] = ['plain', 'loom', 'kernel'];
+type Target = 'loom' | 'plain' | 'kernel' | 'ambient';
+const TARGETS: readonly Target[] = ['plain', 'loom', 'kernel', 'ambient'];
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
-async function serveLoom() {
+async function serveLoom(ambientContext: boolean) {
   const { createRestServer, Kernel, openDatabase, restInterface, route, useCase } = await import(
     'loom-kernel'
   );
@@ -38,19 +40,17 @@ async function serveLoom() {
   const kernel = new Kernel({ db, cursorSecret: 'bench-ping-secret' });
   const Ping = useCase(null, { name: 'ping', readOnly: true, execute: () => ({ status: 'ok' }) });
   const api = restInterface(null, { prefix: '/', routes: [route.get('/ping', Ping)] });
-  return createRestServer({ kernel, interfaces: [api] });
+  return createRestServer({ kernel, interfaces: [api], ambientContext });
 }
 
 async function serveKernel() {
   const { default: Fastify } = await import('fastify');
-  const { Kernel, openDatabase, useCase, withCallContext } = await import('loom-kernel');
+  const { Kernel, openDatabase, useCase } = await import('loom-kernel');
   const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
   const kernel = new Kernel({ db, cursorSecret: 'bench-ping-secret' });
   const Ping = useCase(null, { name: 'ping', readOnly: true, execute: () => ({ status: 'ok' }) });
   const app = Fastify();
-  app.get('/ping', (request) =>
-    withCallContext({ traceId: request.id }, () => kernel.call(Ping, { readOnly: true })),
-  );
+  app.get('/ping', (request) => kernel.call(Ping, { readOnly: true, context: { traceId: request.id } }));
   return app;
 }
 
@@ -64,7 +64,11 @@ async function servePlain() {
 /** Child side: listen, report the port, then answer CPU-time probes ('mark' → 0, 'read' → µs since mark). */
 async function serve(target: Target): Promise<void> {
   const app =
-    target === 'loom' ? await serveLoom() : target === 'kernel' ? await serveKernel() : await servePlain();
+    target === 'plain'
+      ? await servePlain()
+      : target === 'kernel'
+        ? await serveKernel()
+        : await serveLoom(target === 'ambient');
   await app.listen({ port: 0, host: '127.0.0.1' });
   let mark = process.cpuUsage();
   process.on('message', (m) => {
@@ -128,8 +132,8 @@ async function main(): Promise<void> {
   const targets = (process.env.PING_TARGETS?.split(',') ?? TARGETS).filter((t): t is Target =>
     TARGETS.includes(t as Target),
   );
-  const rps: Record<Target, number[]> = { loom: [], plain: [], kernel: [] };
-  const cpu: Record<Target, number[]> = { loom: [], plain: [], kernel: [] };
+  const rps: Record<Target, number[]> = { loom: [], plain: [], kernel: [], ambient: [] };
+  const cpu: Record<Target, number[]> = { loom: [], plain: [], kernel: [], ambient: [] };
   const roundRatios: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     // Alternate the order, so drift (thermal, other load) hits every app alike.
@@ -139,14 +143,14 @@ async function main(): Promise<void> {
       rps[target].push(m.rps);
       cpu[target].push(m.cpuPerRequest);
       console.log(
-        `round ${round}  ${target.padEnd(6)} ${m.rps.toFixed(0).padStart(7)} req/s  ${m.cpuPerRequest.toFixed(1).padStart(6)} µs CPU/req`,
+        `round ${round}  ${target.padEnd(7)} ${m.rps.toFixed(0).padStart(7)} req/s  ${m.cpuPerRequest.toFixed(1).padStart(6)} µs CPU/req`,
       );
     }
     roundRatios.push((rps.loom.at(-1) as number) / (rps.plain.at(-1) as number));
   }
   for (const t of targets) {
     console.log(
-      `${t.padEnd(6)} ${mean(rps[t]).toFixed(0).padStart(7)} req/s (mean)  ${Math.min(...cpu[t]).toFixed(1)} µs CPU/req (best)`,
+      `${t.padEnd(7)} ${mean(rps[t]).toFixed(0).padStart(7)} req/s (mean)  ${Math.min(...cpu[t]).toFixed(1)} µs CPU/req (best)`,
     );
   }
   const ratio = mean(rps.loom) / mean(rps.plain);
@@ -157,8 +161,11 @@ async function main(): Promise<void> {
   console.log(`ratio loom/plain by server CPU per request (best runs) = ${cpuRatio('loom', 'plain')}`);
   if (targets.includes('kernel')) {
     console.log(
-      `  of which kernel+call context/plain = ${cpuRatio('kernel', 'plain')}, REST layer (loom/kernel) = ${cpuRatio('loom', 'kernel')}`,
+      `  of which kernel/plain = ${cpuRatio('kernel', 'plain')}, REST layer (loom/kernel) = ${cpuRatio('loom', 'kernel')}`,
     );
+  }
+  if (targets.includes('ambient')) {
+    console.log(`  ambient call context (ambient/loom) = ${cpuRatio('ambient', 'loom')}`);
   }
   console.log(`target ≥ 0.90: ${ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`);
 }

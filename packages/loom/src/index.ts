@@ -6,7 +6,7 @@
 export type { CreateAppOptions } from './app/app-options.ts';
 export type { AssembleOptions } from './app/assemble.ts';
 export { type Assembly, assemble } from './app/assemble.ts';
-export { currentCallContext, withCallContext } from './app/call-context.ts';
+export { type CallContext, currentCallContext, withCallContext } from './app/call-context.ts';
 export { Container, type Provider, type Token, token } from './app/container.ts';
 export { createApp, type LoomApp } from './app/create-app.ts';
 export { createWorker, type LoomWorker } from './app/create-worker.ts';

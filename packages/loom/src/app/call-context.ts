@@ -1,18 +1,54 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** Per-call context that travels through async work: the trace id of the request or job. */
+/** Per-call context: the trace id of the request or job a use case runs for. */
 export interface CallContext {
   readonly traceId: string;
 }
 
+/**
+ * Where a use case's context object keeps the context of its call. The executor sets it; the services'
+ * getters (`traceId`, `jobs`, `app`) read it, so dispatched jobs and nested invokes carry the trace id
+ * without an AsyncLocalStorage.
+ */
+export const CALL_CONTEXT: unique symbol = Symbol('loom.callContext');
+
+/** An object that may carry the context of its call (a use case's `ctx`). */
+export interface CarriesCallContext {
+  readonly [CALL_CONTEXT]?: CallContext;
+}
+
 const storage = new AsyncLocalStorage<CallContext>();
 
-/** Runs `fn` with a call context (set by the HTTP layer per request and by workers per job). */
+/**
+ * Runs `fn` with an ambient call context, which {@link currentCallContext} returns anywhere in the async
+ * work `fn` starts. Job attempts run in one; HTTP requests only when the server's `ambientContext` is on
+ * (createApp turns it on with statement logging or tracing, which read it): on Node 20 an active
+ * AsyncLocalStorage makes every promise of the process slower, and the kernel passes the context
+ * explicitly anyway (`kernel.call(uc, { context })`, `ctx.traceId`).
+ *
+ * @example
+ * ```ts
+ * await withCallContext({ traceId: 'job-42' }, () => kernel.invoke(SendMail, { params: { id: 42 } }));
+ * ```
+ */
 export function withCallContext<T>(ctx: CallContext, fn: () => T): T {
   return storage.run(ctx, fn);
 }
 
-/** The current call context, if any. */
+/**
+ * The ambient call context, if any (see {@link withCallContext}). Inside a use case, read `ctx.traceId`,
+ * which also works where no ambient context is set.
+ *
+ * @example
+ * ```ts
+ * logger.info({ traceId: currentCallContext()?.traceId }, 'sending mail');
+ * ```
+ */
 export function currentCallContext(): CallContext | undefined {
   return storage.getStore();
+}
+
+/** The context of a call: the one it was given, else the ambient one. */
+export function contextOf(holder: CarriesCallContext | undefined): CallContext | undefined {
+  return holder?.[CALL_CONTEXT] ?? storage.getStore();
 }

@@ -1,6 +1,7 @@
 import type { Consumer } from '../job/backends/index.ts';
 import { fastifyLogger } from '../observability/http-logger.ts';
 import { observeHttp } from '../observability/http-observer.ts';
+import { tracingEnabled } from '../observability/tracing.ts';
 import { createRestServer, type RestServer } from '../rest/create-rest-server.ts';
 import type { RestInterface } from '../rest/rest-interface.ts';
 import { appArgs, type CreateAppOptions } from './app-options.ts';
@@ -42,6 +43,8 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
       docsPath: rest.docsPath,
       openapiPath: rest.openapiPath,
       logger: fastifyLogger(logger),
+      // Statement logs and spans read the call context ambiently; the rest of the kernel is handed it.
+      ambientContext: rest.ambientContext || config.database.logStatements || tracingEnabled(),
     });
   } catch (error) {
     await assembly.close();

@@ -16,7 +16,7 @@ import {
 } from '../use-case/repository-binding.ts';
 import type { Logger, UseCaseServices } from '../use-case/services.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
-import { currentCallContext } from './call-context.ts';
+import { CALL_CONTEXT, type CallContext, type CarriesCallContext, contextOf } from './call-context.ts';
 import { Container, type Token } from './container.ts';
 import { silentLogger } from './silent-logger.ts';
 
@@ -33,6 +33,12 @@ export interface KernelOptions {
 }
 
 type Observer = NonNullable<ExecutionHost['observe']>;
+
+/** A job service that can carry a call's context into the jobs it dispatches (the job runtime). */
+export interface ContextualJobService extends JobService {
+  /** The same service, dispatching and running jobs with `context`. */
+  withContext?(context: CallContext): JobService;
+}
 
 /**
  * The application kernel: repositories, compiled plans, the container and the invoker. One per app;
@@ -57,7 +63,7 @@ export class Kernel implements Invoker, ExecutionHost {
   readonly #plans = new Map<AnyUseCase, Plan>();
   readonly #names = new Map<AnyUseCase, string>();
   readonly #observers: Observer[] = [];
-  #jobs: JobService | undefined;
+  #jobs: ContextualJobService | undefined;
 
   constructor(options: KernelOptions) {
     this.db = options.db;
@@ -68,24 +74,31 @@ export class Kernel implements Invoker, ExecutionHost {
     this.container = options.container ?? new Container();
     for (const b of options.repositories ?? []) this.registerRepository(b);
     const kernel = this;
+    // The prototype of every use case's `ctx`: the getters run with `this` = that ctx, which holds the
+    // call's context (see CALL_CONTEXT), so what they hand out carries the call's trace id.
     this.services = Object.freeze({
       db: this.db,
       repos: <M extends AnyModel>(model: M) => kernel.repository(model) as unknown as Repository<M>,
-      app: this,
+      get app(): Invoker {
+        const context = (this as CarriesCallContext)[CALL_CONTEXT];
+        return context === undefined ? kernel : kernel.withContext(context);
+      },
       get jobs(): JobService {
-        if (!kernel.#jobs) throw new Error('no job service is configured for this application');
-        return kernel.#jobs;
+        const jobs = kernel.#jobs;
+        if (!jobs) throw new Error('no job service is configured for this application');
+        const context = (this as CarriesCallContext)[CALL_CONTEXT];
+        return context === undefined || jobs.withContext === undefined ? jobs : jobs.withContext(context);
       },
       logger: this.logger,
       resolve: <T>(t: Token<T>) => kernel.container.resolve(t),
       get traceId() {
-        return currentCallContext()?.traceId;
+        return contextOf(this as CarriesCallContext)?.traceId;
       },
     });
   }
 
   /** Installs the job service (done by the job layer at boot). */
-  setJobService(jobs: JobService): void {
+  setJobService(jobs: ContextualJobService): void {
     this.#jobs = jobs;
   }
 
@@ -94,8 +107,14 @@ export class Kernel implements Invoker, ExecutionHost {
     this.#observers.push(observer);
   }
 
-  observe(plan: Plan, outcome: 'success' | 'rule_failure' | 'failure', ms: number, error?: unknown): void {
-    for (const o of this.#observers) o(plan, outcome, ms, error);
+  observe(
+    plan: Plan,
+    outcome: 'success' | 'rule_failure' | 'failure',
+    ms: number,
+    error: unknown,
+    context: CallContext | undefined,
+  ): void {
+    for (const o of this.#observers) o(plan, outcome, ms, error, context);
   }
 
   /** Registers a custom repository; a second, different one for the same model is an error. */
@@ -182,9 +201,30 @@ export class Kernel implements Invoker, ExecutionHost {
     return this.call(useCase, args as CallArgs) as Promise<ResultOf<U>>;
   }
 
+  /**
+   * An invoker whose calls run with `context` (trace id): what a use case gets as `ctx.app`.
+   *
+   * @example
+   * ```ts
+   * await kernel.withContext({ traceId: 'import-7' }).invoke(CreateUser, { payload });
+   * ```
+   */
+  withContext(context: CallContext): Invoker {
+    return {
+      invoke: <U extends AnyUseCase>(useCase: U, args: InvokeArgs<U>) =>
+        this.call(useCase, { ...(args as CallArgs), context }) as Promise<ResultOf<U>>,
+      entity: <M extends AnyModel>(model: M) => this.#entity(model, context),
+    };
+  }
+
   entity<M extends AnyModel>(model: M): EntityInvoker<M> {
+    return this.#entity(model, undefined);
+  }
+
+  #entity<M extends AnyModel>(model: M, context: CallContext | undefined): EntityInvoker<M> {
     const uc = autoUseCasesOf(model as AnyModel);
-    const call = (u: AnyUseCase, args: CallArgs) => this.call(u, args);
+    const call = (u: AnyUseCase, args: CallArgs) =>
+      this.call(u, context === undefined ? args : { ...args, context });
     return {
       get: (id) => call(uc.get, { params: { id } }),
       list: (query) =>

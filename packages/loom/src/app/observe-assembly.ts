@@ -9,7 +9,8 @@ import type { Kernel } from './kernel.ts';
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /**
- * Wires the observability hooks of an assembled application: SQL statements logged at debug (with the
+ * Wires the observability hooks of an assembled application: lost idle database connections logged at
+ * warn; SQL statements logged at debug (with the
  * call's trace id) when `logStatements` is on and traced as spans; every use-case call logged at debug
  * (trace id, name, outcome, duration) and timed in `loom_use_case_duration_seconds`; job events counted
  * in `loom_jobs_total` and attempts timed in `loom_job_duration_seconds`. Job log lines and job spans
@@ -23,6 +24,7 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
  * ```
  */
 export function observeDatabase(db: Database, logger: Logger, logStatements: boolean): void {
+  db.onConnectionError((error) => logger.warn({ err: error }, 'database connection lost'));
   if (logStatements) {
     db.onStatement((sql, ms) => {
       const traceId = currentCallContext()?.traceId;
@@ -34,9 +36,9 @@ export function observeDatabase(db: Database, logger: Logger, logStatements: boo
 
 /** Use-case calls: a debug line each and the duration histogram. See {@link observeDatabase}. */
 export function observeKernel(kernel: Kernel, logger: Logger, metrics: Metrics): void {
-  kernel.observeCalls((plan, outcome, ms, error) => {
+  kernel.observeCalls((plan, outcome, ms, error, context) => {
     metrics.useCaseDuration.observe({ use_case: plan.name, outcome }, ms / 1000);
-    const traceId = currentCallContext()?.traceId;
+    const traceId = (context ?? currentCallContext())?.traceId;
     const line = {
       ...(traceId === undefined ? {} : { traceId }),
       useCase: plan.name,

@@ -27,7 +27,7 @@ export class TracedKernel extends Kernel {
   override call(useCase: AnyUseCase, args: CallArgs): Promise<unknown> {
     if (!tracingEnabled()) return super.call(useCase, args);
     const name = this.plan(useCase).name;
-    const traceId = currentCallContext()?.traceId;
+    const traceId = (args.context ?? currentCallContext())?.traceId;
     const attributes = {
       'loom.use_case': name,
       ...(traceId === undefined ? {} : { 'loom.trace_id': traceId }),

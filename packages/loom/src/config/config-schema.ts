@@ -43,6 +43,11 @@ export const RestConfigSchema = Type.Object(
     bodyLimit: Type.Integer({ minimum: 1, default: 1_048_576, description: 'max request body, bytes' }),
     host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'listen address' }),
     port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8000, description: 'listen port' }),
+    ambientContext: Type.Boolean({
+      default: false,
+      description:
+        'run each request in an AsyncLocalStorage call context (currentCallContext); on with statement logging or tracing',
+    }),
   },
   closed,
 );

@@ -28,6 +28,7 @@ describe('resolveConfig: defaults', () => {
           bodyLimit: 1_048_576,
           host: '127.0.0.1',
           port: 8000,
+          ambientContext: false,
         },
       },
       database: { url: 'sqlite:./loom.db', poolSize: 10, logStatements: false, sync: 'create' },

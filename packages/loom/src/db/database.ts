@@ -78,6 +78,7 @@ export class Database {
   readonly profileReads: ProfileReads;
   readonly #tx = new AsyncLocalStorage<TxFrame>();
   #statementListeners: ((sql: string, ms: number) => void)[] = [];
+  #connectionErrorListeners: ((error: Error) => void)[] = [];
   readonly #poolStats: () => PoolStats;
   readonly #direct: DirectQuery | undefined;
 
@@ -180,6 +181,27 @@ export class Database {
     for (const l of this.#statementListeners) l(sql, ms);
   }
 
+  /**
+   * Observe errors of idle pooled connections (the server restarted or dropped them). They are not
+   * fatal: the pool discards the connection and the next statement opens a new one.
+   *
+   * @example
+   * ```ts
+   * db.onConnectionError((error) => logger.warn({ err: error }, 'database connection lost'));
+   * ```
+   */
+  onConnectionError(listener: (error: Error) => void): () => void {
+    this.#connectionErrorListeners.push(listener);
+    return () => {
+      this.#connectionErrorListeners = this.#connectionErrorListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** @internal called by the pool's error event. */
+  emitConnectionError(error: Error): void {
+    for (const l of this.#connectionErrorListeners) l(error);
+  }
+
   async close(): Promise<void> {
     await this.kysely.destroy();
   }
@@ -214,6 +236,9 @@ export function openDatabase(options: DatabaseOptions): Database {
         }) as typeof pg.types.getTypeParser,
       },
     });
+    // pg emits 'error' on the pool when an idle connection fails (server restart, a terminated backend,
+    // a connection still closing during shutdown); unheard, that event would crash the process.
+    pool.on('error', (error) => database?.emitConnectionError(error));
     // One naming of statement texts for both paths, so a connection prepares each text once.
     const names = options.preparedStatements ? new StatementNames() : undefined;
     const kysely = new Kysely<AnyDB>({

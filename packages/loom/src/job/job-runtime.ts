@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { currentCallContext, withCallContext } from '../app/call-context.ts';
+import { CALL_CONTEXT, type CallContext, currentCallContext, withCallContext } from '../app/call-context.ts';
 import type { Kernel } from '../app/kernel.ts';
 import { DeclarationError } from '../errors/index.ts';
 import { traceCarrier } from '../observability/trace-propagation.ts';
@@ -182,9 +182,33 @@ export class JobRuntime implements JobService {
     return name;
   }
 
-  async dispatch<J extends AnyUseCase & { readonly jobOptions: unknown }>(
+  dispatch<J extends AnyUseCase & { readonly jobOptions: unknown }>(
     job: J,
     args: InvokeArgs<J> & DispatchOptions,
+  ): Promise<DispatchReceipt> {
+    return this.#dispatch(job, args, currentCallContext());
+  }
+
+  /**
+   * The job service as a use case sees it (`ctx.jobs`): dispatched messages carry `context`'s trace id,
+   * and jobs run inline get it as their call context.
+   *
+   * @example
+   * ```ts
+   * await jobs.withContext({ traceId: request.id }).dispatch(SendMail, { params: { orderId } });
+   * ```
+   */
+  withContext(context: CallContext): JobService {
+    return {
+      dispatch: (job, args) => this.#dispatch(job, args, context),
+      run: (job, args) => this.kernel.withContext(context).invoke(job, args),
+    };
+  }
+
+  async #dispatch<J extends AnyUseCase & { readonly jobOptions: unknown }>(
+    job: J,
+    args: InvokeArgs<J> & DispatchOptions,
+    context: CallContext | undefined,
   ): Promise<DispatchReceipt> {
     const s = this.settingsOf(job as unknown as AnyJob);
     const plan = this.kernel.plan(job);
@@ -205,7 +229,7 @@ export class JobRuntime implements JobService {
       }
     }
     const id = randomUUID();
-    const traceId = currentCallContext()?.traceId;
+    const traceId = context?.traceId;
     const payload: JobPayload = {
       params,
       payload: a.payload ?? null,
@@ -279,9 +303,14 @@ export class JobRuntime implements JobService {
     if (p.callbacks && !cb)
       throw new Error(`no callbacks named "${p.callbacks}" are registered in this worker`);
     this.#emit({ type: 'started', name: message.name, queue: message.queue });
-    return withCallContext({ traceId: p.traceId ?? message.id }, () =>
+    const context = { traceId: p.traceId ?? message.id };
+    return withCallContext(context, () =>
       db.transaction(async () => {
-        const result = await this.kernel.call(job, { params: p.params, payload: p.payload ?? undefined });
+        const result = await this.kernel.call(job, {
+          params: p.params,
+          payload: p.payload ?? undefined,
+          context,
+        });
         if (cb?.onSuccess) {
           await insertOutbox(db, this.#callbackMessage(message, cb, SUCCESS, { result: result ?? null }));
           // Not awaited: the attempt is acknowledged without waiting for the queue (and with the eager
@@ -325,13 +354,19 @@ export class JobRuntime implements JobService {
     const cb = this.#callbacks.get(cbName);
     if (!cb) throw new Error(`no callbacks named "${cbName}" are registered in this worker`);
     const p = message.payload as CallbackPayload;
-    const base = Object.create(this.kernel.services) as Record<string, unknown>;
-    const ctx = Object.assign(base, { jobId: p.jobId, jobName: p.jobName, context: p.context });
     const fn = success ? cb.onSuccess : cb.onFailure;
     if (!fn) return null;
+    const callContext = { traceId: p.traceId ?? message.id };
+    const base = Object.create(this.kernel.services) as Record<string | symbol, unknown>;
+    const ctx = Object.assign(base, {
+      jobId: p.jobId,
+      jobName: p.jobName,
+      context: p.context,
+      [CALL_CONTEXT]: callContext,
+    });
     this.#emit({ type: 'started', name: message.name, queue: message.queue });
     const extra = success ? { result: p.result } : { error: p.error, attempts: p.attempts };
-    await withCallContext({ traceId: p.traceId ?? message.id }, () =>
+    await withCallContext(callContext, () =>
       this.kernel.db.transaction(async () => {
         await (fn as (c: object) => unknown)(Object.assign(ctx, extra));
       }),

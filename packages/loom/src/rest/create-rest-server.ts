@@ -38,6 +38,13 @@ export interface RestServerOptions {
   readonly logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Prefix of problem `type` URIs. Default `'https://loom.dev/problems/'`. */
   readonly problemTypeBase?: string;
+  /**
+   * Also run each request's use case in an ambient call context (`withCallContext`), so code that is not
+   * handed the context — `currentCallContext()`, SQL statement listeners — sees the trace id. Off by
+   * default: the kernel passes the context explicitly (`ctx.traceId`, jobs, nested invokes, use-case
+   * logs), and on Node 20 an active AsyncLocalStorage slows every promise of the process.
+   */
+  readonly ambientContext?: boolean;
 }
 
 /** A loom REST server: a Fastify instance (not listening yet) plus the OpenAPI document it serves. */
@@ -63,7 +70,7 @@ function loggerOptions(
  * serializers, loom's query grammar and body parsing (Ajv validates nothing: params, queries and bodies
  * are checked by loom, with 400/422 problems that name the field), RFC 9457 problems for every error
  * (404 and 405 with `Allow` included), `x-request-id` read or generated and echoed, each use case run
- * inside the request's call context, OpenAPI 3.1 at `/openapi.json` and Swagger UI at `/docs`.
+ * with the request's call context (trace id), OpenAPI 3.1 at `/openapi.json` and Swagger UI at `/docs`.
  * Declaration mistakes (duplicate routes, undeclared path params, …) throw here, at boot.
  *
  * @example
@@ -127,7 +134,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
   });
 
   for (const route of routes) {
-    const { handler, schemas } = routeHandler(route, kernel);
+    const { handler, schemas } = routeHandler(route, kernel, options.ambientContext === true);
     app.route({
       method: route.method,
       url: route.path.fastify,

@@ -11,15 +11,15 @@ import { routeResponder } from './route-responder.ts';
 /**
  * The Fastify handler of a compiled route: reads the query (profile, declared params, list grammar),
  * merges the path params, takes the body on routes with an input (415 when it is not JSON), runs the
- * use case through the kernel inside the request's call context (trace id), GET routes read-only, and
- * writes the result with the route's status.
+ * use case through the kernel with the request's call context (trace id; also entered as the ambient
+ * context when `ambient` is set), GET routes read-only, and writes the result with the route's status.
  *
  * @example
  * ```ts
- * app.route({ method: route.method, url: route.path.fastify, handler: routeHandler(route, kernel).handler });
+ * app.route({ method: route.method, url: route.path.fastify, handler: routeHandler(route, kernel, false).handler });
  * ```
  */
-export function routeHandler(route: CompiledRoute, kernel: RestKernel) {
+export function routeHandler(route: CompiledRoute, kernel: RestKernel, ambient: boolean) {
   const readQuery = compileRouteQuery(route);
   const responder = routeResponder(route);
   const hasPathParams = route.path.params.length > 0;
@@ -27,15 +27,17 @@ export function routeHandler(route: CompiledRoute, kernel: RestKernel) {
   const { useCase, hasBody, status } = route;
   const isList = route.list !== null;
 
-  // Not an async function: with AsyncLocalStorage active (the call context), every `await` costs V8 an
-  // extra promise and hook calls, so the result is chained with one `then`.
+  // Not an async function: with an AsyncLocalStorage active (transactions, the ambient context), every
+  // `await` costs V8 an extra promise and hook calls, so the result is chained with one `then`.
   function handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const raw = request.query as RawQuery;
     const { params: fromQuery, query } = readQuery(raw);
     const params = hasPathParams
       ? { ...(request.params as Record<string, string>), ...fromQuery }
       : fromQuery;
-    let args: CallArgs = query === undefined ? { params, readOnly } : { params, query, readOnly };
+    const context = { traceId: request.id };
+    let args: CallArgs =
+      query === undefined ? { params, readOnly, context } : { params, query, readOnly, context };
     if (hasBody) {
       const body = request.body;
       if (body === UNSUPPORTED_BODY) {
@@ -44,19 +46,30 @@ export function routeHandler(route: CompiledRoute, kernel: RestKernel) {
       }
       args = { ...args, payload: body };
     }
-    const pending = withCallContext({ traceId: request.id }, () => kernel.call(useCase, args));
-    const written = (result: unknown) => {
-      if (status !== 200) reply.code(status);
-      return responder.respond(reply, result, query);
-    };
-    if (!isList) return pending.then(written);
-    return pending.then(written, (error: unknown) => {
-      // The repository names the cursor "after"; name the parameter the client actually sent.
-      if (error instanceof InvalidCursor && raw.after === undefined && raw.cursor !== undefined) {
-        throw new InvalidCursor(error.message, 'cursor');
-      }
-      throw error;
-    });
+    const pending = ambient
+      ? withCallContext(context, () => kernel.call(useCase, args))
+      : kernel.call(useCase, args);
+    // Inline arrows, not named closures: a named function made per request costs a `name` definition
+    // under tsx/esbuild's keepNames (`__name`), measurable in the ping benchmark.
+    if (!isList) {
+      return pending.then((result: unknown) => {
+        if (status !== 200) reply.code(status);
+        return responder.respond(reply, result, query);
+      });
+    }
+    return pending.then(
+      (result: unknown) => {
+        if (status !== 200) reply.code(status);
+        return responder.respond(reply, result, query);
+      },
+      (error: unknown) => {
+        // The repository names the cursor "after"; name the parameter the client actually sent.
+        if (error instanceof InvalidCursor && raw.after === undefined && raw.cursor !== undefined) {
+          throw new InvalidCursor(error.message, 'cursor');
+        }
+        throw error;
+      },
+    );
   }
 
   return { handler, schemas: responder.schemas };

@@ -7,8 +7,12 @@ export const TRACE_HEADER = 'x-request-id';
 const ACCEPTABLE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 // Generated ids: a random per-process prefix and a counter, 32 hex characters like a dash-less UUID.
-// Unique across processes (64 random bits) and in a process (the counter), and cheap: no entropy per request.
-const PREFIX = randomBytes(8).toString('hex');
+// Unique across processes (64 random bits) and in a process (the counter), and cheap: no entropy per
+// request. Written into one buffer and read out as a flat string: a concatenated one would be
+// flattened again by every regular expression that checks it (Node validates each header value).
+const ID = Buffer.alloc(32);
+ID.write(randomBytes(8).toString('hex'), 0, 'latin1');
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 let counter = 0;
 
 /**
@@ -21,7 +25,12 @@ let counter = 0;
  */
 export function newTraceId(): string {
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
-  return PREFIX + counter.toString(16).padStart(16, '0');
+  let n = counter;
+  for (let i = 31; i >= 16; i--) {
+    ID[i] = HEX_DIGITS[n % 16] as number;
+    n = Math.floor(n / 16);
+  }
+  return ID.toString('latin1', 0, 32);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { CALL_CONTEXT, type CallContext } from '../app/call-context.ts';
 import type { Parsed } from '../command/command.ts';
 import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
@@ -15,6 +16,12 @@ export interface CallArgs {
   readonly query?: QuerySpec;
   /** Run without a transaction even if the use case is not declared read-only (HTTP GET routes). */
   readonly readOnly?: boolean;
+  /**
+   * The call's context (trace id of the request or job). The use case reads it as `ctx.traceId`; jobs it
+   * dispatches and use cases it invokes through `ctx.jobs` / `ctx.app` inherit it. Without one, the
+   * ambient context (`withCallContext`) is used.
+   */
+  readonly context?: CallContext;
 }
 
 /** What the executor needs from the application around it. */
@@ -22,7 +29,13 @@ export interface ExecutionHost {
   readonly services: UseCaseServices;
   repository(model: AnyModel): Repository<AnyModel>;
   /** Observes each call's outcome (logs, metrics, spans). */
-  observe?(plan: Plan, outcome: 'success' | 'rule_failure' | 'failure', ms: number, error?: unknown): void;
+  observe?(
+    plan: Plan,
+    outcome: 'success' | 'rule_failure' | 'failure',
+    ms: number,
+    error: unknown,
+    context: CallContext | undefined,
+  ): void;
 }
 
 const DEFAULT_QUERY: QuerySpec = { pagination: { mode: 'offset', page: 1, limit: 50 } };
@@ -50,10 +63,10 @@ export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Pr
     pending = Promise.reject(error);
   }
   // One chained promise rather than nested async functions: every promise costs more while async
-  // hooks are on (the call context is an AsyncLocalStorage).
+  // hooks are on (an AsyncLocalStorage is active: transactions, ambient call contexts).
   return pending.then(
     (result) => {
-      host.observe?.(plan, 'success', performance.now() - started);
+      host.observe?.(plan, 'success', performance.now() - started, undefined, args.context);
       return result;
     },
     (error: unknown) => {
@@ -62,6 +75,7 @@ export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Pr
         error instanceof RuleViolations ? 'rule_failure' : 'failure',
         performance.now() - started,
         error,
+        args.context,
       );
       throw error;
     },
@@ -120,17 +134,18 @@ function finish(
   const repo = plan.model ? host.repository(plan.model) : undefined;
   const query = plan.query ? (args.query ?? DEFAULT_QUERY) : undefined;
   // The declaration's types were checked at compile time; at run time the context is assembled untyped.
-  const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string, unknown>) => unknown;
-  // The services are the prototype: their lazy getters (jobs, traceId) stay lazy.
-  return execute(
-    Object.assign(Object.create(host.services) as Record<string, unknown>, {
-      input,
-      params,
-      load,
-      repo,
-      query,
-    }),
-  );
+  const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string | symbol, unknown>) => unknown;
+  // The services are the prototype: their lazy getters (jobs, app, traceId) stay lazy and read the
+  // call's context from this object.
+  const callCtx = Object.assign(Object.create(host.services) as Record<string | symbol, unknown>, {
+    input,
+    params,
+    load,
+    repo,
+    query,
+  });
+  if (args.context !== undefined) callCtx[CALL_CONTEXT] = args.context;
+  return execute(callCtx);
 }
 
 type Input = Parsed<Record<string, unknown>>;
