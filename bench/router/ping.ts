@@ -9,66 +9,26 @@
  * process pins itself), which makes runs on a shared machine less noisy. The CPU ratio is the steadier
  * figure there: it does not depend on how much CPU the machine's other tenants leave.
  *
- *   npx tsx bench/router/ping.ts                      # 3 rounds × 5 s per app, 32 connections
- *   PING_DURATION=10 PING_ROUNDS=2 PING_CONNECTIONS=64 npx tsx bench/router/ping.ts
+ *   npx tsx bench/router/ping.ts                      # 15 rounds × 2 s per app, 32 connections → RESULTS.md
+ *   PING_DURATION=10 PING_ROUNDS=3 PING_CONNECTIONS=64 PING_RESULTS=- npx tsx bench/router/ping.ts   # no file
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-
-/**
- * `loom`: the REST layer. `plain`: Fastify alone. `kernel`: Fastify calling the same use case through the
- * kernel by hand, with the call context: loom minus the REST layer, which splits the overhead between
- * the REST layer and the kernel. `ambient`: loom with `ambientContext` on (each request also runs in an
- * AsyncLocalStorage, as with statement logging or tracing), which shows what that costs on this Node.
- */
-type Target = 'loom' | 'plain' | 'kernel' | 'ambient';
-const TARGETS: readonly Target[] = ['plain', 'loom', 'kernel', 'ambient'];
+import { markdownTable } from '../driver/markdown-table.ts';
+import { createPingApp, LABELS, TARGETS, type Target } from './ping-apps.ts';
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
-async function serveLoom(ambientContext: boolean) {
-  const { createRestServer, Kernel, openDatabase, restInterface, route, useCase } = await import(
-    'loom-kernel'
-  );
-  const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
-  const kernel = new Kernel({ db, cursorSecret: 'bench-ping-secret' });
-  const Ping = useCase(null, { name: 'ping', readOnly: true, execute: () => ({ status: 'ok' }) });
-  const api = restInterface(null, { prefix: '/', routes: [route.get('/ping', Ping)] });
-  return createRestServer({ kernel, interfaces: [api], ambientContext });
-}
-
-async function serveKernel() {
-  const { default: Fastify } = await import('fastify');
-  const { Kernel, openDatabase, useCase } = await import('loom-kernel');
-  const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
-  const kernel = new Kernel({ db, cursorSecret: 'bench-ping-secret' });
-  const Ping = useCase(null, { name: 'ping', readOnly: true, execute: () => ({ status: 'ok' }) });
-  const app = Fastify();
-  app.get('/ping', (request) => kernel.call(Ping, { readOnly: true, context: { traceId: request.id } }));
-  return app;
-}
-
-async function servePlain() {
-  const { default: Fastify } = await import('fastify');
-  const app = Fastify();
-  app.get('/ping', async () => ({ status: 'ok' }));
-  return app;
-}
-
 /** Child side: listen, report the port, then answer CPU-time probes ('mark' → 0, 'read' → µs since mark). */
 async function serve(target: Target): Promise<void> {
-  const app =
-    target === 'plain'
-      ? await servePlain()
-      : target === 'kernel'
-        ? await serveKernel()
-        : await serveLoom(target === 'ambient');
+  const app = await createPingApp(target);
   await app.listen({ port: 0, host: '127.0.0.1' });
   let mark = process.cpuUsage();
   process.on('message', (m) => {
@@ -98,22 +58,52 @@ function ask(child: ChildProcess, message: 'mark' | 'read'): Promise<number> {
   });
 }
 
-async function measure(target: Target, seconds: number, connections: number) {
-  const { child, port } = await start(target);
-  try {
-    const url = `http://127.0.0.1:${port}/ping`;
-    await autocannon({ url, connections, duration: 1 }); // warm-up: JIT, connection setup
-    await ask(child, 'mark');
-    const r = await autocannon({ url, connections, duration: seconds });
-    const cpuMicros = await ask(child, 'read');
-    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${target}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return { rps: r.requests.total / r.duration, cpuPerRequest: cpuMicros / r.requests.total };
-  } finally {
-    child.kill();
-  }
+interface Server {
+  readonly child: ChildProcess;
+  readonly url: string;
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Starts an app and warms it up (JIT, connection setup). */
+async function launch(target: Target, connections: number): Promise<Server> {
+  const { child, port } = await start(target);
+  const url = `http://127.0.0.1:${port}/ping`;
+  await load(url, 2, connections);
+  return { child, url };
+}
+
+/** wrk when it is installed: a C client leaves more of its CPU to the measurement than autocannon. */
+const wrk = spawnSync('sh', ['-c', 'command -v wrk']).status === 0;
+
+/** Loads `url` for `seconds`: requests completed and the seconds they took; throws on any failure. */
+async function load(
+  url: string,
+  seconds: number,
+  connections: number,
+): Promise<{ requests: number; seconds: number }> {
+  if (!wrk) {
+    const r = await autocannon({ url, connections, duration: seconds });
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    return { requests: r.requests.total, seconds: r.duration };
+  }
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, url], (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
+  });
+  const done = /(\d+) requests in ([\d.]+)(m?s)/.exec(out);
+  if (done === null || /Non-2xx|Socket errors/.test(out)) throw new Error(`${url}: wrk reported\n${out}`);
+  const took = Number(done[2]) / (done[3] === 'ms' ? 1000 : 1);
+  return { requests: Number(done[1]), seconds: took };
+}
+
+/** One burst of load on a running app: its requests per second and CPU time per request. */
+async function burst(server: Server, seconds: number, connections: number) {
+  await ask(server.child, 'mark');
+  const r = await load(server.url, seconds, connections);
+  const cpuMicros = await ask(server.child, 'read');
+  return { rps: r.requests / r.seconds, cpuPerRequest: cpuMicros / r.requests };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -121,54 +111,91 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const seconds = env('PING_DURATION', 5);
-  const rounds = env('PING_ROUNDS', 3);
+  const seconds = env('PING_DURATION', 2);
+  const rounds = env('PING_ROUNDS', 15);
   const connections = env('PING_CONNECTIONS', 32);
   // The load generator (this process, all its threads) stays on CPU 0, the servers on CPU 1.
   if (pinned) spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-  console.log(
-    `ping: ${rounds} rounds × ${seconds} s per app, ${connections} connections${pinned ? ', server pinned to CPU 1' : ''}`,
-  );
+  const setup = `${rounds} rounds × ${seconds} s per app, ${connections} connections, ${wrk ? 'wrk' : 'autocannon'}${pinned ? ', server pinned to CPU 1, load generator to CPU 0' : ''}`;
+  console.log(`ping: ${setup}`);
   const targets = (process.env.PING_TARGETS?.split(',') ?? TARGETS).filter((t): t is Target =>
     TARGETS.includes(t as Target),
   );
   const rps: Record<Target, number[]> = { loom: [], plain: [], kernel: [], ambient: [] };
   const cpu: Record<Target, number[]> = { loom: [], plain: [], kernel: [], ambient: [] };
-  const roundRatios: number[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    // Alternate the order, so drift (thermal, other load) hits every app alike.
-    const order = round % 2 === 1 ? targets : [...targets].reverse();
-    for (const target of order) {
-      const m = await measure(target, seconds, connections);
-      rps[target].push(m.rps);
-      cpu[target].push(m.cpuPerRequest);
-      console.log(
-        `round ${round}  ${target.padEnd(7)} ${m.rps.toFixed(0).padStart(7)} req/s  ${m.cpuPerRequest.toFixed(1).padStart(6)} µs CPU/req`,
-      );
+  // Every app runs (idle) for the whole measurement; only one is loaded at a time, in short bursts
+  // interleaved round by round, so the machine's drift reaches every app alike.
+  const servers = new Map<Target, Server>();
+  try {
+    for (const target of targets) servers.set(target, await launch(target, connections));
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate the order, so an app is not always measured right after the same other one.
+      const order = round % 2 === 1 ? targets : [...targets].reverse();
+      for (const target of order) {
+        const m = await burst(servers.get(target) as Server, seconds, connections);
+        rps[target].push(m.rps);
+        cpu[target].push(m.cpuPerRequest);
+        console.log(
+          `round ${round}  ${target.padEnd(7)} ${m.rps.toFixed(0).padStart(7)} req/s  ${m.cpuPerRequest.toFixed(1).padStart(6)} µs CPU/req`,
+        );
+      }
     }
-    roundRatios.push((rps.loom.at(-1) as number) / (rps.plain.at(-1) as number));
+  } finally {
+    for (const server of servers.values()) server.child.kill();
   }
-  for (const t of targets) {
-    console.log(
-      `${t.padEnd(7)} ${mean(rps[t]).toFixed(0).padStart(7)} req/s (mean)  ${Math.min(...cpu[t]).toFixed(1)} µs CPU/req (best)`,
-    );
-  }
-  const ratio = mean(rps.loom) / mean(rps.plain);
-  const cpuRatio = (a: Target, b: Target) => (Math.min(...cpu[b]) / Math.min(...cpu[a])).toFixed(3);
-  console.log(
-    `ratio loom/plain = ${ratio.toFixed(3)} (req/s, means; per-round median ${median(roundRatios).toFixed(3)})`,
+  // Ratios per round (apps measured minutes apart share the same machine state), then their median:
+  // on a shared machine one slow run moves a mean, not a median.
+  const rpsRatio = (a: Target, b: Target) => median(rps[a].map((x, i) => x / (rps[b][i] as number)));
+  const cpuRatio = (a: Target, b: Target) => median(cpu[b].map((x, i) => x / (cpu[a][i] as number)));
+  const withPlain = targets.includes('plain');
+  const lines = markdownTable(
+    ['app', 'req/s (median)', 'µs CPU/req (median)', 'req/s ratio to plain', 'CPU ratio to plain'],
+    ['left', 'right', 'right', 'right', 'right'],
+    targets.map((t) => [
+      LABELS[t],
+      median(rps[t]).toFixed(0),
+      median(cpu[t]).toFixed(1),
+      withPlain ? rpsRatio(t, 'plain').toFixed(3) : '–',
+      withPlain ? cpuRatio(t, 'plain').toFixed(3) : '–',
+    ]),
   );
-  console.log(`ratio loom/plain by server CPU per request (best runs) = ${cpuRatio('loom', 'plain')}`);
-  if (targets.includes('kernel')) {
-    console.log(
-      `  of which kernel/plain = ${cpuRatio('kernel', 'plain')}, REST layer (loom/kernel) = ${cpuRatio('loom', 'kernel')}`,
-    );
-  }
-  if (targets.includes('ambient')) {
-    console.log(`  ambient call context (ambient/loom) = ${cpuRatio('ambient', 'loom')}`);
-  }
-  console.log(`target ≥ 0.90: ${ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(lines.join('\n'));
+  if (!targets.includes('plain') || !targets.includes('loom')) return;
+  const ratio = rpsRatio('loom', 'plain');
+  const verdict = `loom / plain = ${ratio.toFixed(3)} by req/s, ${cpuRatio('loom', 'plain').toFixed(3)} by server CPU per request (medians of per-round ratios); target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'}`;
+  console.log(verdict);
+  const out = process.env.PING_RESULTS ?? fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+  if (out === '-') return;
+  const perRound = markdownTable(
+    ['app', 'req/s', 'µs CPU/req'],
+    ['left', 'left', 'left'],
+    targets.map((t) => [
+      LABELS[t],
+      rps[t].map((x) => x.toFixed(0)).join(' / '),
+      cpu[t].map((x) => x.toFixed(1)).join(' / '),
+    ]),
+  );
+  const text = [
+    '# Router overhead: loom `GET /ping` against plain Fastify',
+    '',
+    `Written by \`npx tsx bench/router/ping.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average before the run ${loadBefore.map((x) => x.toFixed(2)).join(' ')}; ${setup}. The apps run side by side in child processes (warmed up 2 s each); the load generator loads one at a time, in bursts interleaved round by round.`,
+    '',
+    `**${verdict}.**`,
+    '',
+    ...lines,
+    '',
+    'Per round (req/s; µs of server CPU per request):',
+    '',
+    ...perRound,
+    '',
+    'The kernel row is loom without its REST layer, the ambientContext row loom with an AsyncLocalStorage entered per request (what statement logging or tracing turn on): their distance to the loom row is what each part costs. This machine is shared; runs vary by ±15 %, which is why the ratios are taken per round.',
+    '',
+  ].join('\n');
+  writeFileSync(out, text);
+  console.log(`written: ${out}`);
 }
+
+const loadBefore = loadavg();
 
 const serveAt = process.argv.indexOf('--serve');
 if (serveAt !== -1) await serve(process.argv[serveAt + 1] as Target);

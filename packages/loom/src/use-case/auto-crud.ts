@@ -3,10 +3,22 @@ import { createCommandOf, updateCommandOf } from '../command/model-commands.ts';
 import { NotFound } from '../errors/index.ts';
 import { columnValueSchema } from '../model/column.ts';
 import type { AnyModel, CreateInput, UpdateInput } from '../model/model.ts';
+import { t } from '../schema/t.ts';
 import { useCase } from './use-case.ts';
 
 function idParam(model: AnyModel): { id: TSchema } {
   return { id: columnValueSchema(model.$primaryKey.def) };
+}
+
+/**
+ * The read profile of get and list. The REST layer fills it from `?profile=` when the interface allows
+ * profiles (and rejects `?profile=` otherwise); other callers may leave it out (the default profile).
+ */
+const profileParam = { profile: t.Optional(t.String({ minLength: 1 })) };
+
+/** Read options for a profile param that may be absent. */
+function readOptions(profile: string | undefined): { profile: string } | undefined {
+  return profile === undefined ? undefined : { profile };
 }
 
 /** `Address` → `Addresses`, `Category` → `Categories`: operation ids read as English. */
@@ -28,21 +40,22 @@ function build<M extends AnyModel>(model: M) {
     }),
     get: useCase(model, {
       name: `get${name}`,
-      params: idParam(model),
+      params: { ...idParam(model), ...profileParam },
       readOnly: true,
       summary: `Get a ${name} by id`,
       execute: ({ params, repo }) =>
-        repo.getById(params.id).then((found) => {
+        repo.getById(params.id, readOptions(params.profile)).then((found) => {
           if (found === null) throw new NotFound(name, params.id);
           return found;
         }),
     }),
     list: useCase(model, {
       name: `list${plural(name)}`,
+      params: profileParam,
       query: true,
       readOnly: true,
       summary: `List ${name} records`,
-      execute: ({ query, repo }) => repo.list(query),
+      execute: ({ params, query, repo }) => repo.list(query, readOptions(params.profile)),
     }),
     update: useCase(model, {
       name: `update${name}`,
@@ -76,7 +89,7 @@ const memo = new WeakMap<AnyModel, AutoUseCases<AnyModel>>();
 
 /**
  * The auto-CRUD use cases of a model: create, get, list, update, delete, through its repository (the
- * custom one when registered). Create/update/delete are single-statement plans (no explicit transaction).
+ * custom one when registered). Get and list take an optional `profile` param (the read profile). Create/update/delete are single-statement plans (no explicit transaction).
  *
  * @example
  * ```ts

@@ -129,15 +129,24 @@ describe('interface declarations are checked at boot', () => {
       }),
     ]);
     expect(card?.profiles).toEqual({ exposed: true, allowed: ['withDetails'], default: 'withDetails' });
-    // An interface-wide policy applies to the routes whose use case takes a profile, and only to them.
+    // An interface-wide policy applies to the routes whose use case takes a profile (auto-CRUD get and
+    // list do), and only to them.
     const routes = compileRoutes(kernel, [
       restInterface(User, {
         prefix: '/v',
         profiles: ['with_details'],
-        routes: [route.get('/{id}/card', GetUserCard), ...autoCrud(User, { include: ['get'] })],
+        routes: [
+          route.get('/{id}/card', GetUserCard),
+          ...autoCrud(User, { include: ['get', 'list', 'create'] }),
+        ],
       }),
     ]);
-    expect(routes.map((r) => r.profiles.exposed)).toEqual([true, false]);
+    expect(routes.map((r) => [r.operationId, r.profiles.exposed])).toEqual([
+      ['getUserCard', true],
+      ['createUser', false],
+      ['getUser', true],
+      ['listUsers', true],
+    ]);
   });
 
   it('rejects a bad interface or autoCrud option where it is declared', () => {

@@ -1,0 +1,58 @@
+/**
+ * The apps of the router benchmarks (`ping.ts`, `ping-instructions.ts`): each serves `GET /ping` →
+ * `{"status":"ok"}`.
+ */
+/**
+ * `loom`: the REST layer. `plain`: Fastify alone. `kernel`: Fastify calling the same use case through the
+ * kernel by hand, with the call context: loom minus the REST layer, which splits the overhead between
+ * the REST layer and the kernel. `ambient`: loom with `ambientContext` on (each request also runs in an
+ * AsyncLocalStorage, as with statement logging or tracing), which shows what that costs on this Node.
+ */
+export type Target = 'loom' | 'plain' | 'kernel' | 'ambient';
+export const TARGETS: readonly Target[] = ['plain', 'loom', 'kernel', 'ambient'];
+
+async function serveLoom(ambientContext: boolean) {
+  const { createRestServer, Kernel, openDatabase, restInterface, route, useCase } = await import(
+    'loom-kernel'
+  );
+  const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
+  const kernel = new Kernel({ db, cursorSecret: 'bench-ping-secret' });
+  const Ping = useCase(null, { name: 'ping', readOnly: true, execute: () => ({ status: 'ok' }) });
+  const api = restInterface(null, { prefix: '/', routes: [route.get('/ping', Ping)] });
+  return createRestServer({ kernel, interfaces: [api], ambientContext });
+}
+
+async function serveKernel() {
+  const { default: Fastify } = await import('fastify');
+  const { Kernel, openDatabase, useCase } = await import('loom-kernel');
+  const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
+  const kernel = new Kernel({ db, cursorSecret: 'bench-ping-secret' });
+  const Ping = useCase(null, { name: 'ping', readOnly: true, execute: () => ({ status: 'ok' }) });
+  const app = Fastify();
+  app.get('/ping', (request) => kernel.call(Ping, { readOnly: true, context: { traceId: request.id } }));
+  return app;
+}
+
+async function servePlain() {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify();
+  app.get('/ping', async () => ({ status: 'ok' }));
+  return app;
+}
+
+/** What each app is, for the result tables. */
+export const LABELS: Record<Target, string> = {
+  plain: 'plain Fastify',
+  loom: 'loom route',
+  kernel: 'Fastify + kernel.call by hand',
+  ambient: 'loom route, ambientContext on',
+};
+
+/** Builds one of the apps (not listening yet). */
+export function createPingApp(target: Target) {
+  return target === 'plain'
+    ? servePlain()
+    : target === 'kernel'
+      ? serveKernel()
+      : serveLoom(target === 'ambient');
+}
