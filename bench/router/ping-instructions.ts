@@ -7,7 +7,7 @@
  * (the socket writes) is not counted; it is the same for every app, so the ratios here are the
  * pessimistic ones. Needs `valgrind` (and `callgrind_control`); runs two apps at a time.
  *
- *   npx tsx bench/router/ping-instructions.ts          # 15,000 warm-up + 2,000 counted requests → INSTRUCTIONS.md
+ *   npx tsx bench/router/ping-instructions.ts          # 15,000 warm-up + 5,000 counted requests → INSTRUCTIONS.md
  *   PING_WARMUP=30000 PING_REQUESTS=5000 PING_RESULTS=- npx tsx bench/router/ping-instructions.ts
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -25,16 +25,24 @@ const env = (name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
-/** Child side (under valgrind): listen and print the port. */
+/** Child side (under valgrind): listen and print the port; on a `gc` line on stdin, collect and say so. */
 async function serve(target: Target): Promise<void> {
   const app = await createPingApp(target);
   await app.listen({ port: 0, host: '127.0.0.1' });
+  process.stdin.on('data', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    console.log('GC DONE');
+  });
   console.log(`PORT ${(app.server.address() as AddressInfo).port}`);
 }
 
-/** Sends `count` requests over 8 keep-alive connections; rejects on anything but a 200. */
-async function drive(port: number, count: number): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+/**
+ * Sends `count` requests over `connections` keep-alive connections; rejects on anything but a 200. One
+ * connection by default: the app (slowed down by valgrind) then takes the requests one at a time, the
+ * same way in every run, where several would arrive in batches of varying size and move the count.
+ */
+async function drive(port: number, count: number, connections: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   let sent = 0;
   let done = 0;
   try {
@@ -53,7 +61,7 @@ async function drive(port: number, count: number): Promise<void> {
           })
           .on('error', reject);
       };
-      for (let i = 0; i < 8; i++) next();
+      for (let i = 0; i < connections; i++) next();
     });
   } finally {
     agent.destroy();
@@ -61,7 +69,7 @@ async function drive(port: number, count: number): Promise<void> {
 }
 
 /** Instructions per request of one app. */
-async function count(target: Target, warmup: number, requests: number): Promise<number> {
+async function count(target: Target, warmup: number, requests: number, connections: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), `ping-callgrind-${target}-`));
   const child = spawn(
     'valgrind',
@@ -75,13 +83,16 @@ async function count(target: Target, warmup: number, requests: number): Promise<
       // No background compiler or GC threads: their work lands at varying moments, which otherwise moves
       // the count by a few per cent from run to run.
       '--single-threaded',
+      // A full collection right before counting: the window then starts from the same heap in every run,
+      // instead of sometimes containing a major GC of the warm-up's garbage.
+      '--expose-gc',
       '--import',
       'tsx',
       fileURLToPath(import.meta.url),
       '--serve',
       target,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -93,11 +104,20 @@ async function count(target: Target, warmup: number, requests: number): Promise<
       });
       child.once('exit', (code) => reject(new Error(`${target} exited with ${code} before listening`)));
     });
-    await drive(port, warmup);
+    await drive(port, warmup, connections);
+    await new Promise<void>((resolve) => {
+      const done = (chunk: Buffer) => {
+        if (!chunk.toString().includes('GC DONE')) return;
+        child.stdout.off('data', done);
+        resolve();
+      };
+      child.stdout.on('data', done);
+      child.stdin.write('gc\n');
+    });
     const control = (arg: string) =>
       execFileSync('callgrind_control', [arg, String(child.pid)], { stdio: 'ignore' });
     control('--instr=on');
-    await drive(port, requests);
+    await drive(port, requests, connections);
     control('--dump');
     control('--instr=off');
     // The dump is `out.1`: its summary line is the instructions counted while instrumentation was on.
@@ -114,7 +134,8 @@ async function count(target: Target, warmup: number, requests: number): Promise<
 
 async function main(): Promise<void> {
   const warmup = env('PING_WARMUP', 15_000);
-  const requests = env('PING_REQUESTS', 2_000);
+  const requests = env('PING_REQUESTS', 5_000);
+  const connections = env('PING_CONNECTIONS', 1);
   const targets = (process.env.PING_TARGETS?.split(',') ?? TARGETS).filter((t): t is Target =>
     TARGETS.includes(t as Target),
   );
@@ -123,7 +144,7 @@ async function main(): Promise<void> {
   // Two at a time: instruction counts do not depend on sharing the CPUs.
   for (let i = 0; i < targets.length; i += 2) {
     const pair = targets.slice(i, i + 2);
-    const counts = await Promise.all(pair.map((t) => count(t, warmup, requests)));
+    const counts = await Promise.all(pair.map((t) => count(t, warmup, requests, connections)));
     pair.forEach((t, j) => {
       perRequest.set(t, counts[j] as number);
       console.log(`${t.padEnd(8)} ${Math.round(counts[j] as number)} instructions per request`);
@@ -148,7 +169,7 @@ async function main(): Promise<void> {
     [
       '# Router overhead in instructions: loom `GET /ping` against plain Fastify',
       '',
-      `Written by \`npx tsx bench/router/ping-instructions.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${valgrind}. Each app serves ${warmup.toLocaleString('en')} warm-up requests, then the user-space instructions of its process (JavaScript, Node, V8's compiler and garbage collector, all on one thread with \`--single-threaded\`) are counted over ${requests.toLocaleString('en')} more, sent over 8 keep-alive connections. The counts do not depend on what else the machine is doing; wall-clock figures are in [RESULTS.md](RESULTS.md).`,
+      `Written by \`npx tsx bench/router/ping-instructions.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${valgrind}. Each app serves ${warmup.toLocaleString('en')} warm-up requests and collects its garbage, then the user-space instructions of its process (JavaScript, Node, V8's compiler and garbage collector, all on one thread with \`--single-threaded\`) are counted over ${requests.toLocaleString('en')} more, sent over ${connections} keep-alive connection${connections === 1 ? '' : 's'}. The counts do not depend on what else the machine is doing, but they are not exact: over repeated runs on 2026-11-28 the plain app's count moved by under 1 %, the loom apps' by up to ±10 % (not yet pinned down; garbage collection and JIT decisions are the suspects), so compare several runs. Wall-clock figures are in [RESULTS.md](RESULTS.md).`,
       '',
       ...lines,
       '',
