@@ -56,3 +56,16 @@ export function createPingApp(target: Target) {
       ? serveKernel()
       : serveLoom(target === 'ambient');
 }
+
+/** A positive number from the environment, else `fallback`. */
+export function positiveEnv(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/** The apps named in `PING_TARGETS` (comma-separated), else all of them. */
+export function targetsFromEnv(): Target[] {
+  return (process.env.PING_TARGETS?.split(',') ?? TARGETS).filter((t): t is Target =>
+    TARGETS.includes(t as Target),
+  );
+}

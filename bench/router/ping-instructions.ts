@@ -18,12 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownTable } from '../driver/markdown-table.ts';
-import { createPingApp, LABELS, TARGETS, type Target } from './ping-apps.ts';
-
-const env = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
+import { createPingApp, LABELS, positiveEnv, type Target, targetsFromEnv } from './ping-apps.ts';
 
 /** Child side (under valgrind): listen and print the port; on a `gc` line on stdin, collect and say so. */
 async function serve(target: Target): Promise<void> {
@@ -133,12 +128,10 @@ async function count(target: Target, warmup: number, requests: number, connectio
 }
 
 async function main(): Promise<void> {
-  const warmup = env('PING_WARMUP', 15_000);
-  const requests = env('PING_REQUESTS', 5_000);
-  const connections = env('PING_CONNECTIONS', 1);
-  const targets = (process.env.PING_TARGETS?.split(',') ?? TARGETS).filter((t): t is Target =>
-    TARGETS.includes(t as Target),
-  );
+  const warmup = positiveEnv('PING_WARMUP', 15_000);
+  const requests = positiveEnv('PING_REQUESTS', 5_000);
+  const connections = positiveEnv('PING_CONNECTIONS', 1);
+  const targets = targetsFromEnv();
   console.log(`ping under callgrind: ${warmup} warm-up requests, then ${requests} counted, per app`);
   const perRequest = new Map<Target, number>();
   // Two at a time: instruction counts do not depend on sharing the CPUs.
@@ -169,7 +162,7 @@ async function main(): Promise<void> {
     [
       '# Router overhead in instructions: loom `GET /ping` against plain Fastify',
       '',
-      `Written by \`npx tsx bench/router/ping-instructions.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${valgrind}. Each app serves ${warmup.toLocaleString('en')} warm-up requests and collects its garbage, then the user-space instructions of its process (JavaScript, Node, V8's compiler and garbage collector, all on one thread with \`--single-threaded\`) are counted over ${requests.toLocaleString('en')} more, sent over ${connections} keep-alive connection${connections === 1 ? '' : 's'}. The counts do not depend on what else the machine is doing, but they are not exact: over repeated runs on 2026-11-28 the plain app's count moved by under 1 %, the loom apps' by up to ±10 % (not yet pinned down; garbage collection and JIT decisions are the suspects), so compare several runs. Wall-clock figures are in [RESULTS.md](RESULTS.md).`,
+      `Written by \`npx tsx bench/router/ping-instructions.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${valgrind}. Each app serves ${warmup.toLocaleString('en')} warm-up requests and collects its garbage, then the user-space instructions of its process (JavaScript, Node, V8's compiler and garbage collector, all on one thread with \`--single-threaded\`) are counted over ${requests.toLocaleString('en')} more, sent over ${connections} keep-alive connection${connections === 1 ? '' : 's'}. The counts do not depend on what else the machine is doing, but they are not a steady state: under valgrind V8's optimizing compiler is still at work after the warm-up (about a fifth of a loom app's counted instructions are TurboFan's, in a callgrind profile), and how much of it lands in the window changes from run to run. Over repeated runs on 2026-11-28 the plain app's count moved by under 1 %, the loom apps' by up to ±15 %; read the loom rows as upper bounds and compare several runs. Wall-clock figures are in [RESULTS.md](RESULTS.md).`,
       '',
       ...lines,
       '',

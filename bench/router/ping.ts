@@ -19,12 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { markdownTable } from '../driver/markdown-table.ts';
-import { createPingApp, LABELS, TARGETS, type Target } from './ping-apps.ts';
-
-const env = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
+import { createPingApp, LABELS, positiveEnv, type Target, targetsFromEnv } from './ping-apps.ts';
 
 /** Child side: listen, report the port, then answer CPU-time probes ('mark' → 0, 'read' → µs since mark). */
 async function serve(target: Target): Promise<void> {
@@ -111,16 +106,14 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const seconds = env('PING_DURATION', 2);
-  const rounds = env('PING_ROUNDS', 15);
-  const connections = env('PING_CONNECTIONS', 32);
+  const seconds = positiveEnv('PING_DURATION', 2);
+  const rounds = positiveEnv('PING_ROUNDS', 15);
+  const connections = positiveEnv('PING_CONNECTIONS', 32);
   // The load generator (this process, all its threads) stays on CPU 0, the servers on CPU 1.
   if (pinned) spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
   const setup = `${rounds} rounds × ${seconds} s per app, ${connections} connections, ${wrk ? 'wrk' : 'autocannon'}${pinned ? ', server pinned to CPU 1, load generator to CPU 0' : ''}`;
   console.log(`ping: ${setup}`);
-  const targets = (process.env.PING_TARGETS?.split(',') ?? TARGETS).filter((t): t is Target =>
-    TARGETS.includes(t as Target),
-  );
+  const targets = targetsFromEnv();
   const rps: Record<Target, number[]> = { loom: [], plain: [], kernel: [], ambient: [] };
   const cpu: Record<Target, number[]> = { loom: [], plain: [], kernel: [], ambient: [] };
   // Every app runs (idle) for the whole measurement; only one is loaded at a time, in short bursts
