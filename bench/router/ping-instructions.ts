@@ -1,11 +1,13 @@
 /**
  * Router overhead in instructions: each app of the router benchmark (`ping-apps.ts`) runs under
- * valgrind's callgrind, is warmed up with many requests (so the JIT has settled), and then the user-space
+ * valgrind's callgrind, is warmed up with many requests and a full GC, and then the user-space
  * instructions it executes (JavaScript, Node, V8's compiler and GC, all on the main thread with
- * `--single-threaded`) are counted over a fixed number of requests. Unlike requests per second or CPU time, the count does not depend on what else the
- * machine is doing, so small differences between the apps are visible on a shared machine. Kernel time
- * (the socket writes) is not counted; it is the same for every app, so the ratios here are the
- * pessimistic ones. Needs `valgrind` (and `callgrind_control`); runs two apps at a time.
+ * `--single-threaded`) are counted over a fixed number of requests. Unlike requests per second or CPU
+ * time, the count does not depend on what else the machine is doing, which makes it good for comparing
+ * two versions of loom on a shared machine. Its ratio to plain Fastify is not the wall-clock one (see
+ * INSTRUCTIONS.md): under valgrind a request takes milliseconds, and work that follows elapsed time is
+ * over-counted. Kernel time (socket reads and writes) is not counted. Needs `valgrind` (and
+ * `callgrind_control`); runs two apps at a time.
  *
  *   npx tsx bench/router/ping-instructions.ts          # 15,000 warm-up + 5,000 counted requests → INSTRUCTIONS.md
  *   PING_WARMUP=30000 PING_REQUESTS=5000 PING_RESULTS=- npx tsx bench/router/ping-instructions.ts
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
     [
       '# Router overhead in instructions: loom `GET /ping` against plain Fastify',
       '',
-      `Written by \`npx tsx bench/router/ping-instructions.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${valgrind}. Each app serves ${warmup.toLocaleString('en')} warm-up requests and collects its garbage, then the user-space instructions of its process (JavaScript, Node, V8's compiler and garbage collector, all on one thread with \`--single-threaded\`) are counted over ${requests.toLocaleString('en')} more, sent over ${connections} keep-alive connection${connections === 1 ? '' : 's'}. The counts do not depend on what else the machine is doing, but they are not a steady state: under valgrind V8's optimizing compiler is still at work after the warm-up (about a fifth of a loom app's counted instructions are TurboFan's, in a callgrind profile), and how much of it lands in the window changes from run to run. Over repeated runs on 2026-11-28 the plain app's count moved by under 1 %, the loom apps' by up to ±15 %; read the loom rows as upper bounds and compare several runs. Wall-clock figures are in [RESULTS.md](RESULTS.md).`,
+      `Written by \`npx tsx bench/router/ping-instructions.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${valgrind}. Each app serves ${warmup.toLocaleString('en')} warm-up requests and collects its garbage, then the user-space instructions of its process (JavaScript, Node, V8's compiler and garbage collector, all on one thread with \`--single-threaded\`) are counted over ${requests.toLocaleString('en')} more, sent over ${connections} keep-alive connection${connections === 1 ? '' : 's'}. The counts do not depend on what else the machine is doing, but they do not match the wall-clock figures, and why is not known yet. On 2026-11-28 the plain app counted 244–247k instructions per request in every run, and the loom route 303–305k in three of four runs (262k in the fourth), with 15,000 or 50,000 warm-up requests alike. That puts loom at about 0.81 of plain here, while its server CPU per request in RESULTS.md is within a few per cent of plain's. Under valgrind a request takes about 12 ms instead of tens of µs, so work that follows elapsed time rather than requests (timers, V8's compiler, which is still active in a callgrind profile of the loom app) is over-counted; that is the suspect, not a finding. Use these counts to compare changes to loom with each other, not as the ratio to plain. Wall-clock figures are in [RESULTS.md](RESULTS.md).`,
       '',
       ...lines,
       '',
