@@ -17,7 +17,7 @@ async function withDatabase<T>(
   fn: (db: Database, app: Awaited<ReturnType<typeof loadApp>>) => Promise<T>,
 ) {
   const app = await loadApp(configPaths);
-  const db = openConfiguredDatabase(app.config);
+  const db = openConfiguredDatabase(app.config, { forSchemaChanges: true });
   try {
     return await fn(db, app);
   } finally {

@@ -72,6 +72,15 @@ export const DatabaseConfigSchema = Type.Object(
     }),
     poolSize: Type.Integer({ minimum: 1, default: 10, description: 'PostgreSQL pool size' }),
     logStatements: Type.Boolean({ default: false, description: 'log every SQL statement' }),
+    profileReads: Type.Enum(['batched', 'joined'], {
+      default: 'batched',
+      description:
+        "PostgreSQL: load a profile's relations in one statement per relation (batched) or in the main statement (joined)",
+    }),
+    preparedStatements: Type.Boolean({
+      default: false,
+      description: 'PostgreSQL: named prepared statements, parsed once per connection (fixed schema only)',
+    }),
     sync: Type.Enum(['create', 'migrate', 'none'], {
       default: 'create',
       description: 'create: CREATE TABLE IF NOT EXISTS at boot; migrate: run migrations; none: nothing',

@@ -143,6 +143,8 @@ describe('loadConfig: several files, errors, defaults', () => {
       url: 'sqlite:./loom.db',
       poolSize: 10,
       logStatements: false,
+      profileReads: 'batched',
+      preparedStatements: false,
       sync: 'create',
     });
     expect(config.app.rest.docsPath).toBe('/docs');

@@ -31,7 +31,14 @@ describe('resolveConfig: defaults', () => {
           ambientContext: false,
         },
       },
-      database: { url: 'sqlite:./loom.db', poolSize: 10, logStatements: false, sync: 'create' },
+      database: {
+        url: 'sqlite:./loom.db',
+        poolSize: 10,
+        logStatements: false,
+        profileReads: 'batched',
+        preparedStatements: false,
+        sync: 'create',
+      },
       jobs: {
         backend: 'inprocess',
         prefix: 'loom',
