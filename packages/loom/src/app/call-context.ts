@@ -49,6 +49,26 @@ export function currentCallContext(): CallContext | undefined {
 }
 
 /** The context of a call: the one it was given, else the ambient one. */
-export function contextOf(holder: CarriesCallContext | undefined): CallContext | undefined {
-  return holder?.[CALL_CONTEXT] ?? storage.getStore();
+export function givenOrAmbient(context: CallContext | undefined): CallContext | undefined {
+  return context ?? storage.getStore();
+}
+
+/**
+ * A use case's (or callback's) `ctx`: the services as its prototype (their lazy getters stay lazy),
+ * `fields` as own properties, and the call's context where those getters look for it.
+ *
+ * @example
+ * ```ts
+ * const ctx = callContextObject(kernel.services, { input, params }, { traceId: 'req-1' });
+ * ctx.traceId; // 'req-1'
+ * ```
+ */
+export function callContextObject(
+  services: object,
+  fields: Record<string, unknown>,
+  context: CallContext | undefined,
+): Record<string | symbol, unknown> {
+  const ctx = Object.assign(Object.create(services) as Record<string | symbol, unknown>, fields);
+  if (context !== undefined) ctx[CALL_CONTEXT] = context;
+  return ctx;
 }

@@ -16,7 +16,7 @@ import {
 } from '../use-case/repository-binding.ts';
 import type { Logger, UseCaseServices } from '../use-case/services.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
-import { CALL_CONTEXT, type CallContext, type CarriesCallContext, contextOf } from './call-context.ts';
+import { CALL_CONTEXT, type CallContext, type CarriesCallContext, givenOrAmbient } from './call-context.ts';
 import { Container, type Token } from './container.ts';
 import { silentLogger } from './silent-logger.ts';
 
@@ -92,7 +92,7 @@ export class Kernel implements Invoker, ExecutionHost {
       logger: this.logger,
       resolve: <T>(t: Token<T>) => kernel.container.resolve(t),
       get traceId() {
-        return contextOf(this as CarriesCallContext)?.traceId;
+        return givenOrAmbient((this as CarriesCallContext)[CALL_CONTEXT])?.traceId;
       },
     });
   }

@@ -3,7 +3,7 @@ import type { JobRuntime } from '../job/job-runtime.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { traceStatements } from '../observability/statement-spans.ts';
 import type { Logger } from '../use-case/services.ts';
-import { currentCallContext } from './call-context.ts';
+import { currentCallContext, givenOrAmbient } from './call-context.ts';
 import type { Kernel } from './kernel.ts';
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
@@ -38,7 +38,7 @@ export function observeDatabase(db: Database, logger: Logger, logStatements: boo
 export function observeKernel(kernel: Kernel, logger: Logger, metrics: Metrics): void {
   kernel.observeCalls((plan, outcome, ms, error, context) => {
     metrics.useCaseDuration.observe({ use_case: plan.name, outcome }, ms / 1000);
-    const traceId = (context ?? currentCallContext())?.traceId;
+    const traceId = givenOrAmbient(context)?.traceId;
     const line = {
       ...(traceId === undefined ? {} : { traceId }),
       useCase: plan.name,

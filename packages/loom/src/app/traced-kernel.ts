@@ -4,7 +4,7 @@ import { inSpan, tracingEnabled } from '../observability/tracing.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { CallArgs } from '../use-case/executor.ts';
 import type { AnyUseCase } from '../use-case/use-case.ts';
-import { currentCallContext } from './call-context.ts';
+import { givenOrAmbient } from './call-context.ts';
 import { Kernel } from './kernel.ts';
 
 /**
@@ -27,7 +27,7 @@ export class TracedKernel extends Kernel {
   override call(useCase: AnyUseCase, args: CallArgs): Promise<unknown> {
     if (!tracingEnabled()) return super.call(useCase, args);
     const name = this.plan(useCase).name;
-    const traceId = (args.context ?? currentCallContext())?.traceId;
+    const traceId = givenOrAmbient(args.context)?.traceId;
     const attributes = {
       'loom.use_case': name,
       ...(traceId === undefined ? {} : { 'loom.trace_id': traceId }),

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CALL_CONTEXT, type CallContext, currentCallContext, withCallContext } from '../app/call-context.ts';
+import {
+  type CallContext,
+  callContextObject,
+  currentCallContext,
+  withCallContext,
+} from '../app/call-context.ts';
 import type { Kernel } from '../app/kernel.ts';
 import { DeclarationError } from '../errors/index.ts';
 import { traceCarrier } from '../observability/trace-propagation.ts';
@@ -357,18 +362,13 @@ export class JobRuntime implements JobService {
     const fn = success ? cb.onSuccess : cb.onFailure;
     if (!fn) return null;
     const callContext = { traceId: p.traceId ?? message.id };
-    const base = Object.create(this.kernel.services) as Record<string | symbol, unknown>;
-    const ctx = Object.assign(base, {
-      jobId: p.jobId,
-      jobName: p.jobName,
-      context: p.context,
-      [CALL_CONTEXT]: callContext,
-    });
-    this.#emit({ type: 'started', name: message.name, queue: message.queue });
     const extra = success ? { result: p.result } : { error: p.error, attempts: p.attempts };
+    const fields = { jobId: p.jobId, jobName: p.jobName, context: p.context, ...extra };
+    const ctx = callContextObject(this.kernel.services, fields, callContext);
+    this.#emit({ type: 'started', name: message.name, queue: message.queue });
     await withCallContext(callContext, () =>
       this.kernel.db.transaction(async () => {
-        await (fn as (c: object) => unknown)(Object.assign(ctx, extra));
+        await (fn as (c: object) => unknown)(ctx);
       }),
     );
     return null;

@@ -51,24 +51,20 @@ export function routeHandler(route: CompiledRoute, kernel: RestKernel, ambient: 
       : kernel.call(useCase, args);
     // Inline arrows, not named closures: a named function made per request costs a `name` definition
     // under tsx/esbuild's keepNames (`__name`), measurable in the ping benchmark.
-    if (!isList) {
-      return pending.then((result: unknown) => {
-        if (status !== 200) reply.code(status);
-        return responder.respond(reply, result, query);
-      });
-    }
     return pending.then(
       (result: unknown) => {
         if (status !== 200) reply.code(status);
         return responder.respond(reply, result, query);
       },
-      (error: unknown) => {
-        // The repository names the cursor "after"; name the parameter the client actually sent.
-        if (error instanceof InvalidCursor && raw.after === undefined && raw.cursor !== undefined) {
-          throw new InvalidCursor(error.message, 'cursor');
-        }
-        throw error;
-      },
+      isList
+        ? (error: unknown) => {
+            // The repository names the cursor "after"; name the parameter the client actually sent.
+            if (error instanceof InvalidCursor && raw.after === undefined && raw.cursor !== undefined) {
+              throw new InvalidCursor(error.message, 'cursor');
+            }
+            throw error;
+          }
+        : undefined,
     );
   }
 

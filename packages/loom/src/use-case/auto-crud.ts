@@ -89,7 +89,8 @@ const memo = new WeakMap<AnyModel, AutoUseCases<AnyModel>>();
 
 /**
  * The auto-CRUD use cases of a model: create, get, list, update, delete, through its repository (the
- * custom one when registered). Get and list take an optional `profile` param (the read profile). Create/update/delete are single-statement plans (no explicit transaction).
+ * custom one when registered). Get and list take an optional `profile` param (the read profile).
+ * Create/update/delete are single-statement plans (no explicit transaction).
  *
  * @example
  * ```ts

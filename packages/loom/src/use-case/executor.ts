@@ -1,4 +1,4 @@
-import { CALL_CONTEXT, type CallContext } from '../app/call-context.ts';
+import { type CallContext, callContextObject } from '../app/call-context.ts';
 import type { Parsed } from '../command/command.ts';
 import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
@@ -135,17 +135,7 @@ function finish(
   const query = plan.query ? (args.query ?? DEFAULT_QUERY) : undefined;
   // The declaration's types were checked at compile time; at run time the context is assembled untyped.
   const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string | symbol, unknown>) => unknown;
-  // The services are the prototype: their lazy getters (jobs, app, traceId) stay lazy and read the
-  // call's context from this object.
-  const callCtx = Object.assign(Object.create(host.services) as Record<string | symbol, unknown>, {
-    input,
-    params,
-    load,
-    repo,
-    query,
-  });
-  if (args.context !== undefined) callCtx[CALL_CONTEXT] = args.context;
-  return execute(callCtx);
+  return execute(callContextObject(host.services, { input, params, load, repo, query }, args.context));
 }
 
 type Input = Parsed<Record<string, unknown>>;
