@@ -6,8 +6,8 @@
 export type { CreateAppOptions } from './app/app-options.ts';
 export type { AssembleOptions } from './app/assemble.ts';
 export { type Assembly, assemble } from './app/assemble.ts';
-export { type CallContext, currentCallContext, withCallContext } from './app/call-context.ts';
-export { Container, type Provider, type Token, token } from './app/container.ts';
+export { type CallContext, currentCallContext, withCallContext } from './context/call-context.ts';
+export { Container, type Provider, type Token, token } from './context/container.ts';
 export { createApp, type LoomApp } from './app/create-app.ts';
 export { createWorker, type LoomWorker } from './app/create-worker.ts';
 export {
@@ -18,9 +18,9 @@ export {
 } from './app/declarations.ts';
 export { discover } from './app/discovery.ts';
 export { type InspectedApp, inspectApp, type LoadedApp, loadApp } from './app/inspect-app.ts';
-export { Kernel, type KernelOptions } from './app/kernel.ts';
+export { Kernel, type KernelOptions } from './kernel/kernel.ts';
 export { configDir, defaultMigrationsDir } from './app/migrations-dir.ts';
-export { TracedKernel } from './app/traced-kernel.ts';
+export { TracedKernel } from './kernel/traced-kernel.ts';
 export * from './cache/index.ts';
 export {
   type CliContext,

@@ -21,11 +21,11 @@ import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { Logger } from '../use-case/services.ts';
 import type { Declarations } from './declarations.ts';
 import { discover } from './discovery.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { configDir, defaultMigrationsDir } from './migrations-dir.ts';
 import { observeDatabase, observeJobs, observeKernel } from './observe-assembly.ts';
 import { openConfiguredDatabase } from './open-database.ts';
-import { TracedKernel } from './traced-kernel.ts';
+import { TracedKernel } from '../kernel/traced-kernel.ts';
 
 /** Everything an API process or a worker is made of, assembled from config and declarations. */
 export interface Assembly {

@@ -8,7 +8,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from '../rest/openapi/open
 import type { RestInterface } from '../rest/rest-interface.ts';
 import type { Declarations } from './declarations.ts';
 import { discover } from './discovery.ts';
-import { Kernel } from './kernel.ts';
+import { Kernel } from '../kernel/kernel.ts';
 import { configDir } from './migrations-dir.ts';
 
 /** An application's config and declarations, loaded without opening its database. */

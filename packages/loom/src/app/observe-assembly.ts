@@ -3,8 +3,8 @@ import type { JobRuntime } from '../job/job-runtime.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { traceStatements } from '../observability/statement-spans.ts';
 import type { Logger } from '../use-case/services.ts';
-import { currentCallContext, givenOrAmbient } from './call-context.ts';
-import type { Kernel } from './kernel.ts';
+import { currentCallContext, givenOrAmbient } from '../context/call-context.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 

@@ -4,8 +4,8 @@ import {
   callContextObject,
   currentCallContext,
   withCallContext,
-} from '../app/call-context.ts';
-import type { Kernel } from '../app/kernel.ts';
+} from '../context/call-context.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { DeclarationError } from '../errors/index.ts';
 import { traceCarrier } from '../observability/trace-propagation.ts';
 import { bindParams } from '../use-case/bind-params.ts';

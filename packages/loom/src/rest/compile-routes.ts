@@ -1,5 +1,5 @@
 import type { TSchema } from 'typebox';
-import type { Kernel } from '../app/kernel.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { ParamBinding, Plan } from '../use-case/plan.ts';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { withCallContext } from '../app/call-context.ts';
+import { withCallContext } from '../context/call-context.ts';
 import { InvalidCursor, UnsupportedMediaType } from '../errors/index.ts';
 import type { CallArgs } from '../use-case/executor.ts';
 import { UNSUPPORTED_BODY } from './body-parsers.ts';

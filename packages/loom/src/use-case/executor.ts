@@ -1,4 +1,4 @@
-import { type CallContext, callContextObject } from '../app/call-context.ts';
+import { type CallContext, callContextObject } from '../context/call-context.ts';
 import type { Parsed } from '../command/command.ts';
 import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';

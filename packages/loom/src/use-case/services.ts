@@ -1,4 +1,4 @@
-import type { Token } from '../app/container.ts';
+import type { Token } from '../context/container.ts';
 import type { Database } from '../db/database.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { Repository } from '../repository/repository.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/app/silent-logger.ts';
+import { silentLogger } from '../../src/kernel/silent-logger.ts';
 import { ServiceUnavailable } from '../../src/errors/index.ts';
 import { openDatabase, syncSchema } from '../../src/index.ts';
 import type { JobMessage, QueueBackend } from '../../src/job/backends/index.ts';

@@ -4,7 +4,7 @@ import { inSpan, tracingEnabled } from '../observability/tracing.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { CallArgs } from '../use-case/executor.ts';
 import type { AnyUseCase } from '../use-case/use-case.ts';
-import { givenOrAmbient } from './call-context.ts';
+import { givenOrAmbient } from '../context/call-context.ts';
 import { Kernel } from './kernel.ts';
 
 /**

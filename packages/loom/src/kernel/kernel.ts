@@ -16,8 +16,8 @@ import {
 } from '../use-case/repository-binding.ts';
 import type { Logger, UseCaseServices } from '../use-case/services.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
-import { CALL_CONTEXT, type CallContext, type CarriesCallContext, givenOrAmbient } from './call-context.ts';
-import { Container, type Token } from './container.ts';
+import { CALL_CONTEXT, type CallContext, type CarriesCallContext, givenOrAmbient } from '../context/call-context.ts';
+import { Container, type Token } from '../context/container.ts';
 import { silentLogger } from './silent-logger.ts';
 
 export interface KernelOptions {
