@@ -6,8 +6,6 @@
 export type { CreateAppOptions } from './app/app-options.ts';
 export type { AssembleOptions } from './app/assemble.ts';
 export { type Assembly, assemble } from './app/assemble.ts';
-export { type CallContext, currentCallContext, withCallContext } from './context/call-context.ts';
-export { Container, type Provider, type Token, token } from './context/container.ts';
 export { createApp, type LoomApp } from './app/create-app.ts';
 export { createWorker, type LoomWorker } from './app/create-worker.ts';
 export {
@@ -18,9 +16,7 @@ export {
 } from './app/declarations.ts';
 export { discover } from './app/discovery.ts';
 export { type InspectedApp, inspectApp, type LoadedApp, loadApp } from './app/inspect-app.ts';
-export { Kernel, type KernelOptions } from './kernel/kernel.ts';
 export { configDir, defaultMigrationsDir } from './app/migrations-dir.ts';
-export { TracedKernel } from './kernel/traced-kernel.ts';
 export * from './cache/index.ts';
 export {
   type CliContext,
@@ -51,6 +47,8 @@ export {
   redactConfig,
   resolveConfig,
 } from './config/index.ts';
+export { type CallContext, currentCallContext, withCallContext } from './context/call-context.ts';
+export { Container, type Provider, type Token, token } from './context/container.ts';
 export type { PoolStats } from './db/database.ts';
 export { Database, type DatabaseOptions, openDatabase } from './db/database.ts';
 export * from './db/migrations/index.ts';
@@ -76,6 +74,8 @@ export {
 export { type AnyJob, isJob, type Job, type JobSettings, job } from './job/job.ts';
 export { type JobEvent, type JobOverrides, JobRuntime, type JobRuntimeOptions } from './job/job-runtime.ts';
 export { OutboxEntry, outboxBacklog } from './job/outbox.ts';
+export { Kernel, type KernelOptions } from './kernel/kernel.ts';
+export { TracedKernel } from './kernel/traced-kernel.ts';
 export { type ColumnDef, type ColumnRef, column, type OnDelete } from './model/column.ts';
 export type { InferColumns, ProfileArg, ProfileName, QueryField } from './model/infer.ts';
 export {

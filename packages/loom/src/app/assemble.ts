@@ -14,6 +14,8 @@ import {
 } from '../job/backends/index.ts';
 import { JobRuntime } from '../job/job-runtime.ts';
 import { OutboxEntry, outboxBacklog } from '../job/outbox.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import { TracedKernel } from '../kernel/traced-kernel.ts';
 import { validateModel } from '../model/resolve-relations.ts';
 import { observeQueueBackend } from '../observability/job-observer.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -21,11 +23,9 @@ import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { Logger } from '../use-case/services.ts';
 import type { Declarations } from './declarations.ts';
 import { discover } from './discovery.ts';
-import type { Kernel } from '../kernel/kernel.ts';
 import { configDir, defaultMigrationsDir } from './migrations-dir.ts';
 import { observeDatabase, observeJobs, observeKernel } from './observe-assembly.ts';
 import { openConfiguredDatabase } from './open-database.ts';
-import { TracedKernel } from '../kernel/traced-kernel.ts';
 
 /** Everything an API process or a worker is made of, assembled from config and declarations. */
 export interface Assembly {

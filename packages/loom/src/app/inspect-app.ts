@@ -2,13 +2,13 @@ import type { LoomConfig } from '../config/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { openDatabase } from '../db/database.ts';
 import { OutboxEntry } from '../job/outbox.ts';
+import { Kernel } from '../kernel/kernel.ts';
 import type { AnyModel } from '../model/model.ts';
 import { type CompiledRoute, compileRoutes } from '../rest/compile-routes.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from '../rest/openapi/openapi-document.ts';
 import type { RestInterface } from '../rest/rest-interface.ts';
 import type { Declarations } from './declarations.ts';
 import { discover } from './discovery.ts';
-import { Kernel } from '../kernel/kernel.ts';
 import { configDir } from './migrations-dir.ts';
 
 /** An application's config and declarations, loaded without opening its database. */

@@ -1,10 +1,10 @@
+import { currentCallContext, givenOrAmbient } from '../context/call-context.ts';
 import type { Database } from '../db/database.ts';
 import type { JobRuntime } from '../job/job-runtime.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { traceStatements } from '../observability/statement-spans.ts';
 import type { Logger } from '../use-case/services.ts';
-import { currentCallContext, givenOrAmbient } from '../context/call-context.ts';
-import type { Kernel } from '../kernel/kernel.ts';
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 

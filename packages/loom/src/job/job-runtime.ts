@@ -5,8 +5,8 @@ import {
   currentCallContext,
   withCallContext,
 } from '../context/call-context.ts';
-import type { Kernel } from '../kernel/kernel.ts';
 import { DeclarationError } from '../errors/index.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { traceCarrier } from '../observability/trace-propagation.ts';
 import { bindParams } from '../use-case/bind-params.ts';
 import type { DispatchOptions, DispatchReceipt, JobService } from '../use-case/job-service-types.ts';

@@ -1,4 +1,11 @@
 import type { RepositoryCache } from '../cache/repository-cache.ts';
+import {
+  CALL_CONTEXT,
+  type CallContext,
+  type CarriesCallContext,
+  givenOrAmbient,
+} from '../context/call-context.ts';
+import { Container, type Token } from '../context/container.ts';
 import type { Database } from '../db/database.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
@@ -16,8 +23,6 @@ import {
 } from '../use-case/repository-binding.ts';
 import type { Logger, UseCaseServices } from '../use-case/services.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
-import { CALL_CONTEXT, type CallContext, type CarriesCallContext, givenOrAmbient } from '../context/call-context.ts';
-import { Container, type Token } from '../context/container.ts';
 import { silentLogger } from './silent-logger.ts';
 
 export interface KernelOptions {

@@ -1,10 +1,10 @@
+import { givenOrAmbient } from '../context/call-context.ts';
 import type { AnyModel } from '../model/model.ts';
 import { tracedRepository } from '../observability/traced-repository.ts';
 import { inSpan, tracingEnabled } from '../observability/tracing.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { CallArgs } from '../use-case/executor.ts';
 import type { AnyUseCase } from '../use-case/use-case.ts';
-import { givenOrAmbient } from '../context/call-context.ts';
 import { Kernel } from './kernel.ts';
 
 /**

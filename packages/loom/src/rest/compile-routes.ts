@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
-import type { Kernel } from '../kernel/kernel.ts';
 import { DeclarationError } from '../errors/index.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { ParamBinding, Plan } from '../use-case/plan.ts';
 import type { AnyUseCase } from '../use-case/use-case.ts';

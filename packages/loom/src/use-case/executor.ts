@@ -1,5 +1,5 @@
-import { type CallContext, callContextObject } from '../context/call-context.ts';
 import type { Parsed } from '../command/command.ts';
+import { type CallContext, callContextObject } from '../context/call-context.ts';
 import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
