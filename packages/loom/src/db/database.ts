@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import BetterSqlite3 from 'better-sqlite3';
 import { type CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.ts';
+import { openNodeSqlite } from './node-sqlite-database.ts';
 import { preparingPool, StatementNames } from './prepared-statements.ts';
 
 /** Rows are plain records keyed by SQL column name; tables are known at run time, not compile time. */
@@ -256,12 +256,8 @@ export function openDatabase(options: DatabaseOptions): Database {
     });
     return database;
   }
-  const sqlite = new BetterSqlite3(options.filename);
-  if (options.filename !== ':memory:') sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  // LIKE is case-sensitive on PostgreSQL; make SQLite agree (ILIKE is emulated with lower()).
-  sqlite.pragma('case_sensitive_like = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // node:sqlite, Node's built-in SQLite (docs/decisions/0004-node-sqlite.md): WAL, foreign keys, busy timeout.
+  const sqlite = openNodeSqlite(options.filename);
   const kysely = new Kysely<AnyDB>({ dialect: new SqliteDialect({ database: sqlite }), log });
   database = new Database('sqlite', kysely);
   return database;

@@ -1,4 +1,13 @@
 import type { DialectName } from '../db/dialect.ts';
+import {
+  primaryResultCode,
+  SQLITE_CONSTRAINT,
+  SQLITE_CONSTRAINT_FOREIGNKEY,
+  SQLITE_CONSTRAINT_NOTNULL,
+  SQLITE_CONSTRAINT_PRIMARYKEY,
+  SQLITE_CONSTRAINT_UNIQUE,
+  sqliteResultCode,
+} from '../db/sqlite-result-codes.ts';
 import { Conflict } from '../errors/index.ts';
 
 interface PgError {
@@ -35,10 +44,10 @@ export function toConflict(error: unknown, dialect: DialectName, table: string):
       describe(kind, e.constraint ?? null, e.detail),
     );
   }
-  const e = error as { code?: string; message?: string };
-  if (typeof e.code !== 'string' || !e.code.startsWith('SQLITE_CONSTRAINT')) return null;
-  const message = e.message ?? '';
-  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+  const code = sqliteResultCode(error);
+  if (code === undefined || primaryResultCode(code) !== SQLITE_CONSTRAINT) return null;
+  const message = (error as { message?: string }).message ?? '';
+  if (code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY) {
     // "UNIQUE constraint failed: users.email"
     const cols = message
       .replace(/^.*failed: /, '')
@@ -47,14 +56,14 @@ export function toConflict(error: unknown, dialect: DialectName, table: string):
     const first = cols[0]?.split('.') ?? [];
     const tbl = first[0] ?? table;
     const names = cols.map((c) => c.split('.')[1] ?? c);
-    const name = e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? `pk_${tbl}` : `uq_${tbl}_${names.join('_')}`;
+    const name = code === SQLITE_CONSTRAINT_PRIMARYKEY ? `pk_${tbl}` : `uq_${tbl}_${names.join('_')}`;
     return new Conflict(name, 'unique', tbl, describe('unique', name, undefined));
   }
   // ON DELETE RESTRICT reports SQLITE_CONSTRAINT_TRIGGER with the same message as other FK failures.
-  if (e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || message.startsWith('FOREIGN KEY constraint failed')) {
+  if (code === SQLITE_CONSTRAINT_FOREIGNKEY || message.startsWith('FOREIGN KEY constraint failed')) {
     return new Conflict(null, 'foreign_key', table, 'a foreign key constraint refused the write');
   }
-  if (e.code === 'SQLITE_CONSTRAINT_NOTNULL') {
+  if (code === SQLITE_CONSTRAINT_NOTNULL) {
     return new Conflict(null, 'not_null', table, message);
   }
   return new Conflict(null, 'check', table, message);

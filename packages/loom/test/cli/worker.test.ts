@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadNodeSqlite } from '../../src/db/node-sqlite.ts';
 import { REPO_ROOT, tempDir } from '../observability/store-app.ts';
 import { kill, type LoggedChild, spawnLoom } from './child-process.ts';
 
@@ -24,15 +24,15 @@ describe('loom worker (child process, store on SQLite, in-process queues)', () =
     expect((started.queues as string[]).sort()).toEqual(['analytics', 'erp', 'notifications']);
 
     // Another process dispatches: a product and a SendRestockEmail message in the shared outbox.
-    const db = new BetterSqlite3(file);
+    const db = new (loadNodeSqlite().DatabaseSync)(file);
     try {
-      db.pragma('busy_timeout = 5000');
+      db.exec('pragma busy_timeout = 5000');
       const now = new Date().toISOString();
       const product = db
         .prepare(
           `insert into products (sku, name, category, price_cents, stock, created_at, updated_at) values ('W-1', 'W', 'c', 1, 0, ?, ?) returning id`,
         )
-        .get(now, now) as { id: number };
+        .all(now, now)[0] as { id: number };
       const id = randomUUID();
       const message = {
         id,
