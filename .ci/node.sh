@@ -11,5 +11,5 @@ if [ ! -x "$loom_node_dir/bin/node" ]; then
   rm -rf "$loom_node_tmp"
 fi
 export PATH="$loom_node_dir/bin:$PATH"
-# Native addons (better-sqlite3) must build against this Node's headers, not the system's.
+# Native addons, if any, must build against this Node's headers, not the system's.
 export npm_config_nodedir="$loom_node_dir"
