@@ -53,7 +53,11 @@ export function databaseFailureOf(error: unknown, depth = 0): DatabaseFailure | 
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';
   if (code === '57014' || code === '55P03' || code === '25P03' || code === 'ETIMEDOUT') return 'timeout';
-  if (/^(timeout exceeded|Query read timeout)/.test(message)) return 'timeout';
+  if (
+    /^(timeout exceeded|Query read timeout|Connection terminated due to connection timeout)/.test(message)
+  ) {
+    return 'timeout';
+  }
   if (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || SOCKET_CODES.has(code)) {
     return 'unreachable';
   }
