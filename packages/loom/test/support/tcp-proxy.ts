@@ -56,7 +56,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     flow(link);
   };
   const flow = (link: Link): void => {
-    if (!link.upstream) return open(link);
+    if (!link.upstream) {
+      open(link);
+      return;
+    }
     link.client.pipe(link.upstream);
     link.upstream.pipe(link.client);
     link.client.resume();
