@@ -15,6 +15,7 @@ export {
   type Manifest,
 } from './app/declarations.ts';
 export { discover } from './app/discovery.ts';
+export type { HealthCheck, HealthControl, ReadinessReport } from './app/health.ts';
 export { type InspectedApp, inspectApp, type LoadedApp, loadApp } from './app/inspect-app.ts';
 export { configDir, defaultMigrationsDir } from './app/migrations-dir.ts';
 export * from './cache/index.ts';
@@ -40,6 +41,8 @@ export {
 export { createCommandOf, updateCommandOf } from './command/model-commands.ts';
 export { type PatchField, patch } from './command/patch.ts';
 export {
+  assertSecretsSet,
+  environmentOf,
   type LoomConfig,
   loadConfig,
   loadConfigSync,
@@ -49,6 +52,7 @@ export {
 } from './config/index.ts';
 export { type CallContext, currentCallContext, withCallContext } from './context/call-context.ts';
 export { Container, type Provider, type Token, token } from './context/container.ts';
+export { type DatabaseFailure, databaseFailureOf } from './db/connection-errors.ts';
 export type { PoolStats } from './db/database.ts';
 export { Database, type DatabaseOptions, openDatabase } from './db/database.ts';
 export * from './db/migrations/index.ts';

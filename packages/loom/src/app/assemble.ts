@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pino from 'pino';
 import { type RepositoryCache, repositoryCacheFromConfig } from '../cache/index.ts';
 import type { LoomConfig } from '../config/index.ts';
-import { loadConfig } from '../config/index.ts';
+import { assertSecretsSet, loadConfig } from '../config/index.ts';
 import type { Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrations/index.ts';
 import { syncSchema } from '../db/schema-sync.ts';
@@ -75,6 +75,8 @@ export async function assemble(
 ): Promise<Assembly> {
   if (configPaths.length === 0) throw new Error('createApp: pass at least one config file');
   const config = await loadConfig(...configPaths);
+  // Outside development a placeholder secret (the committed cursor secret) is a boot error.
+  assertSecretsSet(config);
   const logger: Logger & pino.Logger =
     options.logger ??
     createLogger({ level: config.logger.level, pretty: config.logger.pretty, name: config.app.name });

@@ -6,14 +6,24 @@ import { createRestServer, type RestServer } from '../rest/create-rest-server.ts
 import type { RestInterface } from '../rest/rest-interface.ts';
 import { appArgs, type CreateAppOptions } from './app-options.ts';
 import { type Assembly, assemble } from './assemble.ts';
+import { mountHealth } from './health.ts';
+import { MEMORY_CACHE_WITH_WORKERS } from './memory-cache-warning.ts';
 
 /** A loom application: the Fastify server plus the assembly behind it. */
-export type LoomApp = RestServer & { readonly loom: Assembly };
+export type LoomApp = RestServer & {
+  readonly loom: Assembly;
+  /**
+   * Readiness (`health.readyPath`) answers 503 from now on, while requests are still served: call it
+   * at SIGTERM, wait `app.shutdown.drainDelayMs`, then `close()` (as `loom serve` does).
+   */
+  startDraining(): void;
+};
 
 /**
  * Builds an application from config files: discovery, database (tables created or migrations applied),
  * compiled plans, jobs, REST routes with OpenAPI and Swagger UI, `/metrics`, the job dashboard when
- * configured, and observability (one log line per request, use case and job with its trace id; the
+ * configured (read-only unless `jobs.dashboard.readOnly: false`), `/health/live` and `/health/ready`, and
+ * observability (one log line per request, use case and job with its trace id; the
  * request, use-case and job metrics; OpenTelemetry spans when a tracer provider is registered).
  * Returns a Fastify instance ready to `listen`; `close()` stops accepting connections, lets in-flight
  * requests and jobs finish, then closes the queue and the database. With the in-process job backend the
@@ -58,10 +68,14 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
       return metrics.registry.metrics();
     });
   }
+  const health = mountHealth(server, assembly, config.health);
   if (config.jobs.backend === 'bullmq' && config.jobs.dashboard.enabled) {
     // Loaded only when configured: bull-board is a sizeable import for every other boot.
     const { mountJobDashboard } = await import('./job-dashboard.ts');
-    await mountJobDashboard(server, assembly, config.jobs.dashboard.path);
+    await mountJobDashboard(server, assembly, config.jobs.dashboard);
+  }
+  if (config.cache.enabled && config.cache.backend === 'memory' && config.jobs.backend === 'bullmq') {
+    logger.warn(MEMORY_CACHE_WITH_WORKERS);
   }
 
   jobs.start();
@@ -77,5 +91,5 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
     await consumer?.close({ timeoutMs: 10_000 });
     await assembly.close();
   });
-  return Object.assign(server, { loom: assembly }) as LoomApp;
+  return Object.assign(server, { loom: assembly, startDraining: () => health.startDraining() }) as LoomApp;
 }

@@ -1,6 +1,7 @@
 import type { Consumer } from '../job/backends/index.ts';
 import { appArgs, type CreateAppOptions } from './app-options.ts';
 import { type Assembly, assemble } from './assemble.ts';
+import { MEMORY_CACHE_WITH_WORKERS } from './memory-cache-warning.ts';
 
 /** A worker process: consumes queues until stopped. */
 export interface LoomWorker {
@@ -30,6 +31,7 @@ export async function createWorker(...args: string[] | [CreateAppOptions]): Prom
   const assembly = await assemble(configPaths, options);
   const { config, jobs, logger } = assembly;
   const queues = [...new Set([...jobs.queues(), ...config.jobs.queues])];
+  if (config.cache.enabled && config.cache.backend === 'memory') logger.warn(MEMORY_CACHE_WITH_WORKERS);
   let consumer: Consumer | undefined;
   let stopping: Promise<void> | undefined;
   // In-process queues hold no socket open: keep the process alive while consuming.

@@ -4,7 +4,8 @@ import { type Database, openDatabase } from '../db/database.ts';
 
 /**
  * Opens the configured database: `database.url`, and on PostgreSQL the pool size, how profiles are
- * read and whether statements are prepared. `forSchemaChanges` turns prepared statements off: a
+ * read, whether statements are prepared, the connections' `application_name` and the
+ * bounded waits (pool acquire, statement, idle in transaction). `forSchemaChanges` turns prepared statements off: a
  * statement prepared before a DDL change that alters its result would fail after it.
  *
  * @example
@@ -17,7 +18,7 @@ export function openConfiguredDatabase(
   config: LoomConfig,
   options: { readonly forSchemaChanges?: boolean } = {},
 ): Database {
-  const { url, poolSize, profileReads, preparedStatements } = config.database;
+  const { url, poolSize, profileReads, preparedStatements, applicationName } = config.database;
   const target = parseDatabaseUrl(url);
   return target.dialect === 'postgres'
     ? openDatabase({
@@ -26,6 +27,11 @@ export function openConfiguredDatabase(
         poolSize,
         profileReads,
         preparedStatements: preparedStatements && options.forSchemaChanges !== true,
+        applicationName,
+        connectTimeoutMs: config.database.connectTimeoutMs,
+        // A migration may legitimately run long: schema changes are not bound by the serving timeout.
+        statementTimeoutMs: options.forSchemaChanges === true ? 0 : config.database.statementTimeoutMs,
+        idleInTransactionTimeoutMs: config.database.idleInTransactionTimeoutMs,
       })
     : openDatabase({ dialect: 'sqlite', filename: target.filename });
 }

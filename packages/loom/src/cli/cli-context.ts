@@ -99,3 +99,23 @@ export function processStopSignal(): AbortSignal {
   }
   return controller.signal;
 }
+
+/**
+ * Runs `work` until it settles or `timeoutMs` passes: true when it finished in time.
+ *
+ * @example
+ * ```ts
+ * if (!(await within(app.close(), 30_000))) return EXIT.failure;
+ * ```
+ */
+export async function within(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -37,7 +37,8 @@ Options:
                              With N > 1 use the bullmq job backend: in-process queues are per process.
   --host H                   listen address (overrides app.rest.host)
   --port P                   listen port (overrides app.rest.port; 0 = any free port)
-  --shutdown-timeout MS      give in-flight work this long to finish on shutdown. Default 30000.
+  --shutdown-timeout MS      deadline of the shutdown: past it the process exits anyway
+                             (overrides app.shutdown.timeoutMs, default 30000)
   -h, --help                 show this help
 `;
 
@@ -47,7 +48,8 @@ Builds the worker (createWorker) and consumes the queues of its jobs and callbac
 until SIGTERM or SIGINT; then it stops taking jobs and lets the running ones finish.
 
 Options:
-  --shutdown-timeout MS      give running jobs this long to finish. Default 30000.
+  --shutdown-timeout MS      deadline of the shutdown: past it the process exits anyway
+                             (overrides app.shutdown.timeoutMs, default 30000)
   -h, --help                 show this help
 `;
 

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config/index.ts';
+import { MEMORY_CACHE_WITH_WORKERS } from '../app/memory-cache-warning.ts';
+import { assertSecretsSet, loadConfig } from '../config/index.ts';
 import { createLogger } from '../observability/logger.ts';
 import {
   type CliContext,
@@ -10,9 +12,12 @@ import {
   processStopSignal,
   stopped,
   UsageError,
+  within,
 } from './cli-context.ts';
 import { runCluster } from './cluster-primary.ts';
 import { SERVE_HELP } from './help.ts';
+
+export { within } from './cli-context.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/loom.js', import.meta.url));
 
@@ -22,26 +27,6 @@ function portOf(value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0 || n > 65_535)
     throw new UsageError(`--port must be an integer 0..65535, got "${value}"`);
   return n;
-}
-
-/**
- * Runs `work` until it settles or `timeoutMs` passes: true when it finished in time.
- *
- * @example
- * ```ts
- * if (!(await within(app.close(), 30_000))) return EXIT.failure;
- * ```
- */
-export async function within(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([work.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** `loom serve [--workers N] [--host H] [--port P] [--shutdown-timeout MS] <config.yaml>...` */
@@ -59,12 +44,14 @@ export async function serveCommand(args: readonly string[], ctx: CliContext): Pr
   const configPaths = configPathsOf(positionals, 'serve');
   const workers = positiveInt(values.workers, 'workers', 1);
   const port = portOf(values.port);
-  const timeoutMs = positiveInt(values['shutdown-timeout'], 'shutdown-timeout', 30_000);
+  const flagTimeout = values['shutdown-timeout'];
   const stop = ctx.stop ?? processStopSignal();
 
   if (workers > 1) {
     // Fail on a bad config here, once, rather than in every worker.
     const config = await loadConfig(...configPaths);
+    assertSecretsSet(config);
+    const timeoutMs = positiveInt(flagTimeout, 'shutdown-timeout', config.app.shutdown.timeoutMs);
     const logger = createLogger({
       level: config.logger.level,
       pretty: config.logger.pretty,
@@ -76,6 +63,7 @@ export async function serveCommand(args: readonly string[], ctx: CliContext): Pr
         'each cluster worker runs its own in-process job queue: use the bullmq backend to share jobs',
       );
     }
+    if (config.cache.enabled && config.cache.backend === 'memory') logger.warn(MEMORY_CACHE_WITH_WORKERS);
     const passOn = [
       ...(values.host === undefined ? [] : ['--host', values.host]),
       ...(port === undefined ? [] : ['--port', String(port)]),
@@ -95,7 +83,8 @@ export async function serveCommand(args: readonly string[], ctx: CliContext): Pr
   // Loaded here, not at the top: the cluster primary never builds the app.
   const { createApp } = await import('../app/create-app.ts');
   const app = await createApp(...configPaths);
-  const rest = app.loom.config.app.rest;
+  const { rest, shutdown } = app.loom.config.app;
+  const timeoutMs = positiveInt(flagTimeout, 'shutdown-timeout', shutdown.timeoutMs);
   try {
     await app.listen({ host: values.host ?? rest.host, port: port ?? rest.port });
   } catch (error) {
@@ -103,8 +92,16 @@ export async function serveCommand(args: readonly string[], ctx: CliContext): Pr
     throw error;
   }
   await stopped(stop);
+  // The deadline runs from the signal: draining, in-flight requests and jobs, closing connections. Past
+  // it the command returns and the process exits, even when the database no longer answers.
+  const deadline = Date.now() + timeoutMs;
+  app.startDraining();
+  if (shutdown.drainDelayMs > 0) {
+    app.log.info({ drainDelayMs: shutdown.drainDelayMs }, 'draining: still serving while readiness is 503');
+    await sleep(Math.min(shutdown.drainDelayMs, timeoutMs));
+  }
   app.log.info({ signal: String(stop.reason) }, 'shutting down: finishing in-flight requests and jobs');
-  if (!(await within(app.close(), timeoutMs))) {
+  if (!(await within(app.close(), Math.max(1, deadline - Date.now())))) {
     app.log.error({ timeoutMs }, 'shutdown timed out');
     return EXIT.failure;
   }

@@ -13,7 +13,7 @@ import { parseDatabaseUrl } from './database-url.ts';
  *   or `jobs.redisUrl`;
  * - every `jobs.overrides.<Job>.queue` must be one of `jobs.queues`, or its jobs would wait in a queue
  *   no worker consumes (loom-py's lost-callbacks bug);
- * - the HTTP paths loom mounts (docs, OpenAPI, metrics, jobs dashboard) must differ.
+ * - the HTTP paths loom mounts (docs, OpenAPI, metrics, jobs dashboard, health) must differ.
  *
  * @example
  * ```ts
@@ -63,6 +63,10 @@ export function crossChecks(config: LoomConfig): ConfigProblem[] {
   ];
   if (config.metrics.enabled) mounted.push([['metrics', 'path'], config.metrics.path]);
   if (jobs.dashboard.enabled) mounted.push([['jobs', 'dashboard', 'path'], jobs.dashboard.path]);
+  if (config.health.enabled) {
+    mounted.push([['health', 'livePath'], config.health.livePath]);
+    mounted.push([['health', 'readyPath'], config.health.readyPath]);
+  }
   const seen = new Map<string, ConfigPath>();
   for (const [path, route] of mounted) {
     const normalized = route.replace(/\/+$/, '') || '/';

@@ -52,6 +52,23 @@ export const RestConfigSchema = Type.Object(
   closed,
 );
 
+export const ShutdownConfigSchema = Type.Object(
+  {
+    timeoutMs: Type.Integer({
+      minimum: 1,
+      default: 30_000,
+      description: 'graceful shutdown deadline: past it the process exits anyway (loom serve, loom worker)',
+    }),
+    drainDelayMs: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description:
+        'after SIGTERM, readiness answers 503 this long before the listener closes (lets a load balancer notice)',
+    }),
+  },
+  closed,
+);
+
 export const AppConfigSchema = Type.Object(
   {
     name: nonEmpty('application name (required)'),
@@ -60,6 +77,14 @@ export const AppConfigSchema = Type.Object(
     cursorSecret: Type.Optional(
       Type.String({ minLength: 16, description: 'HMAC key of pagination cursors; shared by all instances' }),
     ),
+    env: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'deployment environment; defaults to NODE_ENV, else "development". Outside development and test, placeholder secrets refuse to boot',
+      }),
+    ),
+    shutdown: ShutdownConfigSchema,
   },
   closed,
 );
@@ -80,6 +105,28 @@ export const DatabaseConfigSchema = Type.Object(
     preparedStatements: Type.Boolean({
       default: false,
       description: 'PostgreSQL: named prepared statements, parsed once per connection (fixed schema only)',
+    }),
+    applicationName: Type.String({
+      minLength: 1,
+      maxLength: 63,
+      default: 'loom',
+      description: 'PostgreSQL application_name of every pooled connection (pg_stat_activity)',
+    }),
+    connectTimeoutMs: Type.Integer({
+      minimum: 1,
+      default: 5_000,
+      description: 'PostgreSQL: longest wait for a pooled connection (pool full or server unreachable) → 503',
+    }),
+    statementTimeoutMs: Type.Integer({
+      minimum: 0,
+      default: 30_000,
+      description:
+        'PostgreSQL: statement_timeout of every connection, also the client-side bound of one statement (+1 s); 0 = none',
+    }),
+    idleInTransactionTimeoutMs: Type.Integer({
+      minimum: 0,
+      default: 60_000,
+      description: 'PostgreSQL: idle_in_transaction_session_timeout; 0 = none',
     }),
     sync: Type.Enum(['create', 'migrate', 'none'], {
       default: 'create',
@@ -127,6 +174,16 @@ export const JobsConfigSchema = Type.Object(
       {
         enabled: Type.Boolean({ default: false }),
         path: routePath('/jobs', 'bull-board UI'),
+        readOnly: Type.Boolean({
+          default: true,
+          description: 'false lets dashboard users pause, retry, clean and remove jobs',
+        }),
+        token: Type.Optional(
+          Type.String({
+            minLength: 16,
+            description: 'shared token guarding the dashboard (Bearer, or Basic with any user name)',
+          }),
+        ),
       },
       closed,
     ),
@@ -175,6 +232,23 @@ export const MetricsConfigSchema = Type.Object(
   closed,
 );
 
+export const HealthConfigSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    livePath: routePath('/health/live', 'liveness: 200 while the process serves'),
+    readyPath: routePath(
+      '/health/ready',
+      'readiness: 200 when the database (and Redis, where used) answer and the app is not draining',
+    ),
+    checkTimeoutMs: Type.Integer({
+      minimum: 1,
+      default: 2_000,
+      description: 'bound of each readiness check',
+    }),
+  },
+  closed,
+);
+
 /**
  * The TypeBox schema of a whole (merged) loom configuration. Closed at every level; every key but
  * `app.name` has a default.
@@ -194,6 +268,7 @@ export const LoomConfigSchema = Type.Object(
     logger: LoggerConfigSchema,
     trace: TraceConfigSchema,
     metrics: MetricsConfigSchema,
+    health: HealthConfigSchema,
   },
   { additionalProperties: false },
 );
@@ -208,6 +283,8 @@ export type CacheConfig = LoomConfig['cache'];
 export type LoggerConfig = LoomConfig['logger'];
 export type TraceConfig = LoomConfig['trace'];
 export type MetricsConfig = LoomConfig['metrics'];
+export type HealthConfig = LoomConfig['health'];
+export type ShutdownConfig = LoomConfig['app']['shutdown'];
 
 type DeepPartial<T> = T extends readonly unknown[]
   ? T

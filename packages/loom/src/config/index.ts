@@ -8,6 +8,7 @@ export {
   type AppConfig,
   type CacheConfig,
   type DatabaseConfig,
+  type HealthConfig,
   type JobOverride,
   type JobsConfig,
   type LoggerConfig,
@@ -15,6 +16,7 @@ export {
   type LoomConfigInput,
   LoomConfigSchema,
   type MetricsConfig,
+  type ShutdownConfig,
   type TraceConfig,
 } from './config-schema.ts';
 export { type ConfigOrigin, ConfigSources } from './config-sources.ts';
@@ -31,3 +33,10 @@ export {
 } from './load-yaml-config.ts';
 export { isSecretKey, REDACTED, redactConfig, redactUrl } from './redact.ts';
 export { resolveConfig } from './resolve-config.ts';
+export {
+  assertSecretsSet,
+  environmentOf,
+  isDevelopmentEnvironment,
+  isPlaceholderSecret,
+  placeholderSecrets,
+} from './secret-checks.ts';

@@ -145,6 +145,10 @@ describe('loadConfig: several files, errors, defaults', () => {
       logStatements: false,
       profileReads: 'batched',
       preparedStatements: false,
+      applicationName: 'loom',
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 30_000,
+      idleInTransactionTimeoutMs: 60_000,
       sync: 'create',
     });
     expect(config.app.rest.docsPath).toBe('/docs');

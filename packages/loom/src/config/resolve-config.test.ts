@@ -30,6 +30,7 @@ describe('resolveConfig: defaults', () => {
           port: 8000,
           ambientContext: false,
         },
+        shutdown: { timeoutMs: 30_000, drainDelayMs: 0 },
       },
       database: {
         url: 'sqlite:./loom.db',
@@ -37,6 +38,10 @@ describe('resolveConfig: defaults', () => {
         logStatements: false,
         profileReads: 'batched',
         preparedStatements: false,
+        applicationName: 'loom',
+        connectTimeoutMs: 5_000,
+        statementTimeoutMs: 30_000,
+        idleInTransactionTimeoutMs: 60_000,
         sync: 'create',
       },
       jobs: {
@@ -45,7 +50,7 @@ describe('resolveConfig: defaults', () => {
         concurrency: 4,
         queues: ['default'],
         overrides: {},
-        dashboard: { enabled: false, path: '/jobs' },
+        dashboard: { enabled: false, path: '/jobs', readOnly: true },
       },
       cache: {
         enabled: false,
@@ -57,6 +62,7 @@ describe('resolveConfig: defaults', () => {
       logger: { level: 'info', pretty: false },
       trace: { enabled: true, serviceName: 'store', header: 'x-request-id' },
       metrics: { enabled: true, path: '/metrics' },
+      health: { enabled: true, livePath: '/health/live', readyPath: '/health/ready', checkTimeoutMs: 2_000 },
     });
   });
 

@@ -2,8 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.ts';
+import { guardedPool } from './guarded-pool.ts';
 import { openNodeSqlite } from './node-sqlite-database.ts';
-import { preparingPool, StatementNames } from './prepared-statements.ts';
+import { StatementNames } from './prepared-statements.ts';
 
 /** Rows are plain records keyed by SQL column name; tables are known at run time, not compile time. */
 export type AnyRow = Record<string, unknown>;
@@ -45,6 +46,20 @@ export type DatabaseOptions =
       readonly preparedStatements?: boolean;
       /** Default `batched`; see {@link ProfileReads}. */
       readonly profileReads?: ProfileReads;
+      /** `application_name` of every connection (how `pg_stat_activity` names them). Default `loom`. */
+      readonly applicationName?: string;
+      /**
+       * Longest wait for a pooled connection, whether the pool is full or the server does not answer;
+       * past it the call fails (→ 503). Default 5 000 ms.
+       */
+      readonly connectTimeoutMs?: number;
+      /**
+       * PostgreSQL's `statement_timeout` of every connection; the client also gives up on a statement
+       * 1 s after it (a server that does not answer at all: a network partition). 0 = none. Default 30 000 ms.
+       */
+      readonly statementTimeoutMs?: number;
+      /** PostgreSQL's `idle_in_transaction_session_timeout`. 0 = none. Default 60 000 ms. */
+      readonly idleInTransactionTimeoutMs?: number;
     }
   | { readonly dialect: 'sqlite'; readonly filename: string };
 
@@ -182,8 +197,9 @@ export class Database {
   }
 
   /**
-   * Observe errors of idle pooled connections (the server restarted or dropped them). They are not
-   * fatal: the pool discards the connection and the next statement opens a new one.
+   * Observe errors of pooled connections, idle or checked out (the server restarted, terminated the
+   * backend, the network dropped). They are not fatal: the statement running on the connection fails
+   * (→ 503, or a retried job), the pool discards the connection and the next statement opens a new one.
    *
    * @example
    * ```ts
@@ -197,7 +213,7 @@ export class Database {
     };
   }
 
-  /** @internal called by the pool's error event. */
+  /** @internal called by a connection's error event. */
   emitConnectionError(error: Error): void {
     for (const l of this.#connectionErrorListeners) l(error);
   }
@@ -223,9 +239,19 @@ export function openDatabase(options: DatabaseOptions): Database {
   const log = (event: { query: { sql: string }; queryDurationMillis: number }) =>
     database?.emitStatement(event.query.sql, event.queryDurationMillis);
   if (options.dialect === 'postgres') {
+    const statementTimeout = options.statementTimeoutMs ?? 30_000;
+    const idleInTransaction = options.idleInTransactionTimeoutMs ?? 60_000;
     const pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? 'loom',
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      ...(statementTimeout > 0
+        ? { statement_timeout: statementTimeout, query_timeout: statementTimeout + 1_000 }
+        : {}),
+      ...(idleInTransaction > 0 ? { idle_in_transaction_session_timeout: idleInTransaction } : {}),
+      // Lets the kernel notice a peer that vanished without a word (a partition) on idle connections.
+      keepAlive: true,
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -236,13 +262,19 @@ export function openDatabase(options: DatabaseOptions): Database {
         }) as typeof pg.types.getTypeParser,
       },
     });
-    // pg emits 'error' on the pool when an idle connection fails (server restart, a terminated backend,
-    // a connection still closing during shutdown); unheard, that event would crash the process.
-    pool.on('error', (error) => database?.emitConnectionError(error));
+    // A connection that fails (server restart, a terminated backend, a reset) emits 'error'; unheard,
+    // that event crashes the process. pg-pool listens only while a client is idle and re-emits on the
+    // pool; a checked-out client has no listener of its own. So every client gets one for its whole
+    // life (the statement running on it fails by itself, and pg-pool drops a client whose socket
+    // failed on release), and the pool's re-emission is heard and ignored (already reported).
+    pool.on('connect', (client) => {
+      client.on('error', (error) => database?.emitConnectionError(error));
+    });
+    pool.on('error', () => {});
     // One naming of statement texts for both paths, so a connection prepares each text once.
     const names = options.preparedStatements ? new StatementNames() : undefined;
     const kysely = new Kysely<AnyDB>({
-      dialect: new PostgresDialect({ pool: names ? preparingPool(pool, names) : pool }),
+      dialect: new PostgresDialect({ pool: guardedPool(pool, names) }),
       log,
     });
     database = new Database('postgres', kysely, {

@@ -1,5 +1,6 @@
-import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type { PostgresPool } from 'kysely';
 import type pg from 'pg';
+import { guardedPool } from './guarded-pool.ts';
 
 /** Distinct statement texts named at most; past it, new texts run unnamed (parsed every time). */
 export const MAX_NAMED_STATEMENTS = 2000;
@@ -40,27 +41,5 @@ export class StatementNames {
  * ```
  */
 export function preparingPool(pool: pg.Pool, names = new StatementNames()): PostgresPool {
-  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
-    let wrapper = wrappers.get(client);
-    if (wrapper === undefined) {
-      const query = (text: unknown, values?: readonly unknown[]): unknown => {
-        if (typeof text === 'string' && values !== undefined && values.length > 0) {
-          const name = names.nameOf(text);
-          if (name !== undefined) return client.query({ name, text, values: [...values] });
-        }
-        return client.query(text as string, values === undefined ? undefined : [...values]);
-      };
-      wrapper = {
-        query: query as PostgresPoolClient['query'],
-        release: (destroy?: boolean) => client.release(destroy),
-      };
-      wrappers.set(client, wrapper);
-    }
-    return wrapper;
-  };
-  return {
-    connect: async () => wrap(await pool.connect()),
-    end: () => pool.end(),
-  };
+  return guardedPool(pool, names);
 }

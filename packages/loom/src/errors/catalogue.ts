@@ -104,6 +104,20 @@ export class Conflict extends LoomError {
 }
 
 /**
+ * The request carries no valid credentials for a guarded resource (the job dashboard's token). → 401
+ *
+ * @example
+ * ```ts
+ * throw new Unauthorized('the job dashboard needs its token (Authorization: Bearer …)');
+ * ```
+ */
+export class Unauthorized extends LoomError {
+  readonly code = 'LOOM_UNAUTHORIZED';
+  readonly status = 401;
+  readonly title = 'Unauthorized';
+}
+
+/**
  * The caller may not do this. → 403
  *
  * @example
@@ -194,6 +208,37 @@ export class ServiceUnavailable extends LoomError {
   readonly code = 'LOOM_SERVICE_UNAVAILABLE';
   readonly status = 503;
   readonly title = 'Service Unavailable';
+}
+
+/**
+ * The database could not serve the call in time: unreachable, the connection was lost under the
+ * statement, no pooled connection within the acquire timeout, or a statement or idle-in-transaction
+ * timeout ran out. The work was not done (a transaction was rolled back); the caller may retry after
+ * `retryAfterSeconds` (the `Retry-After` header). The message stays in the logs, never in the
+ * response. → 503
+ *
+ * @example
+ * ```ts
+ * throw new DatabaseUnavailable('timeout', 'no pooled connection within 5000 ms', { cause: error });
+ * ```
+ */
+export class DatabaseUnavailable extends LoomError {
+  readonly code = 'LOOM_DATABASE_UNAVAILABLE';
+  readonly status = 503;
+  readonly title = 'Service Unavailable';
+  /** `timeout`: a bound ran out; `unreachable`: refused, reset or terminated. */
+  readonly reason: 'timeout' | 'unreachable';
+  /** Seconds a client should wait before retrying. */
+  readonly retryAfterSeconds: number;
+  constructor(
+    reason: 'timeout' | 'unreachable',
+    message: string,
+    options: { readonly cause?: unknown; readonly retryAfterSeconds?: number } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+  }
 }
 
 /** Anything unexpected. The message stays in the logs, never in the response. → 500 */

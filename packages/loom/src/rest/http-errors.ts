@@ -1,6 +1,8 @@
 import { STATUS_CODES } from 'node:http';
+import { databaseFailureOf } from '../db/connection-errors.ts';
 import {
   BadRequest,
+  DatabaseUnavailable,
   InternalError,
   LoomError,
   MalformedBody,
@@ -37,7 +39,8 @@ interface FrameworkError {
 
 /**
  * Maps anything thrown while serving a request to loom's catalogue: loom errors as they are, Fastify's
- * body and URL errors to their 4xx counterparts, everything else to {@link InternalError} (`unexpected`
+ * body and URL errors to their 4xx counterparts, a database that is unreachable or past one of its
+ * bounded waits to {@link DatabaseUnavailable} (503), everything else to {@link InternalError} (`unexpected`
  * then tells the caller to log it: its message never reaches the client).
  *
  * @example
@@ -68,6 +71,11 @@ export function toLoomError(error: unknown, bodyLimit: number): { error: LoomErr
     const message =
       typeof e.message === 'string' && e.message !== '' ? e.message : (STATUS_CODES[status] ?? 'Bad Request');
     return known(status === 400 ? new BadRequest(message) : new HttpClientError(status, message));
+  }
+  const failure = databaseFailureOf(error);
+  if (failure !== null) {
+    const message = error instanceof Error ? error.message : String(error);
+    return known(new DatabaseUnavailable(failure, `database ${failure}: ${message}`, { cause: error }));
   }
   return { error: new InternalError('An unexpected error occurred.'), unexpected: true };
 }

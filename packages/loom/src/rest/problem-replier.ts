@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MethodNotAllowed } from '../errors/index.ts';
+import { DatabaseUnavailable, type LoomError, MethodNotAllowed } from '../errors/index.ts';
 import { toLoomError } from './http-errors.ts';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.ts';
 import { TRACE_HEADER } from './trace-id.ts';
@@ -25,6 +25,8 @@ export function problemReplier(options: {
   return (error, request, reply) => {
     const { error: loomError, unexpected } = toLoomError(error, options.bodyLimit);
     if (unexpected) request.log.error({ err: error }, 'unexpected error while serving the request');
+    else if (loomError.status === 503)
+      request.log.warn({ err: loomError.cause ?? loomError }, loomError.message);
     else if (loomError.status >= 500) request.log.error({ err: loomError }, loomError.message);
     const q = request.url.indexOf('?');
     const body = problemOf(loomError, {
@@ -34,6 +36,12 @@ export function problemReplier(options: {
     });
     reply.code(loomError.status).header(TRACE_HEADER, request.id).type(PROBLEM_CONTENT_TYPE);
     if (loomError instanceof MethodNotAllowed) reply.header('allow', loomError.allowed.join(', '));
+    // RFC 9110 §10.2.3: tell the client when to come back; 1 s unless the error knows better.
+    if (loomError.status === 503) reply.header('retry-after', String(retryAfterOf(loomError)));
     return reply.send(JSON.stringify(body));
   };
+}
+
+function retryAfterOf(error: LoomError): number {
+  return error instanceof DatabaseUnavailable ? error.retryAfterSeconds : 1;
 }

@@ -7,7 +7,7 @@ import {
   createInProcessBackend,
   type QueueBackend,
 } from '../../../src/job/backends/index.ts';
-import { startTcpProxy } from './tcp-proxy.ts';
+import { startTcpProxy } from '../../support/tcp-proxy.ts';
 
 /** The Redis the job tests use (the CI machine's). */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
