@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { dataErrorOf } from '../db/data-errors.ts';
 import {
   BadRequest,
   InternalError,
@@ -37,7 +38,8 @@ interface FrameworkError {
 
 /**
  * Maps anything thrown while serving a request to loom's catalogue: loom errors as they are, Fastify's
- * body and URL errors to their 4xx counterparts, everything else to {@link InternalError} (`unexpected`
+ * body and URL errors to their 4xx counterparts, database data errors (a refused value) to 422,
+ * everything else to {@link InternalError} (`unexpected`
  * then tells the caller to log it: its message never reaches the client).
  *
  * @example
@@ -63,6 +65,8 @@ export function toLoomError(error: unknown, bodyLimit: number): { error: LoomErr
     case 'FST_ERR_NOT_FOUND':
       return known(new RouteNotFound('no route matches this path'));
   }
+  const refused = dataErrorOf(error);
+  if (refused) return known(refused);
   const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
   if (status >= 400 && status < 500) {
     const message =
