@@ -162,7 +162,7 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
       }
     }
     if (!validator.check(normalized)) return { ok: false as const, errors: validator.errors(normalized) };
-    let decodeErrors: FieldError[] | undefined;
+    const decodeErrors: FieldError[] = [];
     for (const m of metas) {
       if (m.decode && normalized[m.name] !== undefined && normalized[m.name] !== null) {
         // A decoder refuses what the schema let through (a leap second is RFC 3339, not a JS Date).
@@ -170,11 +170,11 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
           normalized[m.name] = m.decode(normalized[m.name]);
         } catch (error) {
           const message = error instanceof RangeError ? error.message : 'is not a valid value';
-          (decodeErrors ??= []).push({ path: m.name, message });
+          decodeErrors.push({ path: m.name, message });
         }
       }
     }
-    if (decodeErrors) return { ok: false as const, errors: decodeErrors };
+    if (decodeErrors.length > 0) return { ok: false as const, errors: decodeErrors };
     Object.defineProperty(normalized, '$fieldsSet', { value: set, enumerable: false });
     return { ok: true as const, value: Object.freeze(normalized) as Parsed<CommandValue<F>> };
   }
