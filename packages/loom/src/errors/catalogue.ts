@@ -185,6 +185,34 @@ export class PayloadTooLarge extends LoomError {
   readonly title = 'Payload Too Large';
 }
 
+/**
+ * A request asks more of the server than a configured limit allows: a JSON body nested too deep (413),
+ * too many query parameters (400). The problem names the limit (`limit`, `max`).
+ *
+ * @example
+ * ```ts
+ * throw new LimitExceeded('jsonDepth', 64, 413, 'the JSON body nests deeper than 64 levels');
+ * ```
+ */
+export class LimitExceeded extends LoomError {
+  readonly code = 'LOOM_LIMIT_EXCEEDED';
+  readonly status: 400 | 413;
+  readonly title: string;
+  /** The configuration key of the limit (`jsonDepth`, `queryParameters`). */
+  readonly limit: string;
+  readonly max: number;
+  constructor(limit: string, max: number, status: 400 | 413, message: string) {
+    super(message);
+    this.limit = limit;
+    this.max = max;
+    this.status = status;
+    this.title = status === 413 ? 'Content Too Large' : 'Bad Request';
+  }
+  override problemExtensions() {
+    return { limit: this.limit, max: this.max };
+  }
+}
+
 /** The request body's content type is not JSON. → 415 */
 export class UnsupportedMediaType extends LoomError {
   readonly code = 'LOOM_UNSUPPORTED_MEDIA_TYPE';

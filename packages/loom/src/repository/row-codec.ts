@@ -83,16 +83,16 @@ export function rowCodecOf(model: AnyModel, dialect: DialectName): RowCodec {
     encode(values) {
       const out: Record<string, unknown> = {};
       let problems: FieldError[] | undefined;
-      const refuse = (path: string, message: string) => {
-        problems = [...(problems ?? []), { path, message }];
-      };
       for (const key of Object.keys(values)) {
         const f = byName.get(key);
         if (!f) continue;
         const v = values[key];
         if (v === undefined) continue;
         const problem = storageProblem(f.def, v);
-        if (problem !== undefined) refuse(key, problem);
+        if (problem !== undefined) {
+          problems ??= [];
+          problems.push({ path: key, message: problem });
+        }
         const enc = encoders.get(key);
         out[f.column] = enc ? enc(v) : v;
       }
