@@ -28,6 +28,7 @@ export {
   runCli,
   UsageError,
 } from './cli/index.ts';
+export { DEFAULT_MAX_ARRAY_ITEMS, withArrayLimit } from './command/array-limits.ts';
 export {
   type AnyCommand,
   type Command,

@@ -65,7 +65,11 @@ export const RestockWorkflow = useCase(Products, {
 });
 
 export const SyncProductsToErpRequest = command(
-  { productIds: t.Array(t.Integer()), forceFailIds: withDefault(t.Array(t.Integer()), []) },
+  {
+    // One job per id: the list is capped so one request cannot enqueue unbounded work.
+    productIds: t.Array(t.Integer({ minimum: 1 }), { maxItems: 500 }),
+    forceFailIds: withDefault(t.Array(t.Integer(), { maxItems: 500 }), []),
+  },
   { name: 'SyncProductsToErpRequest' },
 );
 

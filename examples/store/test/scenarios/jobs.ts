@@ -160,6 +160,9 @@ export function jobScenarios(suite: Suite): void {
         { field: 'productIds', message: 'productIds must include at least one product' },
       ]);
       expectInvalidBody(await suite.api.post('/products/jobs/sync-erp', {}), 'productIds');
+      // Capped: one request cannot enqueue unbounded work (the probe sent 200,000 ids).
+      const many = Array.from({ length: 501 }, (_, i) => i + 1);
+      expectInvalidBody(await suite.api.post('/products/jobs/sync-erp', { productIds: many }), 'productIds');
     });
   });
 }

@@ -108,6 +108,7 @@ export async function assemble(
       cursorSecret,
       logger,
       repositories: declarations.repositories,
+      maxArrayItems: config.app.rest.limits.arrayItems,
       ...(cache ? { cache } : {}),
     });
     for (const [u, name] of declarations.useCases) kernel.name(u, name);

@@ -50,6 +50,7 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
       title: rest.title,
       version: rest.version,
       bodyLimit: rest.bodyLimit,
+      limits: { jsonDepth: rest.limits.jsonDepth, queryParameters: rest.limits.queryParameters },
       docsPath: rest.docsPath,
       openapiPath: rest.openapiPath,
       logger: fastifyLogger(logger),

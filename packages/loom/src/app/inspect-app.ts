@@ -61,7 +61,13 @@ export async function inspectApp(configPaths: readonly string[]): Promise<Inspec
   // Compiling plans and routes reads no data: an in-memory database stands in for the real one.
   const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
   try {
-    const kernel = new Kernel({ db, cursorSecret: 'inspect-only', repositories: declarations.repositories });
+    const kernel = new Kernel({
+      db,
+      cursorSecret: 'inspect-only',
+      repositories: declarations.repositories,
+      // The served document's array bounds: the same as the app's.
+      maxArrayItems: config.app.rest.limits.arrayItems,
+    });
     for (const [u, name] of declarations.useCases) kernel.name(u, name);
     for (const [j, name] of declarations.jobs) kernel.name(j, name);
     kernel.compile(declarations.useCases.keys());

@@ -53,7 +53,10 @@ export interface CommandFieldMeta {
   readonly optional: boolean;
   readonly hasDefault: boolean;
   readonly defaultValue?: unknown;
-  /** Wire → value conversion after validation (e.g. ISO string → Date for datetime columns). */
+  /**
+   * Wire → value conversion after validation (e.g. ISO string → Date for datetime columns). A
+   * `RangeError` it throws is a 422 for the field, with the error's message.
+   */
   readonly decode?: (wire: unknown) => unknown;
 }
 
@@ -86,7 +89,7 @@ export type PayloadOfCommand<C extends AnyCommand> = C extends Command<infer F> 
 export interface CommandOptions {
   /** Name for OpenAPI components and errors. Commands bound to a `const` get it from `defineName`. */
   readonly name?: string;
-  /** Per-field conversion after validation, keyed by field name. */
+  /** Per-field conversion after validation, keyed by field name; a `RangeError` thrown is a 422. */
   readonly decoders?: Readonly<Record<string, (wire: unknown) => unknown>>;
 }
 
@@ -159,11 +162,19 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
       }
     }
     if (!validator.check(normalized)) return { ok: false as const, errors: validator.errors(normalized) };
+    const decodeErrors: FieldError[] = [];
     for (const m of metas) {
       if (m.decode && normalized[m.name] !== undefined && normalized[m.name] !== null) {
-        normalized[m.name] = m.decode(normalized[m.name]);
+        // A decoder refuses what the schema let through (a leap second is RFC 3339, not a JS Date).
+        try {
+          normalized[m.name] = m.decode(normalized[m.name]);
+        } catch (error) {
+          const message = error instanceof RangeError ? error.message : 'is not a valid value';
+          decodeErrors.push({ path: m.name, message });
+        }
       }
     }
+    if (decodeErrors.length > 0) return { ok: false as const, errors: decodeErrors };
     Object.defineProperty(normalized, '$fieldsSet', { value: set, enumerable: false });
     return { ok: true as const, value: Object.freeze(normalized) as Parsed<CommandValue<F>> };
   }

@@ -14,9 +14,16 @@ function wireSchema(f: FieldMeta): TSchema {
   return f.def.nullable ? Type.Union([value, Type.Null()]) : value;
 }
 
+function toDate(wire: unknown): Date {
+  const date = new Date(wire as string);
+  // RFC 3339 allows what a Date cannot hold (second 60): a 422, not an Invalid Date written to the db.
+  if (Number.isNaN(date.getTime())) throw new RangeError('must be a date-time a JavaScript Date can hold');
+  return date;
+}
+
 function decoders(model: AnyModel): Record<string, (wire: unknown) => unknown> {
   const out: Record<string, (wire: unknown) => unknown> = {};
-  for (const f of model.$fields) if (f.def.kind === 'datetime') out[f.name] = (v) => new Date(v as string);
+  for (const f of model.$fields) if (f.def.kind === 'datetime') out[f.name] = toDate;
   return out;
 }
 

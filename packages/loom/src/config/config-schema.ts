@@ -34,13 +34,41 @@ export const DiscoveryConfigSchema = Type.Object(
   closed,
 );
 
+// app.rest.limits: what one request may ask of the server (docs/limits.md).
+export const RestLimitsConfigSchema = Type.Object(
+  {
+    jsonDepth: Type.Integer({
+      minimum: 1,
+      default: 64,
+      description:
+        'deepest nesting of arrays and objects in a JSON body; deeper → 413, refused before parsing',
+    }),
+    arrayItems: Type.Integer({
+      minimum: 1,
+      default: 1000,
+      description: 'maxItems of every input array whose declaration sets none; more items → 422',
+    }),
+    queryParameters: Type.Integer({
+      minimum: 1,
+      default: 100,
+      description: 'query string parameters (repeated keys counted each time); more → 400',
+    }),
+  },
+  closed,
+);
+
 export const RestConfigSchema = Type.Object(
   {
     title: Type.String({ description: 'OpenAPI title; defaults to app.name' }),
     version: Type.String({ default: '0.1.0', description: 'OpenAPI info.version' }),
     docsPath: routePath('/docs', 'Swagger UI'),
     openapiPath: routePath('/openapi.json', 'OpenAPI 3.1 document'),
-    bodyLimit: Type.Integer({ minimum: 1, default: 1_048_576, description: 'max request body, bytes' }),
+    bodyLimit: Type.Integer({
+      minimum: 1,
+      default: 1_048_576,
+      description: 'max request body, bytes; larger → 413',
+    }),
+    limits: RestLimitsConfigSchema,
     host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'listen address' }),
     port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8000, description: 'listen port' }),
     ambientContext: Type.Boolean({

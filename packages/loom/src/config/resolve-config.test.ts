@@ -26,6 +26,7 @@ describe('resolveConfig: defaults', () => {
           docsPath: '/docs',
           openapiPath: '/openapi.json',
           bodyLimit: 1_048_576,
+          limits: { jsonDepth: 64, arrayItems: 1000, queryParameters: 100 },
           host: '127.0.0.1',
           port: 8000,
           ambientContext: false,

@@ -3,7 +3,9 @@
  * extended code of a failed statement as the error's numeric `errcode`; its `code` is always
  * `ERR_SQLITE_ERROR`.
  */
+export const SQLITE_TOOBIG = 18;
 export const SQLITE_CONSTRAINT = 19;
+export const SQLITE_MISMATCH = 20;
 export const SQLITE_CONSTRAINT_CHECK = 275;
 export const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
 export const SQLITE_CONSTRAINT_NOTNULL = 1299;

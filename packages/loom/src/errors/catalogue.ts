@@ -69,11 +69,29 @@ export class ValidationError extends LoomError {
 }
 
 /**
- * A unique, foreign-key or other integrity constraint refused a write. → 409
+ * The database refused a value (out of range, too long, malformed, NUL): a data error that validation
+ * did not catch first. The detail is loom's own words, never the database's text. → 422
  *
  * @example
  * ```ts
- * throw new Conflict('uq_users_email', 'unique', 'users');
+ * throw new InvalidData('a number is out of range for its column');
+ * ```
+ */
+export class InvalidData extends LoomError {
+  readonly code = 'LOOM_INVALID_DATA';
+  readonly status = 422;
+  readonly title = 'Unprocessable Content';
+}
+
+/**
+ * A unique, foreign-key or other integrity constraint refused a write. → 409. The problem names the
+ * constraint and its fields (`violations`), in loom's words: never the database's text.
+ *
+ * @example
+ * ```ts
+ * throw new Conflict('uq_users_email', 'unique', 'users', 'a User with this email already exists', [
+ *   { field: 'email', message: 'already exists' },
+ * ]);
  * ```
  */
 export class Conflict extends LoomError {
@@ -84,11 +102,14 @@ export class Conflict extends LoomError {
   readonly table: string;
   /** The constraint's name when the database reports it, else null. */
   readonly constraint: string | null;
+  /** The fields the constraint covers, each with what is wrong (`email: already exists`). */
+  readonly violations: readonly Violation[];
   constructor(
     constraint: string | null,
     kind: 'unique' | 'foreign_key' | 'not_null' | 'check',
     table: string,
     detail?: string,
+    violations: readonly Violation[] = [],
   ) {
     super(
       detail ??
@@ -97,9 +118,10 @@ export class Conflict extends LoomError {
     this.constraint = constraint;
     this.kind = kind;
     this.table = table;
+    this.violations = violations;
   }
   override problemExtensions() {
-    return { constraint: this.constraint, kind: this.kind };
+    return { constraint: this.constraint, kind: this.kind, violations: this.violations };
   }
 }
 
@@ -175,6 +197,34 @@ export class PayloadTooLarge extends LoomError {
   readonly code = 'LOOM_PAYLOAD_TOO_LARGE';
   readonly status = 413;
   readonly title = 'Payload Too Large';
+}
+
+/**
+ * A request asks more of the server than a configured limit allows: a JSON body nested too deep (413),
+ * too many query parameters (400). The problem names the limit (`limit`, `max`).
+ *
+ * @example
+ * ```ts
+ * throw new LimitExceeded('jsonDepth', 64, 413, 'the JSON body nests deeper than 64 levels');
+ * ```
+ */
+export class LimitExceeded extends LoomError {
+  readonly code = 'LOOM_LIMIT_EXCEEDED';
+  readonly status: 400 | 413;
+  readonly title: string;
+  /** The configuration key of the limit (`jsonDepth`, `queryParameters`). */
+  readonly limit: string;
+  readonly max: number;
+  constructor(limit: string, max: number, status: 400 | 413, message: string) {
+    super(message);
+    this.limit = limit;
+    this.max = max;
+    this.status = status;
+    this.title = status === 413 ? 'Content Too Large' : 'Bad Request';
+  }
+  override problemExtensions() {
+    return { limit: this.limit, max: this.max };
+  }
 }
 
 /** The request body's content type is not JSON. → 415 */

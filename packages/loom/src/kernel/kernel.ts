@@ -1,4 +1,5 @@
 import type { RepositoryCache } from '../cache/repository-cache.ts';
+import { DEFAULT_MAX_ARRAY_ITEMS, withArrayLimit } from '../command/array-limits.ts';
 import {
   CALL_CONTEXT,
   type CallContext,
@@ -35,6 +36,11 @@ export interface KernelOptions {
   readonly repositories?: readonly AnyRepositoryBinding[];
   /** A repository read cache (`createRepositoryCache`): every repository of a cached model goes through it. */
   readonly cache?: RepositoryCache;
+  /**
+   * Items an array of a use case's input may hold when its declaration sets no `maxItems` (config
+   * `app.rest.limits.arrayItems`). Default {@link DEFAULT_MAX_ARRAY_ITEMS}.
+   */
+  readonly maxArrayItems?: number;
 }
 
 type Observer = NonNullable<ExecutionHost['observe']>;
@@ -62,6 +68,7 @@ export class Kernel implements Invoker, ExecutionHost {
   readonly logger: Logger;
   readonly services: UseCaseServices;
   readonly #cursorSecret: string;
+  readonly #maxArrayItems: number;
   readonly #cache: RepositoryCache | undefined;
   readonly #bindings = new Map<AnyModel, RepositoryBinding>();
   readonly #repos = new Map<AnyModel, Repository<AnyModel>>();
@@ -73,6 +80,7 @@ export class Kernel implements Invoker, ExecutionHost {
   constructor(options: KernelOptions) {
     this.db = options.db;
     this.#cursorSecret = options.cursorSecret;
+    this.#maxArrayItems = options.maxArrayItems ?? DEFAULT_MAX_ARRAY_ITEMS;
     this.#cache = options.cache;
     this.#cache?.attach(this.db);
     this.logger = options.logger ?? silentLogger;
@@ -173,6 +181,9 @@ export class Kernel implements Invoker, ExecutionHost {
     let plan = this.#plans.get(useCase);
     if (!plan) {
       plan = compilePlan(useCase, this.nameOf(useCase));
+      // Arrays the declaration left unbounded get the default bound: a client never sends 200,000 ids.
+      const input = plan.input && withArrayLimit(plan.input, this.#maxArrayItems);
+      if (input !== plan.input) plan = Object.freeze({ ...plan, input });
       // A use case declared on a repository binding needs that repository (its typed `repo` has the
       // custom methods): register it, or fail naming the use case when another one is registered.
       const target: unknown = useCase.target;

@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import Type from 'typebox';
+import { decimalPattern, integerRange } from './storage-limits.ts';
 
 /** The storage kinds a column can have. Each maps to one SQL type per dialect and one wire type. */
 export type ColumnKind =
@@ -175,9 +176,9 @@ function def(kind: ColumnKind, extra: Partial<ColumnDef> = {}): ColumnDef {
 export const column = {
   /** 32-bit integer. */
   int: () => new Column<Base<number>>(def('int')),
-  /** 64-bit integer, read as a JS number (exact up to 2^53). */
+  /** 64-bit integer, read as a JS number: the wire accepts ±(2^53 − 1), the exact range of a number. */
   bigint: () => new Column<Base<number>>(def('bigint')),
-  /** VARCHAR(length); the length is enforced on input. */
+  /** VARCHAR(length); the length (in characters) is enforced on input, on both dialects. */
   string: (length = 255) => new Column<Base<string>>(def('string', { length })),
   /** Unbounded text. */
   text: () => new Column<Base<string>>(def('text')),
@@ -203,7 +204,8 @@ export function columnValueSchema(d: ColumnDef): TSchema {
   switch (d.kind) {
     case 'int':
     case 'bigint':
-      return Type.Integer(description);
+      // The column's range travels with the schema: a value the database would refuse is a 422/400.
+      return Type.Integer({ ...integerRange(d), ...description });
     case 'float':
       return Type.Number(description);
     case 'string':
@@ -213,7 +215,7 @@ export function columnValueSchema(d: ColumnDef): TSchema {
     case 'boolean':
       return Type.Boolean(description);
     case 'decimal':
-      return Type.String({ pattern: '^-?\\d+(\\.\\d+)?$', ...description });
+      return Type.String({ pattern: decimalPattern(d.precision ?? 12, d.scale ?? 2), ...description });
     case 'datetime':
       return Type.String({ format: 'date-time', ...description });
     case 'date':

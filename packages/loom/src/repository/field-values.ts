@@ -1,11 +1,18 @@
 import { InvalidQuery } from '../errors/index.ts';
 import type { ColumnDef } from '../model/column.ts';
+import { isCalendarDate, isStorableInstant, NUL_MESSAGE } from '../model/storage-limits.ts';
 
 function invalid(def: ColumnDef, raw: unknown, field: string): never {
   throw new InvalidQuery(
     `value ${JSON.stringify(raw)} is not a valid ${def.kind} for field "${field}"`,
     field,
   );
+}
+
+/** PostgreSQL cannot compare with U+0000 either: a filter value holding it is a 400 on both dialects. */
+export function withoutNul(value: string, field: string): string {
+  if (value.includes('\u0000')) throw new InvalidQuery(`value for field "${field}" ${NUL_MESSAGE}`, field);
+  return value;
 }
 
 /**
@@ -52,12 +59,11 @@ export function coerceFieldValue(def: ColumnDef, raw: unknown, field: string): u
     }
     case 'datetime': {
       const d = raw instanceof Date ? raw : typeof raw === 'string' ? new Date(raw) : new Date(NaN);
-      if (Number.isNaN(d.getTime())) invalid(def, raw, field);
+      if (!isStorableInstant(d)) invalid(def, raw, field);
       return d;
     }
     case 'date': {
-      if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw)))
-        invalid(def, raw, field);
+      if (typeof raw !== 'string' || !isCalendarDate(raw)) invalid(def, raw, field);
       return raw;
     }
     case 'uuid': {
@@ -70,7 +76,7 @@ export function coerceFieldValue(def: ColumnDef, raw: unknown, field: string): u
     }
     case 'string':
     case 'text':
-      if (typeof raw === 'string') return raw;
+      if (typeof raw === 'string') return withoutNul(raw, field);
       if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
       return invalid(def, raw, field);
     case 'json':

@@ -1,6 +1,8 @@
 import type { DialectName } from '../db/dialect.ts';
+import { type FieldError, ValidationError } from '../errors/index.ts';
 import type { ColumnKind } from '../model/column.ts';
 import type { AnyModel, FieldMeta } from '../model/model.ts';
+import { storageProblem } from '../model/storage-limits.ts';
 
 /** Converts between entity objects (camelCase, TS values) and rows (snake_case, driver values). */
 export interface RowCodec {
@@ -8,7 +10,10 @@ export interface RowCodec {
   decode(row: Record<string, unknown>): Record<string, unknown>;
   /** One entity value → the value to bind for its column. */
   encodeValue(field: FieldMeta, value: unknown): unknown;
-  /** A partial entity → a row with only the given keys. */
+  /**
+   * A partial entity → a row with only the given keys. A value its column cannot store (out of range,
+   * too long, NUL, …) is a {@link ValidationError} naming every such field, on both dialects.
+   */
   encode(values: Record<string, unknown>): Record<string, unknown>;
 }
 
@@ -77,14 +82,21 @@ export function rowCodecOf(model: AnyModel, dialect: DialectName): RowCodec {
     },
     encode(values) {
       const out: Record<string, unknown> = {};
+      let problems: FieldError[] | undefined;
       for (const key of Object.keys(values)) {
         const f = byName.get(key);
         if (!f) continue;
         const v = values[key];
         if (v === undefined) continue;
+        const problem = storageProblem(f.def, v);
+        if (problem !== undefined) {
+          problems ??= [];
+          problems.push({ path: key, message: problem });
+        }
         const enc = encoders.get(key);
         out[f.column] = enc ? enc(v) : v;
       }
+      if (problems) throw new ValidationError(problems);
       return out;
     },
   };

@@ -10,7 +10,7 @@ import type {
   QueryField,
   UpdateInput,
 } from '../model/model.ts';
-import { toConflict } from './conflict-mapping.ts';
+import { toConflict, type WriteOperation } from './conflict-mapping.ts';
 import { type CursorCodec, cursorCodec } from './cursor-token.ts';
 import { coerceFieldValue } from './field-values.ts';
 import { filterToSql, resolveField } from './filter-sql.ts';
@@ -170,11 +170,11 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     }
   }
 
-  async #write<T>(fn: () => Promise<T>): Promise<T> {
+  async #write<T>(fn: () => Promise<T>, operation: WriteOperation = 'insert'): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      throw toConflict(error, this.db.dialect, this.#table) ?? error;
+      throw toConflict(error, this.db.dialect, this.model, operation) ?? error;
     }
   }
 
@@ -277,7 +277,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     try {
       rows = (await this.db.execute<Entity>(query)).rows;
     } catch (error) {
-      throw toConflict(error, this.db.dialect, this.#table) ?? error;
+      throw toConflict(error, this.db.dialect, this.model, 'update') ?? error;
     }
     const updated = rows[0];
     return updated ? this.#withDefaults(this.decode(updated)) : null;
@@ -292,7 +292,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
         .where(this.#pk.column, '=', key)
         .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
-    });
+    }, 'delete');
   }
 
   async count(filter?: FilterNode<QueryField<M>>): Promise<number> {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MalformedBody } from '../errors/index.ts';
+import { LoomError, MalformedBody } from '../errors/index.ts';
+import { parseGuardedJson } from './json-guard.ts';
 
 /**
  * The parsed body of a request whose content type is not JSON. Routes with an input answer it with 415;
@@ -7,36 +8,49 @@ import { MalformedBody } from '../errors/index.ts';
  */
 export const UNSUPPORTED_BODY: unique symbol = Symbol('loom.unsupportedBody');
 
-function parseJson(
-  _request: FastifyRequest,
-  body: string | Buffer,
-  done: (error: Error | null, value?: unknown) => void,
-) {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
-  // An empty body is "no payload": the use case reports the missing input as a 422.
-  if (text.trim() === '') return done(null, undefined);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return done(new MalformedBody('the request body is not valid JSON'));
-  }
-  done(null, value);
+function jsonParser(maxDepth: number) {
+  return (
+    _request: FastifyRequest,
+    body: string | Buffer,
+    done: (error: Error | null, value?: unknown) => void,
+  ) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    // An empty body is "no payload": the use case reports the missing input as a 422.
+    if (text.trim() === '') return done(null, undefined);
+    let value: unknown;
+    try {
+      value = parseGuardedJson(text, maxDepth);
+    } catch (error) {
+      return done(
+        error instanceof LoomError ? error : new MalformedBody('the request body is not valid JSON'),
+      );
+    }
+    done(null, value);
+  };
+}
+
+/** Limits the body parsers enforce. */
+export interface BodyParserLimits {
+  /** Deepest nesting of arrays and objects in a JSON body (deeper → 413 before parsing). */
+  readonly jsonDepth: number;
 }
 
 /**
  * Replaces Fastify's body parsers: `application/json` and `application/*+json` are parsed with
  * `JSON.parse` (a `__proto__` key becomes a plain own key, and commands read only declared fields, so it
- * is inert) and any other content type is read (within the body limit) and marked
+ * is inert) after a depth check that refuses hostile nesting before any parsing (413), and with U+0000
+ * refused anywhere (422, see `parseGuardedJson`); any other content type is read (within the body
+ * limit) and marked
  * {@link UNSUPPORTED_BODY}. Ajv never sees a body: loom's command parser validates it (camel and snake
  * keys, every error collected → 422).
  *
  * @example
  * ```ts
- * installBodyParsers(app);
+ * installBodyParsers(app, { jsonDepth: 64 });
  * ```
  */
-export function installBodyParsers(app: FastifyInstance): void {
+export function installBodyParsers(app: FastifyInstance, limits: BodyParserLimits): void {
+  const parseJson = jsonParser(limits.jsonDepth);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser(

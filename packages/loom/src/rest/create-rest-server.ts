@@ -30,6 +30,8 @@ export interface RestServerOptions {
   readonly description?: string;
   /** Largest accepted request body in bytes; larger → 413. Default 1 MiB. */
   readonly bodyLimit?: number;
+  /** What one request may ask (config `app.rest.limits`); each has a default. */
+  readonly limits?: RestLimits;
   /** Swagger UI path, or false for none. Default `'/docs'`. */
   readonly docsPath?: string | false;
   /** OpenAPI document path, or false for none. Default `'/openapi.json'`. */
@@ -46,6 +48,17 @@ export interface RestServerOptions {
    */
   readonly ambientContext?: boolean;
 }
+
+/** Per-request limits of a REST server (config `app.rest.limits`, see docs/limits.md). */
+export interface RestLimits {
+  /** Deepest nesting of arrays and objects in a JSON body; deeper → 413 before parsing. Default 64. */
+  readonly jsonDepth?: number;
+  /** Query string parameters, a repeated key counted per value; more → 400. Default 100. */
+  readonly queryParameters?: number;
+}
+
+/** Nesting a JSON body may have when the server is not told otherwise. */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
 
 /** A loom REST server: a Fastify instance (not listening yet) plus the OpenAPI document it serves. */
 export type RestServer = FastifyInstance & { readonly openapi: OpenApiDocument };
@@ -102,7 +115,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
 
   // loom validates params, queries and bodies itself; Ajv must neither check nor mutate them.
   app.setValidatorCompiler(() => (value) => ({ value }));
-  installBodyParsers(app);
+  installBodyParsers(app, { jsonDepth: options.limits?.jsonDepth ?? DEFAULT_MAX_JSON_DEPTH });
   echoTraceHeader(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
 
@@ -134,7 +147,12 @@ export function createRestServer(options: RestServerOptions): RestServer {
   });
 
   for (const route of routes) {
-    const { handler, schemas } = routeHandler(route, kernel, options.ambientContext === true);
+    const { handler, schemas } = routeHandler(
+      route,
+      kernel,
+      options.ambientContext === true,
+      options.limits?.queryParameters,
+    );
     app.route({
       method: route.method,
       url: route.path.fastify,

@@ -50,6 +50,7 @@ function condition(
       if (f.def.kind !== 'string' && f.def.kind !== 'text') {
         throw new InvalidQuery(`${key}: "${op}" needs a text field; ${f.name} is ${f.def.kind}`, key);
       }
+      checkValue(f, value, key);
       return where(field, op, value);
     default:
       checkValue(f, value, key);

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { databaseFailureOf } from '../db/connection-errors.ts';
+import { dataErrorOf } from '../db/data-errors.ts';
 import {
   BadRequest,
   DatabaseUnavailable,
@@ -40,7 +41,8 @@ interface FrameworkError {
 /**
  * Maps anything thrown while serving a request to loom's catalogue: loom errors as they are, Fastify's
  * body and URL errors to their 4xx counterparts, a database that is unreachable or past one of its
- * bounded waits to {@link DatabaseUnavailable} (503), everything else to {@link InternalError} (`unexpected`
+ * bounded waits to {@link DatabaseUnavailable} (503), database data errors (a refused value) to 422,
+ * everything else to {@link InternalError} (`unexpected`
  * then tells the caller to log it: its message never reaches the client).
  *
  * @example
@@ -66,6 +68,8 @@ export function toLoomError(error: unknown, bodyLimit: number): { error: LoomErr
     case 'FST_ERR_NOT_FOUND':
       return known(new RouteNotFound('no route matches this path'));
   }
+  const refused = dataErrorOf(error);
+  if (refused) return known(refused);
   const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
   if (status >= 400 && status < 500) {
     const message =

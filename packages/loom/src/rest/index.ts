@@ -8,7 +8,13 @@ export {
   type ResponseShape,
   type RestKernel,
 } from './compile-routes.ts';
-export { createRestServer, type RestServer, type RestServerOptions } from './create-rest-server.ts';
+export {
+  createRestServer,
+  DEFAULT_MAX_JSON_DEPTH,
+  type RestLimits,
+  type RestServer,
+  type RestServerOptions,
+} from './create-rest-server.ts';
 export { HttpClientError, toLoomError } from './http-errors.ts';
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi/openapi-document.ts';
 export {

@@ -9,7 +9,8 @@ import { compileRouteQuery } from './route-query.ts';
 import { routeResponder } from './route-responder.ts';
 
 /**
- * The Fastify handler of a compiled route: reads the query (profile, declared params, list grammar),
+ * The Fastify handler of a compiled route: reads the query (at most `maxQueryParameters` parameters;
+ * profile, declared params, list grammar),
  * merges the path params, takes the body on routes with an input (415 when it is not JSON), runs the
  * use case through the kernel with the request's call context (trace id; also entered as the ambient
  * context when `ambient` is set), GET routes read-only, and writes the result with the route's status.
@@ -19,8 +20,13 @@ import { routeResponder } from './route-responder.ts';
  * app.route({ method: route.method, url: route.path.fastify, handler: routeHandler(route, kernel, false).handler });
  * ```
  */
-export function routeHandler(route: CompiledRoute, kernel: RestKernel, ambient: boolean) {
-  const readQuery = compileRouteQuery(route);
+export function routeHandler(
+  route: CompiledRoute,
+  kernel: RestKernel,
+  ambient: boolean,
+  maxQueryParameters?: number,
+) {
+  const readQuery = compileRouteQuery(route, maxQueryParameters);
   const responder = routeResponder(route);
   const hasPathParams = route.path.params.length > 0;
   const readOnly = route.method === 'GET';

@@ -1,4 +1,4 @@
-import { BadRequest } from '../errors/index.ts';
+import { BadRequest, LimitExceeded } from '../errors/index.ts';
 import { canonicalProfile } from '../model/profiles.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
 import type { CompiledRoute } from './compile-routes.ts';
@@ -13,6 +13,19 @@ export interface RouteQuery {
 /** Reads one request's query string for a route. Throws a 400 naming the offending parameter. */
 export type RouteQueryReader = (raw: RawQuery) => RouteQuery;
 
+/** Query parameters a request may send when the server is not told otherwise. */
+export const DEFAULT_MAX_QUERY_PARAMETERS = 100;
+
+/** Parameters in a parsed query string, a repeated key once per value. */
+function parameterCount(raw: RawQuery): number {
+  let n = 0;
+  for (const key in raw) {
+    const v = raw[key];
+    n += typeof v === 'object' && v !== null ? v.length : 1;
+  }
+  return n;
+}
+
 /** No keys, without allocating the key list (this runs on every request). */
 function isEmpty(raw: RawQuery): boolean {
   for (const _ in raw) return false;
@@ -20,7 +33,8 @@ function isEmpty(raw: RawQuery): boolean {
 }
 
 /**
- * Compiles the query-string reader of a route: `?profile=` checked against the route's profile policy
+ * Compiles the query-string reader of a route: at most `maxParameters` parameters (else a 400
+ * {@link LimitExceeded}), `?profile=` checked against the route's profile policy
  * (and bound to a `profile` param when the use case declares one), declared params that are not in the
  * path, the list grammar on list routes, and a 400 for any other key (also on non-list routes, so a
  * misspelt parameter never passes silently).
@@ -31,7 +45,10 @@ function isEmpty(raw: RawQuery): boolean {
  * read({ page: '2', price__gte: '20' }); // { params: {}, query: { pagination: { mode: 'offset', page: 2, … }, … } }
  * ```
  */
-export function compileRouteQuery(route: CompiledRoute): RouteQueryReader {
+export function compileRouteQuery(
+  route: CompiledRoute,
+  maxParameters: number = DEFAULT_MAX_QUERY_PARAMETERS,
+): RouteQueryReader {
   const names = new Set(route.queryParams.map((p) => p.name));
   const known = new Set([...names, 'profile']);
   const { profiles, list, bindsProfile } = route;
@@ -44,6 +61,15 @@ export function compileRouteQuery(route: CompiledRoute): RouteQueryReader {
   return (raw) => {
     // Nothing downstream mutates params or the query: the empty reading is shared.
     if (names.size === 0 && isEmpty(raw)) return empty;
+    // Each filter becomes SQL: a bounded count keeps one request's statement (and its parse) bounded.
+    if (parameterCount(raw) > maxParameters) {
+      throw new LimitExceeded(
+        'queryParameters',
+        maxParameters,
+        400,
+        `the query string has more than ${maxParameters} parameters`,
+      );
+    }
     const params: Record<string, unknown> = {};
     const requested = singleValue(raw, 'profile');
     let profile: string | undefined;

@@ -21,6 +21,12 @@ export function bindParams(
       else throw new BadRequest(`${plan.name}: missing required parameter "${p.name}"`, p.name);
     }
     if (typeof value === 'string') {
+      // No column can hold U+0000 on PostgreSQL: refused for every dialect, naming the parameter.
+      if (value.includes('\u0000'))
+        throw new BadRequest(
+          `${plan.name}: parameter "${p.name}" must not contain the NUL character`,
+          p.name,
+        );
       if (p.numeric && NUMERIC.test(value)) value = Number(value);
       else if (p.boolean && (value === 'true' || value === 'false')) value = value === 'true';
     }

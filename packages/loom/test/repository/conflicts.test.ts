@@ -44,7 +44,14 @@ describe.each(DIALECTS)('repository conflicts on %s', (dialect) => {
       constraint: 'uq_owners_email',
       table: 'owners',
     });
-    expect(conflict.problemExtensions()).toEqual({ constraint: 'uq_owners_email', kind: 'unique' });
+    expect(conflict.problemExtensions()).toEqual({
+      constraint: 'uq_owners_email',
+      kind: 'unique',
+      violations: [{ field: 'email', message: 'already exists' }],
+    });
+    // loom's words, not the database's (PostgreSQL's detail quotes the value).
+    expect(conflict.message).toBe('an Owner with this email already exists');
+    expect(conflict.message).not.toContain('ada@example.com');
     expect(await owners.count()).toBe(2);
   });
 
@@ -67,7 +74,12 @@ describe.each(DIALECTS)('repository conflicts on %s', (dialect) => {
     const codes = fx.repo(Code);
     await codes.create({ code: 'EUR', label: 'Euro' });
     const conflict = await conflictOf(codes.create({ code: 'EUR', label: 'Again' }));
-    expect(conflict).toMatchObject({ status: 409, kind: 'unique', constraint: 'pk_codes' });
+    expect(conflict).toMatchObject({
+      status: 409,
+      kind: 'unique',
+      constraint: 'pk_codes',
+      violations: [{ field: 'code', message: 'already exists' }],
+    });
   });
 
   it('§16.2-29 an insert with a dangling foreign key is a 409', async () => {
@@ -77,7 +89,9 @@ describe.each(DIALECTS)('repository conflicts on %s', (dialect) => {
       status: 409,
       kind: 'foreign_key',
       constraint: fkName('fk_pets_owner_id'),
+      violations: [{ field: 'ownerId', message: 'references a row that does not exist' }],
     });
+    expect(conflict.message).toBe('ownerId references a row that does not exist');
     expect(await pets.count()).toBe(1);
   });
 
@@ -99,7 +113,9 @@ describe.each(DIALECTS)('repository conflicts on %s', (dialect) => {
       status: 409,
       kind: 'foreign_key',
       constraint: fkName('fk_pets_owner_id'),
+      violations: [],
     });
+    expect(conflict.message).toMatch(/^this Owner is still referenced/);
     expect(await owners.getById(ada.id)).not.toBeNull();
     expect(await owners.delete(bob.id)).toBe(true);
   });

@@ -125,7 +125,8 @@ describe('OpenAPI document', () => {
       name: 'id',
       in: 'path',
       required: true,
-      schema: { type: 'integer' },
+      // The column's range travels with the schema (an int column is 32 bits).
+      schema: { type: 'integer', minimum: -2147483648, maximum: 2147483647 },
     });
     expect(param('/products/low-stock', 'get', 'threshold')).toMatchObject({ in: 'query', required: true });
     expect(param('/products', 'get', 'price__gte')).toMatchObject({

@@ -40,6 +40,10 @@ const IDS = [
   '%00',
   "1'--",
   '0x10',
+  '2147483647',
+  '2147483648',
+  '-2147483649',
+  '9223372036854775808',
 ];
 const FIELDS = [
   'id',
@@ -76,6 +80,14 @@ const VALUES = [
   '9'.repeat(30),
   "'; drop table products; --",
   '\u00e9\u4e2d',
+  'a\u0000b',
+  '\u0000',
+  '2147483648',
+  '-2147483649',
+  '9007199254740993',
+  '9223372036854775808',
+  '2026-02-30',
+  '-200000-01-01T00:00:00Z',
 ];
 const RESERVED = ['page', 'limit', 'pagination', 'after', 'cursor', 'sort', 'direction', 'profile'];
 const RESERVED_VALUES = [
@@ -148,14 +160,17 @@ const CONTENT_TYPES = [
 /**
  * A deterministic corpus of malformed requests: mostly real routes with bad inputs (bad JSON, wrong
  * types, unknown fields and operators, absurd limits, garbage and forged cursors built from `cursor`,
- * huge ids, oversized bodies, odd content types), some random method/path pairs.
+ * huge ids, oversized bodies, odd content types, NUL in values and keys, int32/int64 edges, deep
+ * nesting, arrays beyond the default bound, far too many query parameters), some random method/path
+ * pairs.
  */
 export function generate(seed: number, count: number, cursor: string): FuzzRequest[] {
   const r = prng(seed);
   const methods = METHODS.filter((m) => m !== 'CONNECT');
-  const query = () => {
+  const query = (many: boolean) => {
     const parts: string[] = [];
-    for (let i = 0, n = r.int(5); i < n; i++) {
+    // Now and then far more parameters than the server allows.
+    for (let i = 0, n = many && r.next() < 0.1 ? 150 + r.int(100) : r.int(5); i < n; i++) {
       if (r.next() < 0.5) {
         const key = r.pick(RESERVED);
         const value =
@@ -176,10 +191,31 @@ export function generate(seed: number, count: number, cursor: string): FuzzReque
     const k = r.int(depth > 2 ? 6 : 8);
     if (k === 6) return [jsonValue(depth + 1)];
     if (k === 7) return { nested: jsonValue(depth + 1) };
-    return [r.int(1e6), -1.5e308, 'x'.repeat(r.int(300)), null, true, ''][k];
+    return [
+      r.pick([r.int(1e6), 2147483647, 2147483648, -2147483649, 2 ** 53, 2 ** 63, 1e20]),
+      -1.5e308,
+      r.pick(['x'.repeat(r.int(300)), 'a\u0000b', '\u0000', '9999-12-31T23:59:60Z']),
+      null,
+      true,
+      '',
+    ][k];
   };
   const body = (): string | Buffer => {
-    switch (r.int(9)) {
+    switch (r.int(12)) {
+      case 9:
+        // Deep nesting inside a declared field, within the body limit.
+        return `{"name":${'['.repeat(BODY_LIMIT / 4)}${']'.repeat(BODY_LIMIT / 4)},"sku":"D","price":1,"stock":1}`;
+      case 10:
+        // A huge array (more items than any default bound) in a declared field.
+        return JSON.stringify({
+          name: 'A',
+          sku: 'A',
+          price: 1,
+          stock: Array.from({ length: 3000 }, (_, i) => i),
+        });
+      case 11:
+        // NUL in a key and a value.
+        return '{"name":"a\\u0000","sku\\u0000":"x","price":1,"stock":1}';
       case 0:
         return '{"name": ';
       case 1:
@@ -226,7 +262,8 @@ export function generate(seed: number, count: number, cursor: string): FuzzReque
   for (let i = 0; i < count; i++) {
     // Mostly real routes with bad inputs, some random method/path pairs.
     const [method, template] = r.next() < 0.7 ? r.pick(ROUTES) : [r.pick(methods), r.pick(PATHS)];
-    const path = template.replaceAll('{id}', () => (r.next() < 0.4 ? '1' : r.pick(IDS))) + query();
+    const path =
+      template.replaceAll('{id}', () => (r.next() < 0.4 ? '1' : r.pick(IDS))) + query(method === 'GET');
     const headers: Record<string, string> = {};
     if (r.next() < 0.3) headers['x-request-id'] = r.pick(['fuzz', 'x'.repeat(200), 'a b', '', '../../etc']);
     let payload: string | Buffer | undefined;
