@@ -42,6 +42,10 @@ export function conditionalRequest(
   const version = model.$version;
   const writes = auto === 'update' || auto === 'delete';
   return {
+    /** The route reads `If-Match` (update, delete). */
+    writes,
+    /** The model has a version: answers carry an `ETag`. */
+    versioned: version !== undefined,
     /** Params to add to the call, from `If-Match`. */
     params(request: FastifyRequest): Record<string, unknown> | undefined {
       if (!writes) return undefined;

@@ -99,3 +99,25 @@ describe.each(DIALECTS)('If-Match and ETag over HTTP on %s', (dialect) => {
     expect((await req('PATCH', '/stocks/1', { label: 'c2' }, { 'if-match': '"1"' })).status).toBe(200);
   });
 });
+
+describe('OpenAPI of conditional routes', () => {
+  it('documents If-Match, ETag, 412 and 428', async () => {
+    const { buildOpenApiDocument, compileRoutes } = await import('../../src/rest/index.ts');
+    const db = await openTestDatabase('sqlite');
+    const kernel = new Kernel({ db, cursorSecret: 'if-match-test-secret' });
+    const doc = buildOpenApiDocument({ title: 'T', version: '1' }, compileRoutes(kernel, strict));
+    const patch = doc.paths['/stocks/{id}']?.patch as {
+      parameters: { name: string; in: string; required: boolean }[];
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
+    expect(patch.parameters).toContainEqual(
+      expect.objectContaining({ name: 'If-Match', in: 'header', required: true }),
+    );
+    expect(Object.keys(patch.parameters.map((p) => p.name))).not.toContain('expectedVersion');
+    expect(patch.parameters.map((p) => p.name)).toEqual(['id', 'If-Match']);
+    expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['200', '412', '428']));
+    expect(patch.responses['200']?.headers).toHaveProperty('ETag');
+    expect(doc.components.responses).toHaveProperty('PreconditionRequired');
+    await db.dispose();
+  });
+});
