@@ -126,8 +126,20 @@ export {
   TRACER_NAME,
   tracingEnabled,
 } from './observability/tracing.ts';
+export {
+  append,
+  atLeast,
+  atMost,
+  decrement,
+  type FieldChange,
+  increment,
+  isFieldChange,
+  type NumericChange,
+  type TextChange,
+  type UpdateChanges,
+} from './repository/field-change.ts';
 export * from './repository/query-spec.ts';
-export type { ModelQuery, ReadOptions, Repository } from './repository/repository.ts';
+export type { ModelQuery, ReadOptions, Repository, WriteOptions } from './repository/repository.ts';
 export { type RepositorySettings, SqlRepository } from './repository/sql-repository.ts';
 export * from './rest/index.ts';
 export { type Static, type TSchema, t, withDefault } from './schema/t.ts';

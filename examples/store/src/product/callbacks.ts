@@ -1,22 +1,22 @@
-import { callbacks, type Invoker, NotFound } from 'loom-kernel';
+import { append, callbacks, type Invoker, NotFound } from 'loom-kernel';
 import { SendRestockEmail } from './jobs.ts';
 import { Product } from './model.ts';
 
 /**
- * Appends `-<suffix>` to the product's category, once (a second delivery changes nothing). A product
- * deleted meanwhile is nothing to mark; any other error (database down) fails the callback, which is
- * then retried.
+ * Appends `-<suffix>` to the product's category, once (a second delivery changes nothing), in one
+ * atomic `UPDATE`: success and failure callbacks racing on the same product both land, none overwrites
+ * the other (issue 14). A product deleted meanwhile is nothing to mark (the update finds no row); any
+ * other error (database down) fails the callback, which is then retried.
  */
 async function appendCategorySuffix(app: Invoker, productId: unknown, suffix: string): Promise<void> {
   const id = Number(productId);
   if (!Number.isSafeInteger(id)) return;
-  const products = app.entity(Product);
-  const product = await products.get(id).catch((error: unknown) => {
-    if (error instanceof NotFound) return null;
-    throw error;
-  });
-  if (!product || product.category.endsWith(`-${suffix}`)) return;
-  await products.update(id, { category: `${product.category}-${suffix}` });
+  await app
+    .entity(Product)
+    .update(id, { category: append(`-${suffix}`, { once: true }) })
+    .catch((error: unknown) => {
+      if (!(error instanceof NotFound)) throw error;
+    });
 }
 
 /** Restock email outcome: success marks notified products, failure marks the product as failed. */

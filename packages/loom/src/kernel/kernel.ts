@@ -10,7 +10,8 @@ import { Container, type Token } from '../context/container.ts';
 import type { Database } from '../db/database.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
-import type { Repository } from '../repository/repository.ts';
+import { isFieldChange } from '../repository/field-change.ts';
+import type { Repository, WriteOptions } from '../repository/repository.ts';
 import { SqlRepository } from '../repository/sql-repository.ts';
 import { autoUseCasesOf } from '../use-case/auto-crud.ts';
 import { type CallArgs, type ExecutionHost, executePlan } from '../use-case/executor.ts';
@@ -41,6 +42,13 @@ export interface KernelOptions {
    * `app.rest.limits.arrayItems`). Default {@link DEFAULT_MAX_ARRAY_ITEMS}.
    */
   readonly maxArrayItems?: number;
+}
+
+/** The auto update/delete param of an expected version, when one is given. */
+function versionParam(options: WriteOptions | undefined): { expectedVersion?: unknown } {
+  const expected = options?.expectedVersion;
+  if (expected === undefined) return {};
+  return { expectedVersion: typeof expected === 'number' ? expected : [...expected] };
 }
 
 type Observer = NonNullable<ExecutionHost['observe']>;
@@ -248,8 +256,20 @@ export class Kernel implements Invoker, ExecutionHost {
           query: { ...query, pagination: query?.pagination ?? { mode: 'offset', page: 1, limit: 50 } },
         }),
       create: (payload) => call(uc.create, { payload }),
-      update: (id, payload) => call(uc.update, { params: { id }, payload }),
-      delete: (id) => call(uc.delete, { params: { id } }) as Promise<boolean>,
+      update: (id, payload, options) => {
+        // Atomic changes go beside the validated payload (JSON cannot carry them).
+        const plain: Record<string, unknown> = {};
+        const changes: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(payload)) {
+          if (isFieldChange(value)) changes[key] = value;
+          else plain[key] = value;
+        }
+        const params: Record<string, unknown> = { id, ...versionParam(options) };
+        if (Object.keys(changes).length > 0) params.changes = changes;
+        return call(uc.update, { params, payload: plain });
+      },
+      delete: (id, options) =>
+        call(uc.delete, { params: { id, ...versionParam(options) } }) as Promise<boolean>,
     } as EntityInvoker<M>;
   }
 }

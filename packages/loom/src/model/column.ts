@@ -43,8 +43,8 @@ export interface ColumnDef {
   /** A constant default applied by the framework and declared in DDL, or the database's `now`. */
   readonly default?: { readonly value: unknown } | { readonly now: true };
   readonly references?: { readonly target: () => ColumnRef; readonly onDelete: OnDelete };
-  /** Set by the framework, never by clients (timestamps). */
-  readonly managed?: 'createdAt' | 'updatedAt';
+  /** Set by the framework, never by clients (timestamps, the optimistic-concurrency version). */
+  readonly managed?: 'createdAt' | 'updatedAt' | 'version';
   /** May appear in `field__op=` filters and `sort=`. Default: true. */
   readonly filterable: boolean;
   readonly description?: string;
@@ -144,7 +144,15 @@ export class DateTimeColumn<S extends ColumnState = ColumnState> extends Column<
   }
 }
 
-type Base<T> = { type: T; nullable: false; optionalOnCreate: false; generated: false };
+// `kind` (beyond ColumnState) tells the storage kind to the types: it decides which atomic changes
+// (increment, append) a column takes.
+type Base<T, K extends ColumnKind> = {
+  type: T;
+  kind: K;
+  nullable: false;
+  optionalOnCreate: false;
+  generated: false;
+};
 
 function def(kind: ColumnKind, extra: Partial<ColumnDef> = {}): ColumnDef {
   return Object.freeze({
@@ -175,25 +183,26 @@ function def(kind: ColumnKind, extra: Partial<ColumnDef> = {}): ColumnDef {
  */
 export const column = {
   /** 32-bit integer. */
-  int: () => new Column<Base<number>>(def('int')),
+  int: () => new Column<Base<number, 'int'>>(def('int')),
   /** 64-bit integer, read as a JS number: the wire accepts ±(2^53 − 1), the exact range of a number. */
-  bigint: () => new Column<Base<number>>(def('bigint')),
+  bigint: () => new Column<Base<number, 'bigint'>>(def('bigint')),
   /** VARCHAR(length); the length (in characters) is enforced on input, on both dialects. */
-  string: (length = 255) => new Column<Base<string>>(def('string', { length })),
+  string: (length = 255) => new Column<Base<string, 'string'>>(def('string', { length })),
   /** Unbounded text. */
-  text: () => new Column<Base<string>>(def('text')),
-  boolean: () => new Column<Base<boolean>>(def('boolean')),
+  text: () => new Column<Base<string, 'text'>>(def('text')),
+  boolean: () => new Column<Base<boolean, 'boolean'>>(def('boolean')),
   /** Double precision. */
-  float: () => new Column<Base<number>>(def('float')),
+  float: () => new Column<Base<number, 'float'>>(def('float')),
   /** Exact decimal, carried as a string so no precision is lost. */
-  decimal: (precision = 12, scale = 2) => new Column<Base<string>>(def('decimal', { precision, scale })),
+  decimal: (precision = 12, scale = 2) =>
+    new Column<Base<string, 'decimal'>>(def('decimal', { precision, scale })),
   /** Timezone-aware timestamp; a `Date` in TS, an ISO-8601 string on the wire. */
-  datetime: () => new DateTimeColumn<Base<Date>>(def('datetime')),
+  datetime: () => new DateTimeColumn<Base<Date, 'datetime'>>(def('datetime')),
   /** Calendar date, `YYYY-MM-DD`. */
-  date: () => new Column<Base<string>>(def('date')),
+  date: () => new Column<Base<string, 'date'>>(def('date')),
   /** Any JSON value; type it with a parameter: `column.json<{ tags: string[] }>()`. */
-  json: <T = unknown>() => new Column<Base<T>>(def('json')),
-  uuid: () => new Column<Base<string>>(def('uuid')),
+  json: <T = unknown>() => new Column<Base<T, 'json'>>(def('json')),
+  uuid: () => new Column<Base<string, 'uuid'>>(def('uuid')),
 };
 
 export type AnyColumn = Column<ColumnState>;

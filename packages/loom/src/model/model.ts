@@ -11,6 +11,13 @@ export type { Infer, InferColumns, ProfileName, QueryField } from './infer.ts';
 export interface ModelOptions {
   /** Adds `createdAt` and `updatedAt`, set by the framework and never by clients. */
   readonly timestamps?: boolean;
+  /**
+   * Adds `version`, an integer set to 1 on create and incremented by every update: optimistic
+   * concurrency. An update or delete given an expected version (`repo.update(id, patch, {
+   * expectedVersion })`, HTTP `If-Match`) fails with `PreconditionFailed` (412) when the row moved on.
+   * See docs/decisions/0004-concurrency.md.
+   */
+  readonly version?: boolean;
   /** Entity name used for OpenAPI components and errors. Default: the singular PascalCase of the table. */
   readonly name?: string;
   /** Related models, loaded in batches for the profiles that list them. */
@@ -31,8 +38,13 @@ type TimestampColumns = {
   updatedAt: Column<{ type: Date; nullable: false; optionalOnCreate: true; generated: true }>;
 };
 
-/** The full column map of a model: the declared columns plus timestamps when asked for. */
-export type ModelColumns<C, O> = O extends { timestamps: true } ? C & TimestampColumns : C;
+type VersionColumns = {
+  version: Column<{ type: number; kind: 'int'; nullable: false; optionalOnCreate: true; generated: true }>;
+};
+
+/** The full column map of a model: the declared columns plus timestamps and version when asked for. */
+export type ModelColumns<C, O> = (O extends { timestamps: true } ? C & TimestampColumns : C) &
+  (O extends { version: true } ? VersionColumns : unknown);
 
 /** Metadata every model carries, under `$`-prefixed keys so they never collide with field names. */
 export interface ModelMeta<
@@ -53,6 +65,8 @@ export interface ModelMeta<
   /** The primary key field. */
   readonly $primaryKey: FieldMeta;
   readonly $timestamps: boolean;
+  /** The optimistic-concurrency version field (`version: true`), else undefined. */
+  readonly $version: FieldMeta | undefined;
   /** Declared relations by name. */
   readonly $relations: R;
   /** Declared projections by name. */
@@ -158,6 +172,11 @@ export function model<const C extends Record<string, AnyColumn>, const O extends
     all.createdAt = managed('createdAt');
     all.updatedAt = managed('updatedAt');
   }
+  if (options?.version) {
+    if ('version' in all)
+      throw new Error(`model ${name}: "version" is declared and also asked for by version: true`);
+    all.version = new Column({ ...column.int().def, default: { value: 1 }, managed: 'version' });
+  }
   const fields: FieldMeta[] = Object.entries(all).map(([fieldName, col]) =>
     Object.freeze({ name: fieldName, column: toSnakeCase(fieldName), def: col.def }),
   );
@@ -175,6 +194,7 @@ export function model<const C extends Record<string, AnyColumn>, const O extends
     $fieldsByName: new Map(fields.map((f) => [f.name, f])),
     $primaryKey: pks[0],
     $timestamps: options?.timestamps === true,
+    $version: options?.version ? fields.find((f) => f.def.managed === 'version') : undefined,
     ...extras,
   };
   for (const f of fields) {

@@ -1,4 +1,5 @@
-import type { AnyModel, CreateInput, FieldName, Infer, QueryField, UpdateInput } from '../model/model.ts';
+import type { AnyModel, CreateInput, FieldName, Infer, QueryField } from '../model/model.ts';
+import type { UpdateChanges } from './field-change.ts';
 import type { CursorPage, FilterNode, OffsetPage, QuerySpec } from './query-spec.ts';
 
 /** Options of a read. */
@@ -8,6 +9,41 @@ export interface ReadOptions<P extends string = string> {
    * `default`; an unknown profile is an `InvalidQuery` (400).
    */
   readonly profile?: P;
+}
+
+/** Options of a write (update, delete). */
+export interface WriteOptions {
+  /**
+   * Optimistic concurrency, on a model declared with `version: true`: the write happens only if the
+   * stored version is this one (or one of these), else it throws `PreconditionFailed` (412). A missing
+   * row is still null / false.
+   */
+  readonly expectedVersion?: number | readonly number[];
+}
+
+/**
+ * The expected versions of a write as a list, or undefined when there is no condition; a condition on
+ * a model without a version column is a programming error.
+ *
+ * @example
+ * ```ts
+ * expectedVersions(Product, { expectedVersion: 3 }); // [3]
+ * ```
+ */
+export function expectedVersions(
+  model: AnyModel,
+  options: WriteOptions | undefined,
+): readonly number[] | undefined {
+  const expected = options?.expectedVersion;
+  if (expected === undefined) return undefined;
+  if (!model.$version) {
+    throw new TypeError(`${model.$name} has no version column: declare it with model(…, { version: true })`);
+  }
+  const list = typeof expected === 'number' ? [expected] : expected;
+  if (list.length === 0 || !list.every((v) => Number.isSafeInteger(v))) {
+    throw new TypeError(`expectedVersion of ${model.$name} must be an integer or a non-empty list of them`);
+  }
+  return list;
 }
 
 /** The list query a repository of `M` accepts: filters on columns and relations, sorts on columns. */
@@ -24,6 +60,8 @@ export type ModelQuery<M extends AnyModel> = QuerySpec<QueryField<M>, FieldName<
  * const same = await repo.getById(user.id);
  * const detailed = await records.getById(1, { profile: 'withDetails' }); // owner, notes, notesCount…
  * const page = await repo.list({ pagination: { mode: 'cursor', limit: 20 } });
+ * await repo.update(user.id, { loginCount: increment(), tags: append(',vip', { once: true }) });
+ * await repo.update(doc.id, { title: 'New' }, { expectedVersion: doc.version }); // 412 if it moved on
  * ```
  */
 export interface Repository<M extends AnyModel> {
@@ -39,9 +77,14 @@ export interface Repository<M extends AnyModel> {
     options?: ReadOptions<P>,
   ): Promise<Infer<M, P> | null>;
   exists<F extends FieldName<M>>(field: F, value: Infer<M>[F]): Promise<boolean>;
-  /** Writes only the keys present in `patch`, in one `UPDATE … RETURNING`; null when the row is missing. */
-  update(id: unknown, patch: UpdateInput<M>): Promise<Infer<M> | null>;
-  delete(id: unknown): Promise<boolean>;
+  /**
+   * Writes only the keys present in `patch`, in one `UPDATE … RETURNING`; null when the row is missing.
+   * A value may be an atomic change computed from the current one (`increment`, `append`, …); on a
+   * versioned model the version is incremented and `expectedVersion` checked in the same statement.
+   */
+  update(id: unknown, patch: UpdateChanges<M>, options?: WriteOptions): Promise<Infer<M> | null>;
+  /** Deletes the row; false when it is missing. `expectedVersion` as for {@link Repository.update}. */
+  delete(id: unknown, options?: WriteOptions): Promise<boolean>;
   count(filter?: FilterNode<QueryField<M>>): Promise<number>;
   list<const P extends string = 'default'>(
     query: ModelQuery<M> & { pagination: { mode: 'offset' } },

@@ -1,17 +1,11 @@
-import { CompiledQuery, type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { AnyDB, Database } from '../db/database.ts';
-import { InvalidQuery } from '../errors/index.ts';
-import type {
-  AnyModel,
-  CreateInput,
-  FieldMeta,
-  FieldName,
-  Infer,
-  QueryField,
-  UpdateInput,
-} from '../model/model.ts';
+import { InvalidQuery, PreconditionFailed, ValidationError } from '../errors/index.ts';
+import type { AnyModel, CreateInput, FieldMeta, FieldName, Infer, QueryField } from '../model/model.ts';
+import { changeSql, changeViolation } from './change-sql.ts';
 import { toConflict, type WriteOperation } from './conflict-mapping.ts';
 import { type CursorCodec, cursorCodec } from './cursor-token.ts';
+import { type FieldChange, isFieldChange, type UpdateChanges } from './field-change.ts';
 import { coerceFieldValue } from './field-values.ts';
 import { filterToSql, resolveField } from './filter-sql.ts';
 import { type JoinedRead, joinedReadOf, PARENT } from './joined-read.ts';
@@ -19,7 +13,13 @@ import { afterValues, cursorAfter, keysetAfter, orderByTerms, type SortKey } fro
 import { finishJoinedProfile, loadProfile } from './profile-loader.ts';
 import { type CursorPage, type FilterNode, MAX_LIMIT, type OffsetPage, type SortSpec } from './query-spec.ts';
 import { type ReadPlan, readPlanOf } from './read-plan.ts';
-import type { ModelQuery, ReadOptions, Repository } from './repository.ts';
+import {
+  expectedVersions,
+  type ModelQuery,
+  type ReadOptions,
+  type Repository,
+  type WriteOptions,
+} from './repository.ts';
 import { type RowCodec, rowCodecOf } from './row-codec.ts';
 import { StatementCache } from './statement-cache.ts';
 
@@ -188,6 +188,9 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     for (const f of this.model.$fields) {
       if (f.def.autoIncrement || (f.def.managed && !this.model.$timestamps)) delete values[f.name];
     }
+    // Every row starts at version 1, whatever the caller sent.
+    const version = this.model.$version;
+    if (version) values[version.name] = 1;
     const row = this.codec.encode(values);
     return this.#write(async () => {
       const ex = this.executor;
@@ -249,30 +252,62 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     return q.where(f.column, '=', this.codec.encodeValue(f, coerceFieldValue(f.def, value, f.name)));
   }
 
-  async update(id: unknown, patch: UpdateInput<M>): Promise<Infer<M> | null> {
+  async update(id: unknown, patch: UpdateChanges<M>, options?: WriteOptions): Promise<Infer<M> | null> {
+    return this.#update(id, patch, expectedVersions(this.model, options), 0);
+  }
+
+  async #update(
+    id: unknown,
+    patch: UpdateChanges<M>,
+    expected: readonly number[] | undefined,
+    attempt: number,
+  ): Promise<Infer<M> | null> {
     const key = this.#pkValue(id);
     if (key === undefined) return null;
     const values: Entity = {};
+    const changes: [FieldMeta, FieldChange][] = [];
     for (const [name, value] of Object.entries(patch as Entity)) {
       const f = this.model.$fieldsByName.get(name);
       // Only declared, client-writable fields: unknown keys and managed columns are never written.
       if (!f || f.def.autoIncrement || f.def.managed || f.def.primaryKey || value === undefined) continue;
-      values[name] = value;
+      if (isFieldChange(value)) changes.push([f, value]);
+      else values[name] = value;
     }
     if (this.model.$timestamps) values.updatedAt = new Date();
     const row = this.codec.encode(values);
-    if (Object.keys(row).length === 0) return this.getById(id) as Promise<Infer<M> | null>;
-    const query = this.#statements.compiled(
-      `update:${Object.keys(row).join(',')}`,
-      [...Object.values(row), key],
-      () =>
-        this.executor
-          .updateTable(this.#table)
-          .set(row)
-          .where(this.#pk.column, '=', key)
-          .returningAll()
-          .compile(),
-    );
+    const version = this.model.$version;
+    if (Object.keys(row).length === 0 && changes.length === 0) {
+      const current = await this.getById(id);
+      if (current !== null && expected !== undefined) this.#checkVersion(id, current as Entity, expected);
+      return current as Infer<M> | null;
+    }
+    const dialect = this.db.dialect;
+    const parts = changes.map(([f, c]) => changeSql(f, c, dialect));
+    const guards = parts.flatMap((p) => (p.guard ? [p.guard] : []));
+    const shape = [
+      'update',
+      Object.keys(row).join(','),
+      parts.map((p) => p.shape).join(','),
+      expected === undefined ? '' : `v${expected.length}`,
+    ].join('|');
+    const parameters = [
+      ...Object.values(row),
+      ...parts.flatMap((p) => p.params),
+      key,
+      ...(expected ?? []),
+      ...guards.flatMap((g) => g.params),
+    ];
+    const query = this.#statements.compiled(shape, parameters, () => {
+      const set: Record<string, unknown> = { ...row };
+      parts.forEach((p, i) => {
+        set[changes[i]![0].column] = p.expr;
+      });
+      if (version) set[version.column] = sql`${sql.ref(version.column)} + 1`;
+      let q = this.executor.updateTable(this.#table).set(set).where(this.#pk.column, '=', key);
+      if (expected !== undefined && version) q = q.where(version.column, 'in', expected);
+      for (const g of guards) q = q.where(g.expr as RawBuilder<SqlBool>);
+      return q.returningAll().compile();
+    });
     let rows: Entity[];
     try {
       rows = (await this.db.execute<Entity>(query)).rows;
@@ -280,19 +315,47 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
       throw toConflict(error, this.db.dialect, this.model, 'update') ?? error;
     }
     const updated = rows[0];
-    return updated ? this.#withDefaults(this.decode(updated)) : null;
+    if (updated) return this.#withDefaults(this.decode(updated));
+    if (expected === undefined && guards.length === 0) return null;
+    // No row matched: missing, moved on (version) or refused by a guard. Read it to tell which.
+    const current = (await this.getById(id)) as Entity | null;
+    if (current === null) return null;
+    if (expected !== undefined) this.#checkVersion(id, current, expected);
+    const violations = changes.flatMap(([f, c]) => changeViolation(f, c, current[f.name]) ?? []);
+    if (violations.length > 0) throw new ValidationError(violations);
+    // The row changed between the update and the read so that the guard now passes: try again.
+    if (attempt >= 3) throw new PreconditionFailed(this.model.$name, id, 'the row kept changing; retry');
+    return this.#update(id, patch, expected, attempt + 1);
   }
 
-  async delete(id: unknown): Promise<boolean> {
+  #checkVersion(id: unknown, current: Entity, expected: readonly number[]): void {
+    const field = this.model.$version;
+    const found = field ? Number(current[field.name]) : undefined;
+    if (found !== undefined && expected.includes(found)) return;
+    throw new PreconditionFailed(
+      this.model.$name,
+      id,
+      `${this.model.$name} ${String(id)} is at version ${found}, not ${expected.join(' or ')}: it changed since it was read`,
+      found,
+    );
+  }
+
+  async delete(id: unknown, options?: WriteOptions): Promise<boolean> {
     const key = this.#pkValue(id);
     if (key === undefined) return false;
-    return this.#write(async () => {
-      const result = await this.executor
-        .deleteFrom(this.#table)
-        .where(this.#pk.column, '=', key)
-        .executeTakeFirst();
+    const expected = expectedVersions(this.model, options);
+    const version = this.model.$version;
+    const deleted = await this.#write(async () => {
+      let q = this.executor.deleteFrom(this.#table).where(this.#pk.column, '=', key);
+      if (expected !== undefined && version) q = q.where(version.column, 'in', expected);
+      const result = await q.executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     }, 'delete');
+    if (deleted || expected === undefined) return deleted;
+    const current = (await this.getById(id)) as Entity | null;
+    if (current === null) return false;
+    this.#checkVersion(id, current, expected);
+    return false;
   }
 
   async count(filter?: FilterNode<QueryField<M>>): Promise<number> {

@@ -7,6 +7,11 @@ import type { AutoOperation, RouteDecl } from './route.ts';
 export interface AutoCrudOptions {
   /** Which operations to expose, in any order. Default: all five. */
   readonly include?: readonly AutoOperation[];
+  /**
+   * On a versioned model (`version: true`): `'required'` makes PATCH and DELETE without `If-Match`
+   * a 428 (lost updates become impossible for clients of these routes). Default `'optional'`.
+   */
+  readonly ifMatch?: 'optional' | 'required';
 }
 
 const ALL: readonly AutoOperation[] = ['create', 'get', 'list', 'update', 'delete'];
@@ -49,7 +54,11 @@ export function autoCrud(model: AnyModel, options: AutoCrudOptions = {}): RouteD
       method: shape.method,
       path: shape.path,
       useCase: useCases[op],
-      options: Object.freeze({ status: shape.status }),
+      options: Object.freeze(
+        options.ifMatch !== undefined && (op === 'update' || op === 'delete')
+          ? { status: shape.status, ifMatch: options.ifMatch }
+          : { status: shape.status },
+      ),
       auto: op,
     });
   });

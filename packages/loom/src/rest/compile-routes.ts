@@ -2,8 +2,10 @@ import type { TSchema } from 'typebox';
 import { DeclarationError } from '../errors/index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { AnyModel } from '../model/model.ts';
+import { CALL_ONLY_PARAMS } from '../use-case/auto-crud.ts';
 import type { ParamBinding, Plan } from '../use-case/plan.ts';
 import type { AnyUseCase } from '../use-case/use-case.ts';
+import { conditionalRequest } from './conditional-request.ts';
 import { RESERVED_QUERY_KEYS } from './query-grammar.ts';
 import type { RestInterface } from './rest-interface.ts';
 import { profilePolicyOf } from './rest-interface.ts';
@@ -49,7 +51,13 @@ export interface CompiledRoute {
   readonly bindsProfile: boolean;
   readonly hasBody: boolean;
   readonly response: ResponseShape;
+  /** ETag / If-Match handling of auto-CRUD routes; null elsewhere. */
+  readonly conditional: ConditionalRequest | null;
+  /** The route requires `If-Match` (documented as a required header, 428 when missing). */
+  readonly ifMatchRequired: boolean;
 }
+
+type ConditionalRequest = NonNullable<ReturnType<typeof conditionalRequest>>;
 
 const ANONYMOUS = 'anonymous use case';
 
@@ -116,7 +124,21 @@ export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInter
       const mode = r.options.pagination ?? api.pagination ?? 'offset';
       if (mode !== 'offset' && mode !== 'cursor') fail(`unknown pagination mode "${String(mode)}"`);
 
-      const queryParams = plan.params.filter((p) => !path.params.includes(p.name) && p.name !== 'profile');
+      const queryParams = plan.params.filter(
+        (p) =>
+          !path.params.includes(p.name) &&
+          p.name !== 'profile' &&
+          !(r.auto !== undefined && CALL_ONLY_PARAMS.has(p.name)),
+      );
+      const ifMatch = r.options.ifMatch;
+      if (ifMatch !== undefined) {
+        if (r.auto !== 'update' && r.auto !== 'delete')
+          fail('ifMatch applies to auto-CRUD update and delete routes');
+        if (ifMatch !== 'optional' && ifMatch !== 'required')
+          fail(`unknown ifMatch policy "${String(ifMatch)}"`);
+        if (ifMatch === 'required' && !r.useCase.model?.$version)
+          fail("ifMatch: 'required' needs a versioned model (model(…, { version: true }))");
+      }
       if (isList) {
         for (const p of queryParams) {
           if (RESERVED_QUERY_KEYS.has(p.name))
@@ -171,6 +193,8 @@ export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInter
           bindsProfile: declared.has('profile'),
           hasBody: plan.input !== undefined,
           response: response as ResponseShape,
+          conditional: conditionalRequest(r.useCase.model ?? null, r.auto, r.options.ifMatch),
+          ifMatchRequired: r.options.ifMatch === 'required',
         }),
       );
     }

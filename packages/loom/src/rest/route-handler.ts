@@ -32,15 +32,18 @@ export function routeHandler(
   const readOnly = route.method === 'GET';
   const { useCase, hasBody, status } = route;
   const isList = route.list !== null;
+  const conditional = route.conditional;
 
   // Not an async function: with an AsyncLocalStorage active (transactions, the ambient context), every
   // `await` costs V8 an extra promise and hook calls, so the result is chained with one `then`.
   function handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const raw = request.query as RawQuery;
     const { params: fromQuery, query } = readQuery(raw);
-    const params = hasPathParams
+    let params: Record<string, unknown> = hasPathParams
       ? { ...(request.params as Record<string, string>), ...fromQuery }
       : fromQuery;
+    const extra = conditional?.params(request);
+    if (extra !== undefined) params = { ...params, ...extra };
     const context = { traceId: request.id };
     let args: CallArgs =
       query === undefined ? { params, readOnly, context } : { params, query, readOnly, context };
@@ -60,6 +63,7 @@ export function routeHandler(
     return pending.then(
       (result: unknown) => {
         if (status !== 200) reply.code(status);
+        conditional?.respond(reply, result);
         return responder.respond(reply, result, query);
       },
       isList

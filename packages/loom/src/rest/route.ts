@@ -47,6 +47,11 @@ export interface RouteOptions {
   readonly response?: TSchema | 'entity' | 'page';
   /** Extra OpenAPI tags for this route (the interface's tags always apply). */
   readonly tags?: readonly string[];
+  /**
+   * Auto-CRUD update and delete of a versioned model: `'required'` answers a request without
+   * `If-Match` with 428. Set through `autoCrud(Model, { ifMatch })`.
+   */
+  readonly ifMatch?: 'optional' | 'required';
 }
 
 /** A declared route: method, path relative to the interface prefix, use case, options. */

@@ -2,7 +2,9 @@ import type { TSchema } from 'typebox';
 import { createCommandOf, updateCommandOf } from '../command/model-commands.ts';
 import { NotFound } from '../errors/index.ts';
 import { columnValueSchema } from '../model/column.ts';
-import type { AnyModel, CreateInput, UpdateInput } from '../model/model.ts';
+import type { AnyModel, CreateInput } from '../model/model.ts';
+import { isFieldChange, type UpdateChanges } from '../repository/field-change.ts';
+import type { WriteOptions } from '../repository/repository.ts';
 import { t } from '../schema/t.ts';
 import { useCase } from './use-case.ts';
 
@@ -15,6 +17,30 @@ function idParam(model: AnyModel): { id: TSchema } {
  * profiles (and rejects `?profile=` otherwise); other callers may leave it out (the default profile).
  */
 const profileParam = { profile: t.Optional(t.String({ minLength: 1 })) };
+
+/**
+ * Params of the auto update and delete that callers set in code (`app.entity(M).update(id, changes,
+ * { expectedVersion })`) or the REST layer sets from headers (`If-Match`): never read from the query
+ * string. `expectedVersion` conditions the write on the stored version (models with `version: true`);
+ * `changes` carries atomic changes (`increment`, `append`, …), which a JSON body cannot express.
+ */
+export const CALL_ONLY_PARAMS: ReadonlySet<string> = new Set(['expectedVersion', 'changes']);
+
+const expectedVersionParam = {
+  expectedVersion: t.Optional(t.Union([t.Integer(), t.Array(t.Integer(), { minItems: 1 })])),
+};
+const changesParam = { changes: t.Optional(t.Record(t.String(), t.Unknown())) };
+
+/** Write options for an expected-version param that may be absent. */
+function writeOptions(expected: number | number[] | undefined): WriteOptions | undefined {
+  return expected === undefined ? undefined : { expectedVersion: expected };
+}
+
+/** The atomic changes among `changes` (plain values come through the validated input only). */
+function atomicChanges(changes: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (changes === undefined) return {};
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => isFieldChange(value)));
+}
 
 /** Read options for a profile param that may be absent. */
 function readOptions(profile: string | undefined): { profile: string } | undefined {
@@ -59,23 +85,27 @@ function build<M extends AnyModel>(model: M) {
     }),
     update: useCase(model, {
       name: `update${name}`,
-      params: idParam(model),
+      params: { ...idParam(model), ...expectedVersionParam, ...changesParam },
       input: updateCommandOf(model),
       singleStatement: true,
       summary: `Update a ${name}`,
-      execute: ({ params, input, repo }) =>
-        repo.update(params.id, input as unknown as UpdateInput<M>).then((updated) => {
+      execute: ({ params, input, repo }) => {
+        const patch = { ...input, ...atomicChanges(params.changes) } as unknown as UpdateChanges<M>;
+        return repo.update(params.id, patch, writeOptions(params.expectedVersion)).then((updated) => {
           if (updated === null) throw new NotFound(name, params.id);
           return updated;
-        }),
+        });
+      },
     }),
     delete: useCase(model, {
       name: `delete${name}`,
-      params: idParam(model),
+      params: { ...idParam(model), ...expectedVersionParam },
       singleStatement: true,
       summary: `Delete a ${name}`,
       execute: async ({ params, repo }) => {
-        if (!(await repo.delete(params.id))) throw new NotFound(name, params.id);
+        if (!(await repo.delete(params.id, writeOptions(params.expectedVersion)))) {
+          throw new NotFound(name, params.id);
+        }
         return true as const;
       },
     }),

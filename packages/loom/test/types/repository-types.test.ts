@@ -1,5 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { type CursorPage, type Infer, type OffsetPage, type SqlRepository, where } from '../../src/index.ts';
+import {
+  type CursorPage,
+  type Infer,
+  type OffsetPage,
+  type SqlRepository,
+  type TextChange,
+  where,
+} from '../../src/index.ts';
 import type { Owner } from '../support/models.ts';
 
 type Repo = SqlRepository<typeof Owner>;
@@ -69,9 +76,9 @@ describe('repository types', () => {
 
   it('the update patch only names writable model fields', () => {
     expectTypeOf<Parameters<Repo['update']>[1]>().toEqualTypeOf<{
-      fullName?: string;
-      email?: string;
-      zipCode?: string | null;
+      fullName?: string | TextChange;
+      email?: string | TextChange;
+      zipCode?: string | TextChange | null;
     }>();
     expectTypeOf(compileOnly).toBeFunction();
   });

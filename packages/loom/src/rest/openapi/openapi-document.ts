@@ -7,7 +7,7 @@ import { type JsonSchema, plainSchema } from '../json-schema.ts';
 import { cursorPageSchema, offsetPageSchema } from '../page-schemas.ts';
 import { type ComponentRegistry, componentRegistry } from './component-registry.ts';
 import { routeParameters } from './openapi-parameters.ts';
-import { PROBLEM_RESPONSES, PROBLEM_SCHEMA } from './problem-schema.ts';
+import { PRECONDITION_RESPONSES, PROBLEM_RESPONSES, PROBLEM_SCHEMA } from './problem-schema.ts';
 
 /** The `info` of the document. */
 export interface OpenApiInfo {
@@ -109,14 +109,28 @@ function errorResponses(route: CompiledRoute): Record<string, JsonSchema> {
     out['415'] = ref('UnsupportedMediaType');
   }
   if (route.hasBody || route.plan.rules.length > 0) out['422'] = ref('UnprocessableEntity');
+  if (route.conditional?.writes && route.conditional.versioned) out['412'] = ref('PreconditionFailed');
+  if (route.ifMatchRequired) out['428'] = ref('PreconditionRequired');
   out['500'] = ref('InternalServerError');
   return out;
 }
 
 function operationOf(route: CompiledRoute, components: ComponentRegistry): JsonSchema {
   const schema = successSchema(route, components);
+  const etag =
+    route.conditional?.versioned && route.method !== 'DELETE'
+      ? {
+          headers: {
+            ETag: {
+              description: 'The entity\'s version as a strong entity tag (`"3"`): send it back in If-Match.',
+              schema: { type: 'string' },
+            },
+          },
+        }
+      : {};
   const success: JsonSchema = {
     description: STATUS_CODES[route.status] ?? 'Success',
+    ...etag,
     content: { 'application/json': { schema: schema ?? { description: 'Any JSON value.' } } },
   };
   const input = route.plan.input;
@@ -156,7 +170,12 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly Compile
   components.ref('Problem', PROBLEM_SCHEMA, () => PROBLEM_SCHEMA);
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const tags = new Set<string>();
+  const responses: Record<string, JsonSchema> = { ...PROBLEM_RESPONSES };
   for (const route of routes) {
+    // Only documents that have conditional routes list these (the others stay as they were).
+    if (route.conditional?.writes && route.conditional.versioned)
+      responses.PreconditionFailed = PRECONDITION_RESPONSES.PreconditionFailed;
+    if (route.ifMatchRequired) responses.PreconditionRequired = PRECONDITION_RESPONSES.PreconditionRequired;
     for (const tag of route.tags) tags.add(tag);
     const item = paths[route.path.template] ?? {};
     item[route.method.toLowerCase()] = operationOf(route, components);
@@ -173,7 +192,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly Compile
     paths,
     components: {
       schemas: components.schemas(),
-      responses: { ...PROBLEM_RESPONSES },
+      responses,
     },
   };
 }

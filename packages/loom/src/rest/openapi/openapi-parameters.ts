@@ -9,7 +9,7 @@ import { DEFAULT_LIMIT } from '../query-grammar.ts';
 /** An OpenAPI parameter object. */
 export interface ParameterObject {
   readonly name: string;
-  readonly in: 'path' | 'query';
+  readonly in: 'path' | 'query' | 'header';
   readonly required: boolean;
   readonly description?: string;
   readonly schema: JsonSchema;
@@ -159,6 +159,16 @@ export function routeParameters(route: CompiledRoute): ParameterObject[] {
     });
   }
   if (route.list) params.push(...listParameters(route.list));
+  if (route.conditional?.writes && route.conditional.versioned) {
+    params.push({
+      name: 'If-Match',
+      in: 'header',
+      required: route.ifMatchRequired,
+      description:
+        'The ETag of a GET (`"<version>"`, or `*`): the write happens only if the entity is still at that version, else 412.',
+      schema: { type: 'string' },
+    });
+  }
   return params;
 }
 

@@ -61,3 +61,13 @@ export const PROBLEM_RESPONSES: Readonly<Record<string, JsonSchema>> = {
   ),
   InternalServerError: problem('Unexpected error; the detail is generic, the traceId finds the log entry.'),
 };
+
+/** The responses of conditional writes (auto-CRUD PATCH/DELETE of versioned models). */
+export const PRECONDITION_RESPONSES: Readonly<
+  Record<'PreconditionFailed' | 'PreconditionRequired', JsonSchema>
+> = {
+  PreconditionFailed: problem(
+    'If-Match names a version the entity is no longer at: read it again and retry.',
+  ),
+  PreconditionRequired: problem('This route requires an If-Match header (the ETag of a GET).'),
+};

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { Kernel, openDatabase, syncSchema } from 'loom-kernel';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RestockEmailCallbacks } from '../src/product/callbacks.ts';
+import { Product } from '../src/product/model.ts';
+
+const PG_URL = process.env.LOOM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh database: SQLite in memory, or a PostgreSQL schema of its own (dropped after the test). */
+async function open(dialect: 'sqlite' | 'postgres') {
+  if (dialect === 'sqlite') {
+    const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
+    return { db, dispose: () => db.close() };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const db = openDatabase({ dialect: 'postgres', connectionString: PG_URL, searchPath: schema, poolSize: 8 });
+  return {
+    db,
+    async dispose() {
+      await db.close();
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('restock callbacks racing on %s', (dialect) => {
+  let dispose: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await dispose?.();
+    dispose = undefined;
+  });
+
+  it('success and failure callbacks racing on 30 products lose no suffix, and a redelivery adds none', async () => {
+    const opened = await open(dialect);
+    dispose = opened.dispose;
+    await syncSchema(opened.db, [Product]);
+    const kernel = new Kernel({ db: opened.db, cursorSecret: 'callback-race-test-secret' });
+    const products = kernel.entity(Product);
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const p = await products.create({
+        sku: `R-${i}`,
+        name: `P${i}`,
+        category: 'tools',
+        priceCents: 1,
+        stock: 0,
+      });
+      ids.push(p.id);
+    }
+    // The services as the prototype (their getters stay lazy), as the job runtime builds a callback's ctx.
+    const ctx = <T extends object>(productId: number, fields: T) =>
+      Object.assign(Object.create(kernel.services) as typeof kernel.services, {
+        jobId: `j${productId}`,
+        jobName: 'SendRestockEmail',
+        context: { params: { productId }, payload: {} },
+        ...fields,
+      });
+    const { onSuccess, onFailure } = RestockEmailCallbacks;
+    const race = () =>
+      Promise.all(
+        ids.flatMap((id) => [
+          onSuccess?.(ctx(id, { result: true })),
+          onFailure?.(ctx(id, { error: { type: 'Error', message: 'x' }, attempts: 3 })),
+        ]),
+      );
+    await race();
+    // A second delivery of the callback that landed last changes nothing (the suffix is added once).
+    await Promise.all(
+      ids.map(async (id) => {
+        const { category } = await products.get(id);
+        if (category.endsWith('-restock-notified')) await onSuccess?.(ctx(id, { result: true }));
+        else await onFailure?.(ctx(id, { error: { type: 'Error', message: 'x' }, attempts: 3 }));
+      }),
+    );
+    for (const id of ids) {
+      const { category } = await products.get(id);
+      expect(['tools-restock-notified-restock-failed', 'tools-restock-failed-restock-notified']).toContain(
+        category,
+      );
+    }
+  });
+});
