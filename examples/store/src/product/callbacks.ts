@@ -7,9 +7,7 @@ import { Product } from './model.ts';
  * deleted meanwhile is nothing to mark; any other error (database down) fails the callback, which is
  * then retried.
  */
-async function appendCategorySuffix(app: Invoker, productId: unknown, suffix: string): Promise<void> {
-  const id = Number(productId);
-  if (!Number.isSafeInteger(id)) return;
+async function appendCategorySuffix(app: Invoker, id: number, suffix: string): Promise<void> {
   const products = app.entity(Product);
   const product = await products.get(id).catch((error: unknown) => {
     if (error instanceof NotFound) return null;
