@@ -32,8 +32,11 @@ export type ParamsIn<P> = Simplify<
   }
 >;
 
-/** A use case without params takes none: `{}` would accept anything, a map of `never` rejects any key. */
-type NoParams = { readonly [key: string]: never };
+/**
+ * A use case without params takes none. `{}` would accept any key; this type's one (impossible) key
+ * makes tsc check excess properties and say so: "'id' does not exist in type '{ "no params declared"?… }'".
+ */
+type NoParams = { readonly 'no params declared'?: never };
 
 type ParamsArg<P> = keyof P extends never
   ? { readonly params?: NoParams }

@@ -26,9 +26,9 @@ export type LoadedOf<L> = { readonly [K in keyof L]: MarkerValue<L[K]> };
 /** The markers a declaration may use, constrained so `by`/`from` name declared params or input fields. */
 export type MarkersFor<P extends ParamsDecl, C> = Record<
   string,
-  | LoadByIdMarker<AnyModel, keyof P & string>
-  | LoadMarker<AnyModel, SourceRef<P, C extends AnyCommand ? ValueOfCommand<C> : {}>>
-  | ExistsMarker<AnyModel, SourceRef<P, C extends AnyCommand ? ValueOfCommand<C> : {}>>
+  | LoadByIdMarker<keyof P & string>
+  | LoadMarker<SourceRef<P, C extends AnyCommand ? ValueOfCommand<C> : {}>>
+  | ExistsMarker<SourceRef<P, C extends AnyCommand ? ValueOfCommand<C> : {}>>
 >;
 
 /** The model a use case is for: a model, a custom repository binding, or null (no main repository). */
