@@ -124,7 +124,9 @@ const median = (xs: readonly number[]) => {
 // Both paths must agree before anything is timed.
 const expected = JSON.stringify(await byHand(PARAMS, PAYLOAD));
 if (JSON.stringify(await viaKernel()) !== expected) throw new Error('kernel and hand-written results differ');
-await expect422(() => kernel.invokeRaw(PreviewQuote, { params: PARAMS, payload: { ...PAYLOAD, quantity: 0 } }));
+await expect422(() =>
+  kernel.invokeRaw(PreviewQuote, { params: PARAMS, payload: { ...PAYLOAD, quantity: 0 } }),
+);
 await expect422(() => byHand(PARAMS, { ...PAYLOAD, quantity: 0 }));
 
 const hand = () => byHand(PARAMS, PAYLOAD);

@@ -135,8 +135,8 @@ export { type RepositorySettings, SqlRepository } from './repository/sql-reposit
 export * from './rest/index.ts';
 export { type Static, type TSchema, t, withDefault } from './schema/t.ts';
 export { autoUseCasesOf } from './use-case/auto-crud.ts';
-export type { Compute, ComputeBuilder } from './use-case/compute.ts';
 export type { ParamsIn, PayloadOf, RawInvokeArgs } from './use-case/call-args.ts';
+export type { Compute, ComputeBuilder } from './use-case/compute.ts';
 export type { EntityInvoker, EntityListQuery, Invoker } from './use-case/invoker-types.ts';
 export type {
   CallbacksRef,

@@ -59,7 +59,9 @@ export type PayloadOf<C> = C extends { readonly $payload?: infer W }
     ? PayloadOfCommand<C>
     : never;
 
-type PayloadArg<C> = C extends AnyCommand ? { readonly payload: PayloadOf<C> } : { readonly payload?: undefined };
+type PayloadArg<C> = C extends AnyCommand
+  ? { readonly payload: PayloadOf<C> }
+  : { readonly payload?: undefined };
 
 type QueryArg<Q, T> = Q extends true
   ? { readonly query?: QuerySpec<FieldName<Exclude<ModelOfTarget<T>, null>>> }

@@ -1,7 +1,7 @@
 import type { CreatePayload, UpdatePayload } from '../command/model-commands.ts';
 import type { AnyModel, Infer, PrimaryKeyOf } from '../model/model.ts';
-import type { ModelQuery } from '../repository/repository.ts';
 import type { CursorPage, OffsetPage } from '../repository/query-spec.ts';
+import type { ModelQuery } from '../repository/repository.ts';
 import type { InvokeArgs, RawInvokeArgs } from './call-args.ts';
 import type { AnyUseCase, ResultOf } from './use-case.ts';
 
@@ -11,12 +11,12 @@ export type EntityListQuery<M extends AnyModel> = Partial<ModelQuery<M>>;
 /** `app.entity(Model)`: the auto-CRUD use cases of a model, callable in code, typed from the model. */
 export interface EntityInvoker<M extends AnyModel> {
   get(id: PrimaryKeyOf<M>): Promise<Infer<M>>;
-  list(query?: EntityListQuery<M> & { readonly pagination?: { readonly mode: 'offset' } }): Promise<
-    OffsetPage<Infer<M>>
-  >;
-  list(query: EntityListQuery<M> & { readonly pagination: { readonly mode: 'cursor' } }): Promise<
-    CursorPage<Infer<M>>
-  >;
+  list(
+    query?: EntityListQuery<M> & { readonly pagination?: { readonly mode: 'offset' } },
+  ): Promise<OffsetPage<Infer<M>>>;
+  list(
+    query: EntityListQuery<M> & { readonly pagination: { readonly mode: 'cursor' } },
+  ): Promise<CursorPage<Infer<M>>>;
   create(payload: CreatePayload<M>): Promise<Infer<M>>;
   update(id: PrimaryKeyOf<M>, payload: UpdatePayload<M>): Promise<Infer<M>>;
   delete(id: PrimaryKeyOf<M>): Promise<boolean>;

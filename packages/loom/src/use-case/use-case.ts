@@ -169,5 +169,5 @@ export function isUseCase(value: unknown): value is AnyUseCase {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'useCase';
 }
 
-export type { Repository };
 export type { InvokeArgs, RawInvokeArgs } from './call-args.ts';
+export type { Repository };

@@ -5,10 +5,10 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  type CursorPage,
   callbacks,
   column,
   command,
-  type CursorPage,
   type DispatchReceipt,
   type Infer,
   type InvokeArgs,
@@ -152,24 +152,34 @@ describe('app.invoke', () => {
     const run = async () => {
       await kernel.invoke(Search, {
         params: { term: 'a' },
-        query: { sort: [{ field: 'name', direction: 'asc' }], pagination: { mode: 'offset', page: 1, limit: 5 } },
+        query: {
+          sort: [{ field: 'name', direction: 'asc' }],
+          pagination: { mode: 'offset', page: 1, limit: 5 },
+        },
       });
       await kernel.invoke(Search, {
         params: { term: 'a' },
-        // @ts-expect-error 'nmae' is not a field of Author
-        query: { sort: [{ field: 'nmae', direction: 'asc' }], pagination: { mode: 'offset', page: 1, limit: 5 } },
+        query: {
+          // @ts-expect-error 'nmae' is not a field of Author
+          sort: [{ field: 'nmae', direction: 'asc' }],
+          pagination: { mode: 'offset', page: 1, limit: 5 },
+        },
       });
-      // @ts-expect-error Rename is not a list use case
-      await kernel.invoke(Rename, { params: { authorId: 1 }, payload: {}, query: { pagination: { mode: 'cursor', limit: 1 } } });
+      await kernel.invoke(Rename, {
+        params: { authorId: 1 },
+        payload: {},
+        // @ts-expect-error Rename is not a list use case
+        query: { pagination: { mode: 'cursor', limit: 1 } },
+      });
     };
     expectTypeOf(run).toBeFunction();
   });
 
   it('results are typed from execute, with null where the use case may return it', () => {
     const run = async () => {
-      expectTypeOf(await kernel.invoke(Rename, { params: { authorId: 1 }, payload: {} })).toEqualTypeOf<
-        AuthorRow | null
-      >();
+      expectTypeOf(
+        await kernel.invoke(Rename, { params: { authorId: 1 }, payload: {} }),
+      ).toEqualTypeOf<AuthorRow | null>();
       expectTypeOf(await kernel.invoke(Ping, {})).toEqualTypeOf<{ pong: true }>();
       expectTypeOf<ResultOf<typeof Create>>().toEqualTypeOf<AuthorRow>();
       expectTypeOf(await kernel.invokeRaw(Search, { params: { term: 'a' } })).toEqualTypeOf<string[]>();
@@ -215,7 +225,10 @@ describe('app.invoke', () => {
 describe('jobs.run and jobs.dispatch', () => {
   it('params and payload take the job’s declared types', () => {
     const run = async () => {
-      const receipt = await jobs.dispatch(SendMail, { params: { authorId: 1 }, payload: { recipientEmail: 'a@x.io' } });
+      const receipt = await jobs.dispatch(SendMail, {
+        params: { authorId: 1 },
+        payload: { recipientEmail: 'a@x.io' },
+      });
       expectTypeOf(receipt).toEqualTypeOf<DispatchReceipt>();
       // @ts-expect-error recipientEmail is a string
       await jobs.dispatch(SendMail, { params: { authorId: 1 }, payload: { recipientEmail: 5 } });
@@ -229,10 +242,16 @@ describe('jobs.run and jobs.dispatch', () => {
       // @ts-expect-error Tick takes no payload
       await jobs.dispatch(Tick, { payload: { x: 1 } });
 
-      const sent = await jobs.run(SendMail, { params: { authorId: 1 }, payload: { recipientEmail: 'a@x.io' } });
+      const sent = await jobs.run(SendMail, {
+        params: { authorId: 1 },
+        payload: { recipientEmail: 'a@x.io' },
+      });
       expectTypeOf(sent).toEqualTypeOf<number | null>();
-      // @ts-expect-error forceFail is a boolean
-      await jobs.run(SendMail, { params: { authorId: 1 }, payload: { recipientEmail: 'a', forceFail: 'no' } });
+      await jobs.run(SendMail, {
+        params: { authorId: 1 },
+        // @ts-expect-error forceFail is a boolean
+        payload: { recipientEmail: 'a', forceFail: 'no' },
+      });
       expectTypeOf(await jobs.run(Tick, {})).toEqualTypeOf<'tick'>();
     };
     expectTypeOf(run).toBeFunction();
@@ -245,8 +264,12 @@ describe('jobs.run and jobs.dispatch', () => {
         payload: { recipientEmail: 'a@x.io' },
         callbacks: MailCallbacks,
       });
-      // @ts-expect-error TickCallbacks are declared for Tick, not SendMail
-      await jobs.dispatch(SendMail, { params: { authorId: 1 }, payload: { recipientEmail: 'a' }, callbacks: TickCallbacks });
+      await jobs.dispatch(SendMail, {
+        params: { authorId: 1 },
+        payload: { recipientEmail: 'a' },
+        // @ts-expect-error TickCallbacks are declared for Tick, not SendMail
+        callbacks: TickCallbacks,
+      });
       // Raw: checked when dispatched.
       await jobs.dispatchRaw(SendMail, { params: { authorId: '1' }, payload: {}, callbacks: TickCallbacks });
     };
@@ -257,7 +280,11 @@ describe('jobs.run and jobs.dispatch', () => {
     useCase(null, {
       params: { authorId: t.Integer() },
       execute: async ({ jobs: ctxJobs, params }) => {
-        await ctxJobs.dispatch(SendMail, { params, payload: { recipientEmail: 'a@x.io' }, callbacks: MailCallbacks });
+        await ctxJobs.dispatch(SendMail, {
+          params,
+          payload: { recipientEmail: 'a@x.io' },
+          callbacks: MailCallbacks,
+        });
         // @ts-expect-error recipientEmail is required
         await ctxJobs.dispatch(SendMail, { params, payload: { forceFail: true } });
         // @ts-expect-error 'recipient' is not a field of MailInput
@@ -274,7 +301,13 @@ describe('app.entity(M)', () => {
       const ada = await authors.create({ name: 'Ada', email: 'a@x.io' });
       expectTypeOf(ada).toEqualTypeOf<AuthorRow>();
       // Nullable and defaulted columns may be left out; a datetime is an ISO string on the wire.
-      await authors.create({ name: 'Ada', email: 'a@x.io', nickname: null, rank: 2, joinedAt: '2026-01-01T00:00:00Z' });
+      await authors.create({
+        name: 'Ada',
+        email: 'a@x.io',
+        nickname: null,
+        rank: 2,
+        joinedAt: '2026-01-01T00:00:00Z',
+      });
       // @ts-expect-error name is a string
       await authors.create({ name: 3, email: 'a@x.io' });
       // @ts-expect-error email is required
@@ -308,7 +341,10 @@ describe('app.entity(M)', () => {
     const run = async () => {
       expectTypeOf(await authors.list()).toEqualTypeOf<OffsetPage<AuthorRow>>();
       expectTypeOf(
-        await authors.list({ filter: where('name', 'eq', 'Ada'), sort: [{ field: 'rank', direction: 'desc' }] }),
+        await authors.list({
+          filter: where('name', 'eq', 'Ada'),
+          sort: [{ field: 'rank', direction: 'desc' }],
+        }),
       ).toEqualTypeOf<OffsetPage<AuthorRow>>();
       expectTypeOf(await authors.list({ pagination: { mode: 'cursor', limit: 5 } })).toEqualTypeOf<
         CursorPage<AuthorRow>

@@ -86,10 +86,12 @@ describe.each(DIALECTS)('use-case engine on %s', (dialect) => {
     it('path strings are converted by the declared type', async () => {
       await expect(fx.kernel.invokeRaw(Double, { params: { value: '21' } })).resolves.toBe(42);
       await expect(fx.kernel.invokeRaw(Double, { params: { value: 21, loud: 'true' } })).resolves.toBe('42!');
-      await expect(fx.kernel.invokeRaw(Double, { params: { value: 21, loud: 'yes' } })).rejects.toMatchObject({
-        status: 400,
-        parameter: 'loud',
-      });
+      await expect(fx.kernel.invokeRaw(Double, { params: { value: 21, loud: 'yes' } })).rejects.toMatchObject(
+        {
+          status: 400,
+          parameter: 'loud',
+        },
+      );
     });
   });
 
