@@ -296,8 +296,8 @@ describe('jobs.run and jobs.dispatch', () => {
 
 describe('app.entity(M)', () => {
   it('create and update take the model’s writable fields; get and delete its primary key', () => {
-    const authors = kernel.entity(Author);
     const run = async () => {
+      const authors = kernel.entity(Author);
       const ada = await authors.create({ name: 'Ada', email: 'a@x.io' });
       expectTypeOf(ada).toEqualTypeOf<AuthorRow>();
       // Nullable and defaulted columns may be left out; a datetime is an ISO string on the wire.
@@ -337,8 +337,8 @@ describe('app.entity(M)', () => {
   });
 
   it('list: an offset page by default, a cursor page when asked; fields are the model’s', () => {
-    const authors = kernel.entity(Author);
     const run = async () => {
+      const authors = kernel.entity(Author);
       expectTypeOf(await authors.list()).toEqualTypeOf<OffsetPage<AuthorRow>>();
       expectTypeOf(
         await authors.list({
