@@ -84,7 +84,7 @@ const PARAMS = { storeId: '7' } as const;
 const PAYLOAD = { productId: 3, quantity: 2.5, couponCode: ' spring ' };
 
 function viaKernel() {
-  return kernel.invoke(PreviewQuote, { params: PARAMS, payload: PAYLOAD });
+  return kernel.invokeRaw(PreviewQuote, { params: PARAMS, payload: PAYLOAD });
 }
 
 /** The same work written by hand, as a use case without the framework would do it. */
@@ -124,7 +124,9 @@ const median = (xs: readonly number[]) => {
 // Both paths must agree before anything is timed.
 const expected = JSON.stringify(await byHand(PARAMS, PAYLOAD));
 if (JSON.stringify(await viaKernel()) !== expected) throw new Error('kernel and hand-written results differ');
-await expect422(() => kernel.invoke(PreviewQuote, { params: PARAMS, payload: { ...PAYLOAD, quantity: 0 } }));
+await expect422(() =>
+  kernel.invokeRaw(PreviewQuote, { params: PARAMS, payload: { ...PAYLOAD, quantity: 0 } }),
+);
 await expect422(() => byHand(PARAMS, { ...PAYLOAD, quantity: 0 }));
 
 const hand = () => byHand(PARAMS, PAYLOAD);

@@ -39,7 +39,12 @@ export {
   type Parsed,
   withFields,
 } from './command/command.ts';
-export { createCommandOf, updateCommandOf } from './command/model-commands.ts';
+export {
+  type CreatePayload,
+  createCommandOf,
+  type UpdatePayload,
+  updateCommandOf,
+} from './command/model-commands.ts';
 export { type PatchField, patch } from './command/patch.ts';
 export {
   assertSecretsSet,
@@ -72,8 +77,10 @@ export {
   type AnyCallbacks,
   type Callbacks,
   callbacks,
+  type DispatchContext,
   type FailureContext,
   isCallbacks,
+  type JobParamsOf,
   type SuccessContext,
 } from './job/callbacks.ts';
 export { type AnyJob, isJob, type Job, type JobSettings, job } from './job/job.ts';
@@ -91,6 +98,7 @@ export {
   isModel,
   type Model,
   model,
+  type PrimaryKeyOf,
   type UpdateInput,
 } from './model/model.ts';
 export { entitySchemaOf, profilesOf } from './model/model-schema.ts';
@@ -144,9 +152,16 @@ export { type RepositorySettings, SqlRepository } from './repository/sql-reposit
 export * from './rest/index.ts';
 export { type Static, type TSchema, t, withDefault } from './schema/t.ts';
 export { autoUseCasesOf } from './use-case/auto-crud.ts';
+export type { ParamsIn, PayloadOf, RawInvokeArgs } from './use-case/call-args.ts';
 export type { Compute, ComputeBuilder } from './use-case/compute.ts';
-export type { EntityInvoker, Invoker } from './use-case/invoker-types.ts';
-export type { DispatchOptions, DispatchReceipt, JobService } from './use-case/job-service-types.ts';
+export type { EntityInvoker, EntityListQuery, Invoker } from './use-case/invoker-types.ts';
+export type {
+  CallbacksRef,
+  DispatchArgs,
+  DispatchOptions,
+  DispatchReceipt,
+  JobService,
+} from './use-case/job-service-types.ts';
 export { exists, load, loadById, type OnMissing } from './use-case/markers.ts';
 export { compilePlan, type Plan } from './use-case/plan.ts';
 export type { AnyRepositoryBinding } from './use-case/repository-binding.ts';

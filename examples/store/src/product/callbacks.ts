@@ -8,9 +8,7 @@ import { Product } from './model.ts';
  * the other (issue 14). A product deleted meanwhile is nothing to mark (the update finds no row); any
  * other error (database down) fails the callback, which is then retried.
  */
-async function appendCategorySuffix(app: Invoker, productId: unknown, suffix: string): Promise<void> {
-  const id = Number(productId);
-  if (!Number.isSafeInteger(id)) return;
+async function appendCategorySuffix(app: Invoker, id: number, suffix: string): Promise<void> {
   await app
     .entity(Product)
     .update(id, { category: append(`-${suffix}`, { once: true }) })

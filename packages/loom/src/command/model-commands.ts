@@ -27,13 +27,48 @@ function decoders(model: AnyModel): Record<string, (wire: unknown) => unknown> {
   return out;
 }
 
+/** A value as JSON carries it: a datetime is an ISO-8601 string on the wire, not a `Date`. */
+type Wire<V> = V extends Date ? string : V;
+
+// Through `Simplify`, tsc prints the fields ("does not exist in type '{ name: string; … }'") rather
+// than `CreatePayload<Model<…every column…>>`.
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/**
+ * What `app.entity(M).create(payload)` takes: the model's writable fields (no auto-increment key, no
+ * timestamps), required unless nullable or defaulted; datetimes as ISO strings.
+ *
+ * @example
+ * ```ts
+ * const payload: CreatePayload<typeof User> = { fullName: 'Ada', email: 'ada@example.com' };
+ * ```
+ */
+export type CreatePayload<M extends AnyModel> = Simplify<{
+  [K in keyof CreateInput<M>]: Wire<CreateInput<M>[K]>;
+}>;
+
+/**
+ * What `app.entity(M).update(id, payload)` takes: any subset of the writable fields (a patch).
+ *
+ * @example
+ * ```ts
+ * const patch: UpdatePayload<typeof User> = { email: 'ada@example.org' };
+ * ```
+ */
+export type UpdatePayload<M extends AnyModel> = Simplify<{
+  [K in keyof UpdateInput<M>]: Wire<UpdateInput<M>[K]>;
+}>;
+
 /** A command whose value type is a model's create input. */
 export type CreateCommandOf<M extends AnyModel> = Command<Record<string, TSchema | PatchField>> & {
   parse(payload: unknown): CreateInput<M> & { readonly $fieldsSet: ReadonlySet<string> };
+  /** Phantom: what a typed caller sends (`app.invoke`, `InvokeArgs`). */
+  readonly $payload?: CreatePayload<M>;
 };
 /** A command whose value type is a model's update input (every field a patch). */
 export type UpdateCommandOf<M extends AnyModel> = Command<Record<string, TSchema | PatchField>> & {
   parse(payload: unknown): UpdateInput<M> & { readonly $fieldsSet: ReadonlySet<string> };
+  /** Phantom: what a typed caller sends (`app.invoke`, `InvokeArgs`). */
+  readonly $payload?: UpdatePayload<M>;
 };
 
 /**

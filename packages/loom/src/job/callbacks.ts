@@ -2,22 +2,36 @@ import type { UseCaseServices } from '../use-case/services.ts';
 import type { ResultOf } from '../use-case/use-case.ts';
 import type { AnyJob } from './job.ts';
 
+/** The params a job was dispatched with, as bound and validated at dispatch (`{ productId: number }`). */
+export type JobParamsOf<J> = J extends { readonly $types?: { readonly params: infer P } }
+  ? P
+  : Readonly<Record<string, unknown>>;
+
+/**
+ * The dispatch arguments a callback receives: the job's params, typed from its declaration (validated
+ * at dispatch), and the payload as the dispatcher sent it.
+ */
+export interface DispatchContext<P = Readonly<Record<string, unknown>>> {
+  readonly params: P;
+  readonly payload: unknown;
+}
+
 /** What `onSuccess` receives. */
-export interface SuccessContext<R> extends UseCaseServices {
+export interface SuccessContext<R, P = Readonly<Record<string, unknown>>> extends UseCaseServices {
   readonly jobId: string;
   readonly jobName: string;
   readonly result: R;
   /** The dispatch arguments: `{ params, payload }`. */
-  readonly context: { readonly params: Readonly<Record<string, unknown>>; readonly payload: unknown };
+  readonly context: DispatchContext<P>;
 }
 
 /** What `onFailure` receives, once, after the last attempt failed. */
-export interface FailureContext extends UseCaseServices {
+export interface FailureContext<P = Readonly<Record<string, unknown>>> extends UseCaseServices {
   readonly jobId: string;
   readonly jobName: string;
   readonly error: { readonly type: string; readonly message: string };
   readonly attempts: number;
-  readonly context: { readonly params: Readonly<Record<string, unknown>>; readonly payload: unknown };
+  readonly context: DispatchContext<P>;
 }
 
 /** A callbacks declaration: what to do when a dispatched job succeeds or fails for good. */
@@ -25,8 +39,8 @@ export interface Callbacks<J extends AnyJob = AnyJob> {
   readonly kind: 'callbacks';
   readonly name: string;
   readonly job: J;
-  readonly onSuccess?: (ctx: SuccessContext<ResultOf<J>>) => unknown;
-  readonly onFailure?: (ctx: FailureContext) => unknown;
+  readonly onSuccess?: (ctx: SuccessContext<ResultOf<J>, JobParamsOf<J>>) => unknown;
+  readonly onFailure?: (ctx: FailureContext<JobParamsOf<J>>) => unknown;
 }
 
 /**
@@ -47,8 +61,8 @@ export function callbacks<J extends AnyJob>(
   job: J,
   decl: {
     readonly name: string;
-    readonly onSuccess?: (ctx: SuccessContext<ResultOf<J>>) => unknown;
-    readonly onFailure?: (ctx: FailureContext) => unknown;
+    readonly onSuccess?: (ctx: SuccessContext<ResultOf<J>, JobParamsOf<J>>) => unknown;
+    readonly onFailure?: (ctx: FailureContext<JobParamsOf<J>>) => unknown;
   },
 ): Callbacks<J> {
   if (!decl.name || decl.name.includes(':')) throw new Error('callbacks: a name without ":" is required');

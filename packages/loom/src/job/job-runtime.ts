@@ -9,8 +9,14 @@ import { DeclarationError } from '../errors/index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { traceCarrier } from '../observability/trace-propagation.ts';
 import { bindParams } from '../use-case/bind-params.ts';
-import type { DispatchOptions, DispatchReceipt, JobService } from '../use-case/job-service-types.ts';
-import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
+import type {
+  AnyJobLike,
+  DispatchArgs,
+  DispatchOptions,
+  DispatchReceipt,
+  JobService,
+} from '../use-case/job-service-types.ts';
+import type { InvokeArgs, RawInvokeArgs, ResultOf } from '../use-case/use-case.ts';
 import {
   type Consumer,
   type JobMessage,
@@ -77,6 +83,9 @@ function errorType(error: Error): string {
 const SUCCESS = '.onSuccess';
 const withMeta = (meta: Record<string, string>) => (Object.keys(meta).length > 0 ? { meta } : {});
 const FAILURE = '.onFailure';
+
+/** Untyped dispatch arguments: what `dispatchRaw` takes and what every dispatch comes down to. */
+type RawDispatchArgs = RawInvokeArgs & DispatchOptions;
 
 /**
  * The job service of an application (`ctx.jobs`) and its worker side.
@@ -187,10 +196,11 @@ export class JobRuntime implements JobService {
     return name;
   }
 
-  dispatch<J extends AnyUseCase & { readonly jobOptions: unknown }>(
-    job: J,
-    args: InvokeArgs<J> & DispatchOptions,
-  ): Promise<DispatchReceipt> {
+  dispatch<J extends AnyJobLike>(job: J, args: DispatchArgs<NoInfer<J>>): Promise<DispatchReceipt> {
+    return this.#dispatch(job, args as RawDispatchArgs, currentCallContext());
+  }
+
+  dispatchRaw(job: AnyJobLike, args: RawDispatchArgs): Promise<DispatchReceipt> {
     return this.#dispatch(job, args, currentCallContext());
   }
 
@@ -205,19 +215,19 @@ export class JobRuntime implements JobService {
    */
   withContext(context: CallContext): JobService {
     return {
-      dispatch: (job, args) => this.#dispatch(job, args, context),
+      dispatch: (job, args) => this.#dispatch(job, args as RawDispatchArgs, context),
+      dispatchRaw: (job, args) => this.#dispatch(job, args, context),
       run: (job, args) => this.kernel.withContext(context).invoke(job, args),
     };
   }
 
-  async #dispatch<J extends AnyUseCase & { readonly jobOptions: unknown }>(
-    job: J,
-    args: InvokeArgs<J> & DispatchOptions,
+  async #dispatch(
+    job: AnyJobLike,
+    a: RawDispatchArgs,
     context: CallContext | undefined,
   ): Promise<DispatchReceipt> {
     const s = this.settingsOf(job as unknown as AnyJob);
     const plan = this.kernel.plan(job);
-    const a = args as { params?: Record<string, unknown>; payload?: unknown } & DispatchOptions;
     // Validate here, not in the worker: a bad payload is the dispatcher's error.
     const params = bindParams(plan, a.params);
     if (plan.input) plan.input.parse(a.payload ?? null);
@@ -226,7 +236,7 @@ export class JobRuntime implements JobService {
       if (!cb)
         throw new DeclarationError(a.callbacks.name, 'callbacks are not registered with the application');
       // Another job's callbacks would get a result (and context) of the wrong shape.
-      if (cb.job !== (job as unknown as AnyJob)) {
+      if (cb.job !== job) {
         throw new DeclarationError(
           cb.name,
           `these callbacks are declared for job ${this.#nameOf(cb.job)}, not ${s.name}`,
@@ -272,10 +282,7 @@ export class JobRuntime implements JobService {
     return { jobId: id, queue: s.queue };
   }
 
-  run<J extends AnyUseCase & { readonly jobOptions: unknown }>(
-    job: J,
-    args: InvokeArgs<J>,
-  ): Promise<ResultOf<J>> {
+  run<J extends AnyJobLike>(job: J, args: InvokeArgs<NoInfer<J>>): Promise<ResultOf<J>> {
     return this.kernel.invoke(job, args);
   }
 

@@ -24,7 +24,7 @@ import {
   type RepositoryBinding,
 } from '../use-case/repository-binding.ts';
 import type { Logger, UseCaseServices } from '../use-case/services.ts';
-import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
+import type { AnyUseCase, InvokeArgs, RawInvokeArgs, ResultOf } from '../use-case/use-case.ts';
 import { silentLogger } from './silent-logger.ts';
 
 export interface KernelOptions {
@@ -225,6 +225,10 @@ export class Kernel implements Invoker, ExecutionHost {
     return this.call(useCase, args as CallArgs) as Promise<ResultOf<U>>;
   }
 
+  invokeRaw<U extends AnyUseCase>(useCase: U, args: RawInvokeArgs): Promise<ResultOf<U>> {
+    return this.call(useCase, args) as Promise<ResultOf<U>>;
+  }
+
   /**
    * An invoker whose calls run with `context` (trace id): what a use case gets as `ctx.app`.
    *
@@ -237,6 +241,8 @@ export class Kernel implements Invoker, ExecutionHost {
     return {
       invoke: <U extends AnyUseCase>(useCase: U, args: InvokeArgs<U>) =>
         this.call(useCase, { ...(args as CallArgs), context }) as Promise<ResultOf<U>>,
+      invokeRaw: <U extends AnyUseCase>(useCase: U, args: RawInvokeArgs) =>
+        this.call(useCase, { ...args, context }) as Promise<ResultOf<U>>,
       entity: <M extends AnyModel>(model: M) => this.#entity(model, context),
     };
   }

@@ -83,8 +83,8 @@ export class Column<S extends ColumnState = ColumnState> {
     return Object.freeze({ ...this.def, ...patch });
   }
 
-  /** The table's primary key. */
-  primaryKey(): Column<S> {
+  /** The table's primary key (its type is what `app.entity(M).get(id)` takes). */
+  primaryKey(): Column<S & { readonly primaryKey: true }> {
     return new Column(this.with({ primaryKey: true }));
   }
 

@@ -124,8 +124,13 @@ export type UpdateInput<M extends AnyModel> = Simplify<{
 /** The names of a model's fields (columns). */
 export type FieldName<M extends AnyModel> = keyof ColumnsOf<M> & string;
 
-/** The TS type of the primary key. */
-export type PrimaryKeyOf<_M extends AnyModel> = number | string;
+type PrimaryKeyValues<C> = {
+  [K in keyof C]: StateOf<C[K]> extends { readonly primaryKey: true } ? ValueOf<C[K]> : never;
+}[keyof C];
+/** The TS type of the primary key (`number | string` when the model's type does not say). */
+export type PrimaryKeyOf<M extends AnyModel> = [PrimaryKeyValues<ColumnsOf<M>>] extends [never]
+  ? number | string
+  : PrimaryKeyValues<ColumnsOf<M>>;
 
 /**
  * Declares a model: its table, columns and options. The result is immutable and yields the TS type

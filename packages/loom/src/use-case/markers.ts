@@ -6,11 +6,15 @@ export type OnMissing = 'raise' | 'returnNull' | 'returnFalse';
 /** A source of a lookup value: a declared param name, or `input.<field>`. */
 export type SourceRef<P, I> = (keyof P & string) | `input.${keyof I & string}`;
 
+// The type parameters of the markers start with the param or source they read, then onMissing, then
+// the model: tsc prints them in that order, and a wrong `by` then shows first, not after every column of
+// the model (docs/decisions/0004-typed-calls.md).
+
 /** Loads an entity by primary key from a param. Default on missing: 404. */
 export interface LoadByIdMarker<
-  M extends AnyModel = AnyModel,
   B extends string = string,
   O extends OnMissing = OnMissing,
+  M extends AnyModel = AnyModel,
 > {
   readonly kind: 'loadById';
   readonly model: M;
@@ -21,9 +25,9 @@ export interface LoadByIdMarker<
 
 /** Loads an entity by one of its fields, from a param or an input field. Default on missing: 404. */
 export interface LoadMarker<
-  M extends AnyModel = AnyModel,
   S extends string = string,
   O extends OnMissing = OnMissing,
+  M extends AnyModel = AnyModel,
 > {
   readonly kind: 'load';
   readonly model: M;
@@ -35,9 +39,9 @@ export interface LoadMarker<
 
 /** Checks that a row with `against = value` exists. Default on missing: false. */
 export interface ExistsMarker<
-  M extends AnyModel = AnyModel,
   S extends string = string,
   O extends OnMissing = OnMissing,
+  M extends AnyModel = AnyModel,
 > {
   readonly kind: 'exists';
   readonly model: M;
@@ -51,7 +55,7 @@ export type AnyMarker = LoadByIdMarker | LoadMarker | ExistsMarker;
 /** The value a marker yields in `load`. */
 export type MarkerValue<K> = K extends ExistsMarker
   ? boolean
-  : K extends LoadByIdMarker<infer M, string, infer O> | LoadMarker<infer M, string, infer O>
+  : K extends LoadByIdMarker<string, infer O, infer M> | LoadMarker<string, infer O, infer M>
     ? O extends 'raise'
       ? Infer<M>
       : O extends 'returnFalse'
@@ -71,7 +75,7 @@ export type MarkerValue<K> = K extends ExistsMarker
 export function loadById<M extends AnyModel, const B extends string, const O extends OnMissing = 'raise'>(
   model: M,
   options: { by: B; profile?: string; onMissing?: O },
-): LoadByIdMarker<M, B, NoInfer<O>> {
+): LoadByIdMarker<B, NoInfer<O>, M> {
   return Object.freeze({
     kind: 'loadById',
     model,
@@ -92,7 +96,7 @@ export function loadById<M extends AnyModel, const B extends string, const O ext
 export function load<M extends AnyModel, const S extends string, const O extends OnMissing = 'raise'>(
   model: M,
   options: { from: S; against: FieldName<M>; profile?: string; onMissing?: O },
-): LoadMarker<M, S, NoInfer<O>> {
+): LoadMarker<S, NoInfer<O>, M> {
   return Object.freeze({
     kind: 'load',
     model,
@@ -114,7 +118,7 @@ export function load<M extends AnyModel, const S extends string, const O extends
 export function exists<M extends AnyModel, const S extends string, const O extends OnMissing = 'returnFalse'>(
   model: M,
   options: { from: S; against: FieldName<M>; onMissing?: O },
-): ExistsMarker<M, S, NoInfer<O>> {
+): ExistsMarker<S, NoInfer<O>, M> {
   return Object.freeze({
     kind: 'exists',
     model,

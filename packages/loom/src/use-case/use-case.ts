@@ -1,5 +1,5 @@
 import type { Static, TSchema } from 'typebox';
-import type { AnyCommand, Parsed, PayloadOfCommand, ValueOfCommand } from '../command/command.ts';
+import type { AnyCommand, Parsed, ValueOfCommand } from '../command/command.ts';
 import type { AnyModel, FieldName } from '../model/model.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
 import type { Repository } from '../repository/repository.ts';
@@ -12,13 +12,8 @@ import type { UseCaseServices } from './services.ts';
 /** Declared params: name → schema (`{ userId: t.Integer() }`). Path params bind to them by name. */
 export type ParamsDecl = Record<string, TSchema>;
 type IsOptionalParam<S> = S extends { '~optional': true } ? true : false;
-type HasDefaultParam<S> = S extends { default: unknown } ? true : false;
 /** Params declared `t.Optional(...)`: absent from `params` when the caller leaves them out. */
 type OptionalParamKeys<P> = { [K in keyof P]: IsOptionalParam<P[K]> extends true ? K : never }[keyof P];
-/** Params a caller may leave out: optional ones and those with a default. */
-type OmittableParamKeys<P> = {
-  [K in keyof P]: IsOptionalParam<P[K]> extends true ? K : HasDefaultParam<P[K]> extends true ? K : never;
-}[keyof P];
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type ParamsOf<P extends ParamsDecl> = Simplify<
   { readonly [K in Exclude<keyof P, OptionalParamKeys<P>>]: Static<P[K]> } & {
@@ -31,9 +26,9 @@ export type LoadedOf<L> = { readonly [K in keyof L]: MarkerValue<L[K]> };
 /** The markers a declaration may use, constrained so `by`/`from` name declared params or input fields. */
 export type MarkersFor<P extends ParamsDecl, C> = Record<
   string,
-  | LoadByIdMarker<AnyModel, keyof P & string>
-  | LoadMarker<AnyModel, SourceRef<P, C extends AnyCommand ? ValueOfCommand<C> : {}>>
-  | ExistsMarker<AnyModel, SourceRef<P, C extends AnyCommand ? ValueOfCommand<C> : {}>>
+  | LoadByIdMarker<keyof P & string>
+  | LoadMarker<SourceRef<P, C extends AnyCommand ? ValueOfCommand<C> : {}>>
+  | ExistsMarker<SourceRef<P, C extends AnyCommand ? ValueOfCommand<C> : {}>>
 >;
 
 /** The model a use case is for: a model, a custom repository binding, or null (no main repository). */
@@ -128,29 +123,6 @@ export type AnyUseCase = UseCase<any, any, any, any, any, any>;
 export type ResultOf<U> =
   U extends UseCase<infer _T, infer _P, infer _C, infer _L, infer _Q, infer R> ? Awaited<R> : never;
 
-type ParamValue<S> = S extends TSchema ? Static<S> | string : never;
-type ParamsArg<P> = keyof P extends never
-  ? { readonly params?: {} }
-  : {
-      readonly params: Simplify<
-        { readonly [K in Exclude<keyof P, OmittableParamKeys<P>>]: ParamValue<P[K]> } & {
-          readonly [K in OmittableParamKeys<P>]?: ParamValue<P[K]>;
-        }
-      >;
-    };
-type PayloadArg<C> = C extends AnyCommand
-  ? { readonly payload: PayloadOfCommand<C> | Record<string, unknown> }
-  : { readonly payload?: undefined };
-type QueryArg<Q, T> = Q extends true
-  ? { readonly query?: QuerySpec<FieldName<Exclude<ModelOfTarget<T>, null>>> }
-  : {};
-
-/** What `app.invoke(useCase, args)` takes, derived from the declaration. */
-export type InvokeArgs<U> =
-  U extends UseCase<infer T, infer P, infer C, infer _L, infer Q, infer _R>
-    ? ParamsArg<P> & PayloadArg<C> & QueryArg<Q, T>
-    : never;
-
 /**
  * Declares a use case. Types flow from the declaration: `execute` gets typed `params`, `input` (frozen,
  * with `fieldsSet`), `load` and `repo`; rules and computes may only name input fields; `loadById` may
@@ -197,4 +169,5 @@ export function isUseCase(value: unknown): value is AnyUseCase {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'useCase';
 }
 
+export type { InvokeArgs, RawInvokeArgs } from './call-args.ts';
 export type { Repository };

@@ -199,13 +199,15 @@ export function describeJobBehaviour(target: BackendTarget): void {
         h.runtime.dispatch(Restock, { params: { productId: product.id }, payload: { key: '' } }),
       ).rejects.toBeInstanceOf(ValidationError);
       await expect(
-        h.runtime.dispatch(Restock, { params: {} as { productId: number }, payload: { key } }),
+        // @ts-expect-error productId is required (plain JS gets a 400 at dispatch)
+        h.runtime.dispatch(Restock, { params: {}, payload: { key } }),
       ).rejects.toBeInstanceOf(BadRequest);
       // Other mistakes the queue or the worker would only find later fail here too.
       await expect(
         h.runtime.dispatch(Restock, { params: { productId: product.id }, payload: { key }, priority: -1 }),
       ).rejects.toThrow(/priority must be an integer/);
       await expect(
+        // @ts-expect-error callbacks declared for another job (plain JS gets the error at dispatch)
         h.runtime.dispatch(Overridable, { payload: { key }, callbacks: RestockCallbacks }),
       ).rejects.toThrow(/declared for job Restock, not Overridable/);
       // Over HTTP: a problem document with the job's violation, not a 202 and a failure in the worker.

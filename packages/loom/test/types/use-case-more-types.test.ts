@@ -166,7 +166,10 @@ describe('use-case types', () => {
     });
     const run = async () => {
       await kernel.invoke(Search, { params: { term: 'a' } });
+      await kernel.invoke(Search, { params: { term: 'a', limit: 5 } });
+      // @ts-expect-error limit is an integer: a path-style string goes through invokeRaw
       await kernel.invoke(Search, { params: { term: 'a', limit: '5' } });
+      await kernel.invokeRaw(Search, { params: { term: 'a', limit: '5' } });
       // @ts-expect-error term is required
       await kernel.invoke(Search, { params: { limit: 5 } });
     };

@@ -47,11 +47,11 @@ describe.each(DIALECTS)('use-case engine on %s', (dialect) => {
     });
 
     it('"not-an-int" (and 2.5) for an integer param is a 400 naming the param', async () => {
-      const error = await caught(() => fx.kernel.invoke(Double, { params: { value: 'not-an-int' } }));
+      const error = await caught(() => fx.kernel.invokeRaw(Double, { params: { value: 'not-an-int' } }));
       expect(error).toBeInstanceOf(BadRequest);
       expect(error).toMatchObject({ status: 400, parameter: 'value' });
       expect((error as Error).message).toContain('Double: invalid value for parameter "value"');
-      await expect(fx.kernel.invoke(Double, { params: { value: '2.5' } })).rejects.toMatchObject({
+      await expect(fx.kernel.invokeRaw(Double, { params: { value: '2.5' } })).rejects.toMatchObject({
         status: 400,
         parameter: 'value',
       });
@@ -74,7 +74,7 @@ describe.each(DIALECTS)('use-case engine on %s', (dialect) => {
         page: 2,
         hasTag: false,
       });
-      await expect(fx.kernel.invoke(Page, { params: { page: '3', tag: 'x' } })).resolves.toEqual({
+      await expect(fx.kernel.invokeRaw(Page, { params: { page: '3', tag: 'x' } })).resolves.toEqual({
         page: 3,
         hasTag: true,
       });
@@ -84,12 +84,14 @@ describe.each(DIALECTS)('use-case engine on %s', (dialect) => {
     });
 
     it('path strings are converted by the declared type', async () => {
-      await expect(fx.kernel.invoke(Double, { params: { value: '21' } })).resolves.toBe(42);
-      await expect(fx.kernel.invoke(Double, { params: { value: 21, loud: 'true' } })).resolves.toBe('42!');
-      await expect(fx.kernel.invoke(Double, { params: { value: 21, loud: 'yes' } })).rejects.toMatchObject({
-        status: 400,
-        parameter: 'loud',
-      });
+      await expect(fx.kernel.invokeRaw(Double, { params: { value: '21' } })).resolves.toBe(42);
+      await expect(fx.kernel.invokeRaw(Double, { params: { value: 21, loud: 'true' } })).resolves.toBe('42!');
+      await expect(fx.kernel.invokeRaw(Double, { params: { value: 21, loud: 'yes' } })).rejects.toMatchObject(
+        {
+          status: 400,
+          parameter: 'loud',
+        },
+      );
     });
   });
 
@@ -116,7 +118,7 @@ describe.each(DIALECTS)('use-case engine on %s', (dialect) => {
     });
 
     it('ignores unknown keys: never in the value, never in fieldsSet (check 2)', async () => {
-      const out = await fx.kernel.invoke(Echo, {
+      const out = await fx.kernel.invokeRaw(Echo, {
         payload: { email: 'a@b.com', fullName: 'Alice', age: 30, unknown: 'x' },
       });
       expect(out.fieldsSet).not.toContain('unknown');
@@ -124,7 +126,7 @@ describe.each(DIALECTS)('use-case engine on %s', (dialect) => {
     });
 
     it('accepts the snake_case spelling of each field (check 3)', async () => {
-      const snake = await fx.kernel.invoke(Echo, {
+      const snake = await fx.kernel.invokeRaw(Echo, {
         payload: { email: 'a@b.com', full_name: 'Alice', age: 30, price_cents: 123 },
       });
       expect(snake.value).toMatchObject({ fullName: 'Alice', priceCents: 123 });
@@ -176,7 +178,7 @@ describe.each(DIALECTS)('use-case engine on %s', (dialect) => {
     it('passes the entity to execute', async () => {
       const ada = await seedAuthor();
       await expect(
-        fx.kernel.invoke(declare('raise'), { params: { authorId: String(ada.id) } }),
+        fx.kernel.invokeRaw(declare('raise'), { params: { authorId: String(ada.id) } }),
       ).resolves.toEqual(ada);
     });
 

@@ -10,7 +10,6 @@ import {
   type Infer,
   NotFound,
   type OffsetPage,
-  type QuerySpec,
   t,
   useCase,
   ValidationError,
@@ -80,6 +79,7 @@ describe.each(DIALECTS)('invoker on %s', (dialect) => {
       const got = await authors.get(ada.id);
       expectTypeOf(got).toEqualTypeOf<AuthorRow>();
       expect(got).toEqual(ada);
+      // @ts-expect-error the id is a number; a plain-JS caller's numeric string is converted at run time
       expect(await authors.get(String(ada.id))).toEqual(ada);
       await expect(authors.get(999)).rejects.toMatchObject({ status: 404, entity: 'Author', id: 999 });
     });
@@ -95,6 +95,7 @@ describe.each(DIALECTS)('invoker on %s', (dialect) => {
 
     it('create validates the payload (422) and maps unique violations (409)', async () => {
       const authors = fx.kernel.entity(Author);
+      // @ts-expect-error email is required; a plain-JS caller gets a 422
       await expect(authors.create({ name: 'No email' })).rejects.toBeInstanceOf(ValidationError);
       await authors.create({ name: 'Ada', email: 'ada@x.io' });
       await expect(authors.create({ name: 'Ada 2', email: 'ada@x.io' })).rejects.toBeInstanceOf(Conflict);
@@ -103,24 +104,24 @@ describe.each(DIALECTS)('invoker on %s', (dialect) => {
     it('list: offset by default, cursor on request, filters and sort', async () => {
       const authors = fx.kernel.entity(Author);
       for (const n of ['c', 'a', 'b']) await authors.create({ name: n, email: `${n}@x.io` });
-      const page = (await authors.list()) as OffsetPage<AuthorRow>;
+      const page = await authors.list();
+      expectTypeOf(page).toEqualTypeOf<OffsetPage<AuthorRow>>();
       expect(page).toMatchObject({ totalCount: 3, page: 1, limit: 50, hasNext: false });
       expect(page.items.map((a) => a.name)).toEqual(['c', 'a', 'b']);
 
-      const sorted = (await authors.list({
+      const sorted = await authors.list({
         sort: [{ field: 'name', direction: 'desc' }],
         filter: where('name', 'ne', 'c'),
-      })) as OffsetPage<AuthorRow>;
+      });
       expect(sorted.items.map((a) => a.name)).toEqual(['b', 'a']);
 
-      const first = (await authors.list({
-        pagination: { mode: 'cursor', limit: 2 },
-      })) as CursorPage<AuthorRow>;
+      const first = await authors.list({ pagination: { mode: 'cursor', limit: 2 } });
+      expectTypeOf(first).toEqualTypeOf<CursorPage<AuthorRow>>();
       expect(first.items.map((a) => a.name)).toEqual(['c', 'a']);
       expect(first.hasNext).toBe(true);
-      const rest = (await authors.list({
+      const rest = await authors.list({
         pagination: { mode: 'cursor', limit: 2, after: first.nextCursor ?? '' },
-      })) as CursorPage<AuthorRow>;
+      });
       expect(rest.items.map((a) => a.name)).toEqual(['b']);
       expect(rest).toMatchObject({ hasNext: false, nextCursor: null });
     });
@@ -128,10 +129,8 @@ describe.each(DIALECTS)('invoker on %s', (dialect) => {
     it('list with an explicit undefined pagination (plain JS) still gets the default page', async () => {
       const authors = fx.kernel.entity(Author);
       await authors.create({ name: 'a', email: 'a@x.io' });
-      const loose = {
-        sort: [{ field: 'id', direction: 'asc' }],
-        pagination: undefined,
-      } as unknown as Partial<QuerySpec>;
+      const loose = { sort: [{ field: 'id', direction: 'asc' }], pagination: undefined } as const;
+      // @ts-expect-error with exactOptionalPropertyTypes, pagination is left out rather than undefined
       await expect(authors.list(loose)).resolves.toMatchObject({ totalCount: 1, page: 1, limit: 50 });
     });
   });

@@ -6,7 +6,7 @@
  * `null`, never the command's name.
  */
 import { describe, expect, it } from 'vitest';
-import { command, patch, RuleViolations, t, useCase, type Violation } from '../../src/index.ts';
+import { command, patch, RuleViolations, t, useCase, type Violation, withDefault } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { caught, useKernel } from './kernel-fixture.ts';
 
@@ -19,7 +19,7 @@ const Article = command(
   {
     title: t.String(),
     slug: t.Optional(t.String()),
-    lang: t.String({ default: 'en' }),
+    lang: withDefault(t.String(), 'en'),
     subtitle: t.Optional(t.Union([t.String(), t.Null()])),
   },
   { name: 'Article' },
@@ -174,7 +174,7 @@ describe.each(DIALECTS)('rules and computes on %s', (dialect) => {
         execute: ({ params }) => params.userId,
       });
       await expect(
-        fx.kernel.invoke(uc, { params: { userId: '1' }, payload: { email: 'a@b.co', name: 'A' } }),
+        fx.kernel.invoke(uc, { params: { userId: 1 }, payload: { email: 'a@b.co', name: 'A' } }),
       ).rejects.toMatchObject({ violations: [{ field: null, message: 'user 1 is locked' }] });
       await expect(
         fx.kernel.invoke(uc, { params: { userId: 2 }, payload: { email: 'a@b.co', name: 'A' } }),

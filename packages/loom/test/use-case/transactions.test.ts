@@ -26,7 +26,7 @@ describe.each(DIALECTS)('transactions on %s', (dialect) => {
   it('a use case that creates a row and then throws leaves no row; a committed row from before stays (check 19)', async () => {
     await fx.kernel.invoke(CreateAuthor, { payload: { name: 'Kept', email: 'kept@x.io' } });
     const boom = new Error('failed after the insert');
-    let insertedId: number | undefined;
+    let insertedId = -1;
     const CreateThenFail = useCase(Author, {
       input: NewAuthor,
       execute: async ({ input, repo }) => {
@@ -41,7 +41,7 @@ describe.each(DIALECTS)('transactions on %s', (dialect) => {
       fx.kernel.invoke(CreateThenFail, { payload: { name: 'Gone', email: 'gone@x.io' } }),
     ).rejects.toBe(boom);
     // ...and gone after the rollback.
-    expect(insertedId).toBeTypeOf('number');
+    expect(insertedId).toBeGreaterThan(0);
     await expect(fx.kernel.entity(Author).get(insertedId)).rejects.toBeInstanceOf(NotFound);
     expect(await emails()).toEqual(['kept@x.io']);
   });
