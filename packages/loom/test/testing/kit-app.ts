@@ -5,6 +5,7 @@ import {
   column,
   command,
   exists,
+  Forbidden,
   job,
   loadById,
   model,
@@ -113,6 +114,16 @@ export const WelcomeMemberUseCase = useCase(Member, {
     jobs.dispatch(Welcome, { params, payload: input, callbacks: WelcomeCallbacks }),
 });
 
+/** Dispatches, then fails: the dispatch must vanish with the rolled-back transaction. */
+export const WelcomeThenFailUseCase = useCase(Member, {
+  name: 'WelcomeThenFail',
+  params: { memberId: t.Integer() },
+  execute: async ({ params, jobs }) => {
+    await jobs.dispatch(Welcome, { params, payload: {} });
+    throw new Forbidden('changed my mind');
+  },
+});
+
 /** Sends mail through the container's mailer (fault tests replace or break it). */
 export const MailMemberUseCase = useCase(Member, {
   name: 'MailMember',
@@ -128,6 +139,7 @@ export const MemberApi = restInterface(Member, {
     route.get('/{memberId}', GetMemberUseCase),
     route.patch('/{memberId}', RenameMemberUseCase),
     route.post('/{memberId}/welcome', WelcomeMemberUseCase, { status: 202 }),
+    route.post('/{memberId}/welcome-then-fail', WelcomeThenFailUseCase),
     ...autoCrud(Member, { include: ['list', 'delete'] }),
   ],
 });
@@ -142,6 +154,7 @@ export const KIT_DECLARATIONS = collectDeclarations(
     GetMemberUseCase,
     RenameMemberUseCase,
     WelcomeMemberUseCase,
+    WelcomeThenFailUseCase,
     MailMemberUseCase,
     Welcome,
     WelcomeCallbacks,
