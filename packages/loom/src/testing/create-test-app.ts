@@ -27,7 +27,7 @@ export interface TestAppOptions {
   /** How dispatched jobs run: `eager` (default, after commit) or `manual` (held until `app.jobs.runAll()`). */
   readonly jobs?: TestJobMode;
   /** Configuration merged over the test defaults (e.g. `{ app: { rest: { bodyLimit: 1024 } } }`). */
-  readonly config?: LoomConfigInput;
+  readonly config?: Partial<LoomConfigInput>;
   /** Logs go here; default: none. */
   readonly logger?: pino.Logger;
 }
