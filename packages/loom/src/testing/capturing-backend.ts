@@ -1,10 +1,24 @@
 import { createEagerBackend } from '../job/backends/eager-backend.ts';
 import type { JobMessage, JobSettlement, QueueBackend } from '../job/backends/queue-backend.ts';
 
-/** How a test app runs the jobs its use cases dispatch. */
+/**
+ * How a test app runs the jobs its use cases dispatch.
+ *
+ * @example
+ * ```ts
+ * await createTestApp(manifest, { jobs: 'manual' });
+ * ```
+ */
 export type TestJobMode = 'eager' | 'manual';
 
-/** One attempt of a job or callback, as the queue saw it settle. */
+/**
+ * One attempt of a job or callback, as the queue saw it settle.
+ *
+ * @example
+ * ```ts
+ * app.jobs.attempts(SendRestockEmail)[0]?.status; // 'completed'
+ * ```
+ */
 export interface SettledAttempt {
   readonly id: string;
   /** The job's name, or `<Callbacks>.onSuccess` / `<Callbacks>.onFailure`. */
@@ -15,7 +29,14 @@ export interface SettledAttempt {
   readonly error?: Error;
 }
 
-/** A queue backend that records what it is given and settles, and holds messages in `manual` mode. */
+/**
+ * A queue backend that records what it is given and settles, and holds messages in `manual` mode.
+ *
+ * @example
+ * ```ts
+ * const backend: CapturingBackend = createCapturingBackend('manual');
+ * ```
+ */
 export interface CapturingBackend extends QueueBackend {
   mode: TestJobMode;
   /** Every message published, in order (jobs and callbacks). */

@@ -20,7 +20,14 @@ import { emptyTables, openTestDatabase } from './test-database.ts';
 import { type TestJobs, testJobs } from './test-jobs.ts';
 import { type TestResponse, testResponse } from './test-response.ts';
 
-/** What {@link createTestApp} may change. */
+/**
+ * What {@link createTestApp} may change.
+ *
+ * @example
+ * ```ts
+ * await createTestApp(manifest, { databaseUrl: process.env.PG_URL, jobs: 'manual', config: { app: { name: 't' } } });
+ * ```
+ */
 export interface TestAppOptions {
   /** Database URL; default `LOOM_TEST_DATABASE_URL`, else `sqlite::memory:`. PostgreSQL gets its own schema. */
   readonly databaseUrl?: string;
@@ -32,13 +39,28 @@ export interface TestAppOptions {
   readonly logger?: pino.Logger;
 }
 
-/** Body and headers of a request helper. */
+/**
+ * Body and headers of a request helper.
+ *
+ * @example
+ * ```ts
+ * await app.get('/users', { query: { limit: '5' }, headers: { 'x-request-id': 't-1' } });
+ * ```
+ */
 export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string>>;
 }
 
-/** Forces parts of a running test app to fail; each call returns a function that undoes it. */
+/**
+ * Forces parts of a running test app to fail; each call returns a function that undoes it.
+ *
+ * @example
+ * ```ts
+ * const restore = app.faults.repository(User, 'create', constraintViolation('unique', 'users', 'email'));
+ * restore();
+ * ```
+ */
 export interface TestFaults {
   /** Makes `method` of the model's repository (the one use cases get) reject with `error`. */
   repository<M extends AnyModel, K extends keyof Repository<M> & string>(
@@ -56,7 +78,16 @@ export interface TestFaults {
   restoreAll(): void;
 }
 
-/** A whole loom app booted for tests: see {@link createTestApp}. */
+/**
+ * A whole loom app booted for tests: see {@link createTestApp}.
+ *
+ * @example
+ * ```ts
+ * const app: TestApp = await createTestApp(manifest);
+ * await app.seed(User, [{ fullName: 'Ana', email: 'ana@example.com' }]);
+ * expectJson<User>(await app.get('/users/1'));
+ * ```
+ */
 export interface TestApp {
   /** The Fastify server (`inject`, routes, hooks), as `createApp` returns it. */
   readonly server: LoomApp;

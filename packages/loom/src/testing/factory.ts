@@ -1,11 +1,26 @@
 import type { AnyModel, CreateInput, Infer } from '../model/model.ts';
 
-/** Overrides of a factory's defaults: a partial row, or one computed from the sequence number. */
+/**
+ * Overrides of a factory's defaults: a partial row, or one computed from the sequence number.
+ *
+ * @example
+ * ```ts
+ * await users.create({ fullName: 'Ada' });
+ * await users.createMany(3, (n) => ({ email: `vip${n}@example.com` }));
+ * ```
+ */
 export type FactoryOverrides<M extends AnyModel> =
   | Partial<CreateInput<M>>
   | ((n: number) => Partial<CreateInput<M>>);
 
-/** Builds rows of one model from defaults numbered by a sequence, and inserts them (see `app.factory`). */
+/**
+ * Builds rows of one model from defaults numbered by a sequence, and inserts them (see `app.factory`).
+ *
+ * @example
+ * ```ts
+ * const users: Factory<typeof User> = app.factory(User, (n) => ({ fullName: `User ${n}`, email: `u${n}@example.com` }));
+ * ```
+ */
 export interface Factory<M extends AnyModel> {
   /** The next row, not inserted: defaults for the next sequence number, then `overrides`. */
   build(overrides?: FactoryOverrides<M>): CreateInput<M>;

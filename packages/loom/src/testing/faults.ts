@@ -1,6 +1,13 @@
 import { Conflict } from '../errors/index.ts';
 
-/** A function that always rejects with `error`: drop it in where a method is expected. */
+/**
+ * A function that always rejects with `error`: drop it in where a method is expected.
+ *
+ * @example
+ * ```ts
+ * const failing: Thrower = throws(systemError());
+ * ```
+ */
 export type Thrower = (...args: unknown[]) => Promise<never>;
 
 /**

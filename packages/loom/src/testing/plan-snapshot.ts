@@ -2,10 +2,25 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { compilePlan, type Plan } from '../use-case/plan.ts';
 import type { AnyUseCase } from '../use-case/use-case.ts';
 
-/** How a plan's call is made atomic. */
+/**
+ * How a plan's call is made atomic.
+ *
+ * @example
+ * ```ts
+ * describePlan(GetUserUseCase).transaction; // 'none (read-only)'
+ * ```
+ */
 export type PlanTransaction = 'none (read-only)' | 'none (single statement)' | 'transaction';
 
-/** A compiled use-case plan as plain, stable JSON: what a snapshot test compares. */
+/**
+ * A compiled use-case plan as plain, stable JSON: what a snapshot test compares.
+ *
+ * @example
+ * ```ts
+ * const snapshot: PlanSnapshot = describePlan(UpdateUserUseCase);
+ * snapshot.loads.map((l) => l.name); // ['current', 'emailTaken']
+ * ```
+ */
 export interface PlanSnapshot {
   readonly name: string;
   readonly model: string | null;

@@ -16,25 +16,60 @@ import type {
 } from '../use-case/use-case.ts';
 import { overlay } from './overlay.ts';
 
-/** The loaded values a use case's `execute` and rules see, by load name. */
+/**
+ * The loaded values a use case's `execute` and rules see, by load name.
+ *
+ * @example
+ * ```ts
+ * const load: Partial<LoadsOf<typeof UpdateUserUseCase>> = { emailTaken: true };
+ * ```
+ */
 export type LoadsOf<U> =
   U extends UseCase<infer _T, infer _P, infer _C, infer L, infer _Q, infer _R> ? LoadedOf<L> : never;
-/** The main repository a use case gets as `repo` (the custom one when declared on a binding). */
+/**
+ * The main repository a use case gets as `repo` (the custom one when declared on a binding).
+ *
+ * @example
+ * ```ts
+ * const repo: Partial<MainRepositoryOf<typeof CreateUserUseCase>> = { create: async (data) => ({ id: 1, ...data }) };
+ * ```
+ */
 export type MainRepositoryOf<U> =
   U extends UseCase<infer T, infer _P, infer _C, infer _L, infer _Q, infer _R> ? RepoOfTarget<T> : never;
 
-/** Replaces some methods of one model's repository (see {@link repositoryOverride}). */
+/**
+ * Replaces some methods of one model's repository (see {@link repositoryOverride}).
+ *
+ * @example
+ * ```ts
+ * await runUseCase(GetOrder, { params: { orderId: 1 }, repositories: [repositoryOverride(User, { exists: async () => true })] });
+ * ```
+ */
 export interface RepositoryOverride {
   readonly model: AnyModel;
   readonly methods: Partial<Repository<AnyModel>>;
 }
 
-/** Services a test may replace: `ctx.app`, `ctx.jobs`, `ctx.logger`, `ctx.resolve`, `ctx.traceId`. */
+/**
+ * Services a test may replace: `ctx.app`, `ctx.jobs`, `ctx.logger`, `ctx.resolve`, `ctx.traceId`.
+ *
+ * @example
+ * ```ts
+ * await runUseCase(DispatchRestockEmail, { params: { productId: 1 }, payload, services: { jobs: fakeJobs } });
+ * ```
+ */
 export type ServiceOverrides = Partial<
   Pick<UseCaseServices, 'app' | 'jobs' | 'logger' | 'resolve' | 'traceId'>
 >;
 
-/** Something with a kernel to run on: a test app (`createTestApp`) or a kernel. */
+/**
+ * Something with a kernel to run on: a test app (`createTestApp`) or a kernel.
+ *
+ * @example
+ * ```ts
+ * await runUseCase(CreateUserUseCase, { payload, app }); // app: TestApp
+ * ```
+ */
 export interface HasKernel {
   readonly kernel: Kernel;
 }
@@ -42,6 +77,11 @@ export interface HasKernel {
 /**
  * What {@link runUseCase} takes: exactly what `app.invoke` takes for this use case (typed `params`,
  * `payload`, `query`), plus what to replace.
+ *
+ * @example
+ * ```ts
+ * const options: RunUseCaseOptions<typeof GetUserUseCase> = { params: { userId: 1 }, load: { user } };
+ * ```
  */
 export type RunUseCaseOptions<U extends AnyUseCase> = InvokeArgs<U> & {
   /** Values for named loads: those loads do not run (no database read); the others run for real. */

@@ -5,10 +5,24 @@ import { parseDatabaseUrl } from '../config/database-url.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import type { DialectName } from '../db/dialect.ts';
 
-/** The variable that moves the testing kit from SQLite in memory to a PostgreSQL server. */
+/**
+ * The variable that moves the testing kit from SQLite in memory to a PostgreSQL server.
+ *
+ * @example
+ * ```ts
+ * LOOM_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx vitest run
+ * ```
+ */
 export const TEST_DATABASE_ENV = 'LOOM_TEST_DATABASE_URL';
 
-/** A database opened for one test app: closing it also drops what was created for it. */
+/**
+ * A database opened for one test app: closing it also drops what was created for it.
+ *
+ * @example
+ * ```ts
+ * const { db, dispose }: TestDatabase = await openTestDatabase();
+ * ```
+ */
 export interface TestDatabase {
   readonly db: Database;
   readonly dialect: DialectName;

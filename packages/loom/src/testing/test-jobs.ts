@@ -15,7 +15,15 @@ type PayloadOfJob<J> =
       : null
     : never;
 
-/** A job dispatched by the app (after its transaction committed), as it went to the queue. */
+/**
+ * A job dispatched by the app (after its transaction committed), as it went to the queue.
+ *
+ * @example
+ * ```ts
+ * const [sent] = app.jobs.dispatched(SendRestockEmail);
+ * sent?.params.productId; // number
+ * ```
+ */
 export interface DispatchedJob<J = AnyJob> {
   readonly id: string;
   readonly name: string;
@@ -29,7 +37,17 @@ export interface DispatchedJob<J = AnyJob> {
   readonly traceId: string | undefined;
 }
 
-/** `app.jobs`: what was dispatched, how it ran, and control over when and whether it runs. */
+/**
+ * `app.jobs`: what was dispatched, how it ran, and control over when and whether it runs.
+ *
+ * @example
+ * ```ts
+ * app.jobs.mode = 'manual';
+ * await app.post('/products/1/jobs/restock-email', { recipientEmail: 'qa@example.com' });
+ * await app.jobs.runAll();
+ * app.jobs.callbackRuns(RestockEmailCallbacks, 'onSuccess').length; // 1
+ * ```
+ */
 export interface TestJobs {
   /** `eager` (default): a job runs when its dispatching transaction commits. `manual`: held until {@link TestJobs.runAll}. */
   mode: TestJobMode;

@@ -1,6 +1,15 @@
 import type { ProblemDocument } from '../rest/problem.ts';
 
-/** A response to `app.request` (Fastify `inject`: no socket, same routes, hooks and serializers). */
+/**
+ * A response to `app.request` (Fastify `inject`: no socket, same routes, hooks and serializers).
+ *
+ * @example
+ * ```ts
+ * const res: TestResponse = await app.get('/users/1');
+ * res.status; // 200
+ * res.json<User>().email;
+ * ```
+ */
 export interface TestResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
@@ -10,7 +19,14 @@ export interface TestResponse {
   json<T = unknown>(): T;
 }
 
-/** What {@link expectProblem} checks; every key given must match. */
+/**
+ * What {@link expectProblem} checks; every key given must match.
+ *
+ * @example
+ * ```ts
+ * expectProblem(res, { status: 404, code: 'LOOM_NOT_FOUND' });
+ * ```
+ */
 export interface ExpectedProblem {
   readonly status: number;
   /** loom's error code, e.g. `LOOM_RULE_VIOLATIONS`. */
