@@ -46,6 +46,12 @@ export interface AssembleOptions {
   readonly declarations?: Declarations;
   /** Log through this pino logger instead of one built from `logger:` in config (tests capture logs). */
   readonly logger?: pino.Logger;
+  /** Use this configuration instead of loading config files (the testing kit builds one in code). */
+  readonly resolvedConfig?: LoomConfig;
+  /** Use this open database instead of opening `database.url` (a test schema, an in-memory database). */
+  readonly database?: Database;
+  /** Use this queue backend instead of the one `jobs.backend` names (the testing kit captures jobs). */
+  readonly backend?: QueueBackend;
 }
 
 function backendOf(config: LoomConfig): QueueBackend {
@@ -73,8 +79,9 @@ export async function assemble(
   configPaths: readonly string[],
   options: AssembleOptions = {},
 ): Promise<Assembly> {
-  if (configPaths.length === 0) throw new Error('createApp: pass at least one config file');
-  const config = await loadConfig(...configPaths);
+  if (configPaths.length === 0 && options.resolvedConfig === undefined)
+    throw new Error('createApp: pass at least one config file');
+  const config = options.resolvedConfig ?? (await loadConfig(...configPaths));
   // Outside development a placeholder secret (the committed cursor secret) is a boot error.
   assertSecretsSet(config);
   const logger: Logger & pino.Logger =
@@ -88,7 +95,7 @@ export async function assemble(
       manifest: config.app.discovery.manifest,
       baseDir: configDir(configPaths),
     }));
-  const db = openConfiguredDatabase(config);
+  const db = options.database ?? openConfiguredDatabase(config);
   let queue: QueueBackend | undefined;
   let cache: RepositoryCache | undefined;
   try {
@@ -122,7 +129,7 @@ export async function assemble(
     }
 
     observeKernel(kernel, logger, metrics);
-    queue = backendOf(config);
+    queue = options.backend ?? backendOf(config);
     const backend = observeQueueBackend(queue, { logger });
     const jobs = new JobRuntime({
       kernel,

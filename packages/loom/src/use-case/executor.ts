@@ -22,6 +22,11 @@ export interface CallArgs {
    * ambient context (`withCallContext`) is used.
    */
   readonly context?: CallContext;
+  /**
+   * Values for named loads, which then do not run (the testing kit's `runUseCase` replaces loads with
+   * them to test rules and `execute` without a database).
+   */
+  readonly loaded?: Readonly<Record<string, unknown>>;
 }
 
 /** What the executor needs from the application around it. */
@@ -104,7 +109,13 @@ async function withLoads(
   input: Parsed<Record<string, unknown>> | undefined,
 ): Promise<unknown> {
   const load: Record<string, unknown> = {};
-  for (const step of plan.loads) load[step.name] = await runLoad(host, step, params, input);
+  const given = args.loaded;
+  for (const step of plan.loads) {
+    load[step.name] =
+      given !== undefined && Object.hasOwn(given, step.name)
+        ? given[step.name]
+        : await runLoad(host, step, params, input);
+  }
   return finish(host, plan, args, params, input, load);
 }
 
