@@ -1,2 +1,3 @@
 export * from './catalogue.ts';
 export * from './loom-error.ts';
+export * from './setup-errors.ts';
