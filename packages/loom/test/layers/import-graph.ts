@@ -50,7 +50,8 @@ export function importsOf(source: string): { specifier: string; line: number }[]
   for (const match of text.matchAll(SPECIFIER)) {
     const specifier = match[1] ?? match[2] ?? match[3];
     if (specifier === undefined || !specifier.startsWith('.')) continue;
-    const line = text.slice(0, match.index).split('\n').length;
+    const start = match.index + match[0].length - match[0].replace(/^[;\s]+/, '').length;
+    const line = text.slice(0, start).split('\n').length;
     found.push({ specifier, line });
   }
   return found;
