@@ -5,7 +5,7 @@
  *   node scripts/build.ts --if-stale   # only when a source file is newer than the last build (npm ci, vitest)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -32,4 +32,6 @@ rmSync(dist, { recursive: true, force: true });
 const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
 const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (run.status !== 0) process.exit(run.status ?? 1);
+// npm links the bin at install time, before this build runs, so it cannot mark it executable itself.
+chmodSync(join(dist, 'cli', 'bin.js'), 0o755);
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -14,7 +14,10 @@ import {
 import { runCluster } from './cluster-primary.ts';
 import { SERVE_HELP } from './help.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/loom.js', import.meta.url));
+// The `loom` bin next to this file: bin.js when compiled, bin.ts when run from the sources.
+const BIN = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './bin.ts' : './bin.js', import.meta.url),
+);
 
 function portOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
