@@ -3,8 +3,8 @@
  * up, loads it with wrk (or autocannon) for the measured run, stops it, and prints where the CPU time
  * went (self time by area and by function) next to the run's figures.
  *
- *   npx tsx bench/profile.ts loom get_by_id_with_details          # c=20, 10 s
- *   PROFILE_C=100 PROFILE_SECONDS=5 npx tsx bench/profile.ts native pricing_preview_input_compute
+ *   node bench/profile.ts loom get_by_id_with_details          # c=20, 10 s
+ *   PROFILE_C=100 PROFILE_SECONDS=5 node bench/profile.ts native pricing_preview_input_compute
  *
  * The profile is written to bench/results/profiles/<app>-<scenario>-c<c>.cpuprofile (git-ignored); open
  * it in Chrome DevTools or VS Code for the call tree.
@@ -27,7 +27,7 @@ const app = APPS.find((a) => a.name === appName);
 const scenario = SCENARIOS.find((s) => s.name === scenarioName);
 if (app === undefined || scenario === undefined) {
   console.error(
-    `usage: tsx bench/profile.ts <${APPS.map((a) => a.name).join('|')}> <${SCENARIOS.map((s) => s.name).join('|')}>`,
+    `usage: node bench/profile.ts <${APPS.map((a) => a.name).join('|')}> <${SCENARIOS.map((s) => s.name).join('|')}>`,
   );
   process.exit(2);
 }

@@ -1,8 +1,8 @@
 /**
  * Renders RESULTS.md and results-chart.svg again from a saved run, e.g. after editing ANALYSIS.md:
  *
- *   npx tsx bench/report.ts                      # the latest run under bench/results/
- *   npx tsx bench/report.ts 2026-11-28T15-00-00-000Z
+ *   node bench/report.ts                      # the latest run under bench/results/
+ *   node bench/report.ts 2026-11-28T15-00-00-000Z
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

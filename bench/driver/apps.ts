@@ -24,9 +24,9 @@ export const BASELINE_APP = 'native';
 
 export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-/** `node --import tsx <file>`: one process, TypeScript compiled on load (same cost for every app). */
-export function tsxCommand(file: string): readonly string[] {
-  return [process.execPath, '--import', 'tsx', file];
+/** `node <file>`: one process, types stripped by Node on load (same cost for every app). */
+export function nodeCommand(file: string): readonly string[] {
+  return [process.execPath, file];
 }
 
 /**
@@ -35,12 +35,12 @@ export function tsxCommand(file: string): readonly string[] {
  * store), measured on the one scenario a read cache serves.
  */
 export const APPS: readonly BenchApp[] = [
-  { name: 'loom', port: 8101, command: tsxCommand('loom/main.ts') },
-  { name: 'native', port: 8102, command: tsxCommand('native/main.ts') },
+  { name: 'loom', port: 8101, command: nodeCommand('loom/main.ts') },
+  { name: 'native', port: 8102, command: nodeCommand('native/main.ts') },
   {
     name: 'loom-cached',
     port: 8103,
-    command: tsxCommand('loom/main.ts'),
+    command: nodeCommand('loom/main.ts'),
     env: { LOOM_BENCH_CACHE: '1' },
     scenarios: ['get_by_id_with_details'],
   },

@@ -209,7 +209,7 @@ export function renderResults(input: ReportInput): string {
       ? `- Load: \`wrk -t1 -cC -d${config.durationS}s --timeout 10s --latency -s <scenario>.lua\` (Lua scripts from \`bench/wrk/common.lua\` + \`bench/scenarios.ts\`). wrk's percentiles are coordinated-omission corrected.`
       : '- Load: autocannon (wrk was not installed), same request sequences, 10 s timeout, one client process.',
     `- Database pool: ${config.poolMax} connections per app. App CPU = user + system time of the app process during the measured run (/proc/PID/stat); RSS = VmRSS from /proc/PID/status after each run.`,
-    `- Start-up = from spawn to the first 200 on \`/bench/ping\` (data present; includes tsx compiling the TypeScript).`,
+    `- Start-up = from spawn to the first 200 on \`/bench/ping\` (data present; includes Node stripping the TypeScript types).`,
     `- Wall time of this run: ${minutes(input.wallSeconds)}${partial ? '' : ` (estimate beforehand: ${minutes(estimateSeconds(config))})`}.`,
     `- Defaults (\`BENCH_DURATION=${d.durationS}\`, \`BENCH_WARMUP=${d.warmupS}\`, ${d.repeats} repeats, ${d.scenarios.length} scenarios, c = ${d.concurrencies.join(', ')}, apps ${d.apps.map((a) => a.name).join(', ')}): chosen so that the full matrix takes about ${minutes(estimateSeconds(d))} on 2 cores.`,
     '',

@@ -1,7 +1,7 @@
 /**
  * The use-case executor's own overhead per call, with no I/O.
  *
- *   npx tsx bench/executor/overhead.ts            (ROUNDS, CALLS, WARMUP env vars override the defaults)
+ *   node bench/executor/overhead.ts            (ROUNDS, CALLS, WARMUP env vars override the defaults)
  *
  * One use case with a param, an input command, 2 computes and 3 rules, no loads, `execute` returning a
  * constant, declared `readOnly: true` (so no transaction) on a kernel whose database is an in-memory
@@ -26,7 +26,7 @@ import {
   t,
   useCase,
   withFields,
-} from 'loom-kernel';
+} from '../../packages/loom/test/support/internals.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const CALLS = Number(process.env.CALLS ?? 200_000);
@@ -160,7 +160,7 @@ console.log(`executor overhead: ${fmt(overhead)} µs/call (${(k / h).toFixed(2)}
 
 const md = `# Executor overhead (no I/O)
 
-Measured by \`npx tsx bench/executor/overhead.ts\` on ${new Date().toISOString().slice(0, 10)}.
+Measured by \`node bench/executor/overhead.ts\` on ${new Date().toISOString().slice(0, 10)}.
 
 ${table([
   ['path', `µs/call (median of ${ROUNDS} rounds × ${CALLS.toLocaleString('en')} calls)`],

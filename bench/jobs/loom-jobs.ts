@@ -9,7 +9,7 @@ import {
   syncSchema,
   t,
   useCase,
-} from 'loom-kernel';
+} from '../../packages/loom/test/support/internals.ts';
 import {
   adminQuery,
   type BenchOptions,

@@ -46,7 +46,7 @@ export function renderResults(r: Report): string {
   const callbackCost = ms(loom) - ms(loomBare);
   return `# Jobs: loom vs BullMQ directly
 
-\`npx tsx bench/jobs/throughput.ts\` — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs
+\`node bench/jobs/throughput.ts\` — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs
 (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, PostgreSQL and Redis on the same machine.
 
 Each run: ${o.jobs} jobs (after ${o.jobs >= 1 ? o.warmup : 0} warm-up jobs), dispatched with ${o.dispatchers} dispatch

@@ -2,7 +2,7 @@
  * Jobs per second end to end (dispatch → success callback), loom on PostgreSQL + BullMQ against BullMQ
  * used directly with the same worker concurrency, in one run. Writes bench/jobs/RESULTS.md.
  *
- *   npx tsx bench/jobs/throughput.ts
+ *   node bench/jobs/throughput.ts
  *
  * env: BENCH_JOBS (2000), BENCH_JOB_WARMUP (200), BENCH_JOB_CONCURRENCY (16), BENCH_JOB_DISPATCHERS (16),
  * BENCH_JOB_ROUNDS (3), REDIS_URL (redis://127.0.0.1:6379), BENCH_DATABASE_URL / DATABASE_URL.

@@ -7,7 +7,7 @@ import {
   openDatabase,
   type RepositoryCache,
   type RestServer,
-} from 'loom-kernel';
+} from '../../packages/loom/test/support/internals.ts';
 import { BENCH_MODELS } from './models.ts';
 import { OpsApi, PreviewPricing } from './pricing.ts';
 import { GetRecord, ListRecords, RecordsApi } from './records.ts';

@@ -1,4 +1,11 @@
-import { type ColumnRef, column, type Infer, model, projection, relation } from 'loom-kernel';
+import {
+  type ColumnRef,
+  column,
+  type Infer,
+  model,
+  projection,
+  relation,
+} from '../../packages/loom/test/support/internals.ts';
 
 /**
  * The models of the benchmark over the tables `seed.ts` creates (loom maps the camelCase fields to the

@@ -1,4 +1,11 @@
-import { command, restInterface, route, t, useCase, withDefault } from 'loom-kernel';
+import {
+  command,
+  restInterface,
+  route,
+  t,
+  useCase,
+  withDefault,
+} from '../../packages/loom/test/support/internals.ts';
 
 /**
  * The pricing preview of dummy-loom's benchmark as a loom use case: nine computes, then five rules (all

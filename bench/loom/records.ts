@@ -1,4 +1,11 @@
-import { autoCrud, NotFound, restInterface, route, t, useCase } from 'loom-kernel';
+import {
+  autoCrud,
+  NotFound,
+  restInterface,
+  route,
+  t,
+  useCase,
+} from '../../packages/loom/test/support/internals.ts';
 import { BenchRecord } from './models.ts';
 
 /** `GET /bench/records/{id}[?profile=with_details]`: one record in the requested profile. */

@@ -13,7 +13,7 @@ export const TARGETS: readonly Target[] = ['plain', 'loom', 'kernel', 'ambient']
 
 async function serveLoom(ambientContext: boolean) {
   const { createRestServer, Kernel, openDatabase, restInterface, route, useCase } = await import(
-    'loom-kernel'
+    '../../packages/loom/test/support/internals.ts'
   );
   const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
   const kernel = new Kernel({ db, cursorSecret: 'bench-ping-secret' });
@@ -24,7 +24,7 @@ async function serveLoom(ambientContext: boolean) {
 
 async function serveKernel() {
   const { default: Fastify } = await import('fastify');
-  const { Kernel, openDatabase, useCase } = await import('loom-kernel');
+  const { Kernel, openDatabase, useCase } = await import('../../packages/loom/test/support/internals.ts');
   const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
   const kernel = new Kernel({ db, cursorSecret: 'bench-ping-secret' });
   const Ping = useCase(null, { name: 'ping', readOnly: true, execute: () => ({ status: 'ok' }) });

@@ -9,8 +9,8 @@
  * over-counted. Kernel time (socket reads and writes) is not counted. Needs `valgrind` (and
  * `callgrind_control`); runs two apps at a time.
  *
- *   npx tsx bench/router/ping-instructions.ts          # 15,000 warm-up + 5,000 counted requests → INSTRUCTIONS.md
- *   PING_WARMUP=30000 PING_REQUESTS=5000 PING_RESULTS=- npx tsx bench/router/ping-instructions.ts
+ *   node bench/router/ping-instructions.ts          # 15,000 warm-up + 5,000 counted requests → INSTRUCTIONS.md
+ *   PING_WARMUP=30000 PING_REQUESTS=5000 PING_RESULTS=- node bench/router/ping-instructions.ts
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,8 +83,6 @@ async function count(target: Target, warmup: number, requests: number, connectio
       // A full collection right before counting: the window then starts from the same heap in every run,
       // instead of sometimes containing a major GC of the warm-up's garbage.
       '--expose-gc',
-      '--import',
-      'tsx',
       fileURLToPath(import.meta.url),
       '--serve',
       target,
@@ -164,7 +162,7 @@ async function main(): Promise<void> {
     [
       '# Router overhead in instructions: loom `GET /ping` against plain Fastify',
       '',
-      `Written by \`npx tsx bench/router/ping-instructions.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${valgrind}. Each app serves ${warmup.toLocaleString('en')} warm-up requests and collects its garbage, then the user-space instructions of its process (JavaScript, Node, V8's compiler and garbage collector, all on one thread with \`--single-threaded\`) are counted over ${requests.toLocaleString('en')} more, sent over ${connections} keep-alive connection${connections === 1 ? '' : 's'}. The counts do not depend on what else the machine is doing, but they do not match the wall-clock figures, and why is not known yet. On 2026-11-28 the plain app counted 244–247k instructions per request in every run, and the loom route 303–305k in three of four runs (262k in the fourth), with 15,000 or 50,000 warm-up requests alike. That puts loom at about 0.81 of plain here, while its server CPU per request in RESULTS.md is within a few per cent of plain's. Under valgrind a request takes about 12 ms instead of tens of µs, so work that follows elapsed time rather than requests (timers, V8's compiler, which is still active in a callgrind profile of the loom app) is over-counted; that is the suspect, not a finding. Use these counts to compare changes to loom with each other, not as the ratio to plain. Wall-clock figures are in [RESULTS.md](RESULTS.md).`,
+      `Written by \`node bench/router/ping-instructions.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${valgrind}. Each app serves ${warmup.toLocaleString('en')} warm-up requests and collects its garbage, then the user-space instructions of its process (JavaScript, Node, V8's compiler and garbage collector, all on one thread with \`--single-threaded\`) are counted over ${requests.toLocaleString('en')} more, sent over ${connections} keep-alive connection${connections === 1 ? '' : 's'}. The counts do not depend on what else the machine is doing, but they do not match the wall-clock figures, and why is not known yet. On 2026-11-28 the plain app counted 244–247k instructions per request in every run, and the loom route 303–305k in three of four runs (262k in the fourth), with 15,000 or 50,000 warm-up requests alike. That puts loom at about 0.81 of plain here, while its server CPU per request in RESULTS.md is within a few per cent of plain's. Under valgrind a request takes about 12 ms instead of tens of µs, so work that follows elapsed time rather than requests (timers, V8's compiler, which is still active in a callgrind profile of the loom app) is over-counted; that is the suspect, not a finding. Use these counts to compare changes to loom with each other, not as the ratio to plain. Wall-clock figures are in [RESULTS.md](RESULTS.md).`,
       '',
       ...lines,
       '',

@@ -9,8 +9,8 @@
  * process pins itself), which makes runs on a shared machine less noisy. The CPU ratio is the steadier
  * figure there: it does not depend on how much CPU the machine's other tenants leave.
  *
- *   npx tsx bench/router/ping.ts                      # 15 rounds × 2 s per app, 32 connections → RESULTS.md
- *   PING_DURATION=10 PING_ROUNDS=3 PING_CONNECTIONS=64 PING_RESULTS=- npx tsx bench/router/ping.ts   # no file
+ *   node bench/router/ping.ts                      # 15 rounds × 2 s per app, 32 connections → RESULTS.md
+ *   PING_DURATION=10 PING_ROUNDS=3 PING_CONNECTIONS=64 PING_RESULTS=- node bench/router/ping.ts   # no file
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ async function serve(target: Target): Promise<void> {
 const pinned = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 function start(target: Target): Promise<{ child: ChildProcess; port: number }> {
-  const node = [process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', target];
+  const node = [process.execPath, fileURLToPath(import.meta.url), '--serve', target];
   const [cmd, ...args] = pinned ? ['taskset', '-c', '1', ...node] : node;
   const child = spawn(cmd as string, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   const text = [
     '# Router overhead: loom `GET /ping` against plain Fastify',
     '',
-    `Written by \`npx tsx bench/router/ping.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average before the run ${loadBefore.map((x) => x.toFixed(2)).join(' ')}; ${setup}. The apps run side by side in child processes (warmed up 2 s each); the load generator loads one at a time, in bursts interleaved round by round.`,
+    `Written by \`node bench/router/ping.ts\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average before the run ${loadBefore.map((x) => x.toFixed(2)).join(' ')}; ${setup}. The apps run side by side in child processes (warmed up 2 s each); the load generator loads one at a time, in bursts interleaved round by round.`,
     '',
     `**${verdict}.**`,
     '',

@@ -2,7 +2,7 @@
  * The store API. `npm start` at the repository root runs it on its embedded defaults (SQLite file,
  * in-process jobs) at http://127.0.0.1:8000; DATABASE_URL and REDIS_URL switch to PostgreSQL and BullMQ.
  */
-import { createApp } from 'loom-kernel';
+import { createApp } from 'loom-kernel/app';
 import { configPaths } from './config-paths.ts';
 
 const app = await createApp(

@@ -1,5 +1,5 @@
 /** The store worker: `npm run worker` (with REDIS_URL set) consumes the notifications, analytics and erp queues. */
-import { createWorker } from 'loom-kernel';
+import { createWorker } from 'loom-kernel/app';
 import { configPaths } from './config-paths.ts';
 
 const worker = await createWorker(...configPaths('worker.yaml'));

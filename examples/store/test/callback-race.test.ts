@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Kernel, openDatabase, syncSchema } from 'loom-kernel';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+// The kernel by hand: this test drives the callbacks directly, racing them, as the job runtime would.
+import { Kernel, openDatabase, syncSchema } from '../../../packages/loom/test/support/internals.ts';
 import { RestockEmailCallbacks } from '../src/product/callbacks.ts';
 import { Product } from '../src/product/model.ts';
 

@@ -7,7 +7,6 @@ import {
   freePort,
   killIfRunning,
   type Spawned,
-  signalGroup,
   spawnCollected,
   waitUntilReady,
 } from './support/child-process.ts';
@@ -75,9 +74,11 @@ describe('running the store from a clone', () => {
     const fetched = await api.get<User>(`/users/${created.body.id}`);
     expect(fetched.body).toEqual(created.body);
 
-    // Like a terminal's Ctrl-C or `docker stop`: the signal reaches npm, tsx and the server alike.
-    signalGroup(proc, 'SIGTERM');
-    await proc.closed; // npm, tsx and the server have all exited (they shared its stdout)
+    // Like `docker stop` or a supervisor: SIGTERM to npm alone, not to its process group. `npm start`
+    // runs node directly (no TypeScript loader, no second npm), so npm's forwarded signal reaches the
+    // server, which drains and exits.
+    proc.child.kill('SIGTERM');
+    await proc.closed; // npm and the server have both exited (they shared its stdout)
     expect(await answers(baseUrl)).toBe(false);
     expect(proc.stdout.lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
     expect(existsSync(join(dir, 'store.db'))).toBe(true);
@@ -88,7 +89,7 @@ describe('running the store from a clone', () => {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     group = false;
-    proc = spawnCollected(process.execPath, ['--import', 'tsx', STORE_MAIN], {
+    proc = spawnCollected(process.execPath, [STORE_MAIN], {
       cwd: STORE_DIR,
       env: storeEnv(port, dir),
     });

@@ -1,41 +1,32 @@
 /**
- * loom-kernel: declare models, commands, use cases, jobs and REST interfaces; loom compiles them at
- * start-up into tables, validators, an OpenAPI document, routes and queue workers.
+ * loom-kernel: the declaration API. An application is a set of declarations — models, commands, use
+ * cases with loads, rules and computes, jobs with callbacks, REST interfaces — made with the functions
+ * below; loom compiles them at start-up into tables, validators, an OpenAPI document, routes and queue
+ * workers. Starting them is `loom-kernel/app`; testing them, `loom-kernel/testing`; migrations,
+ * `loom-kernel/migrations`; trace propagation and logs, `loom-kernel/observability`.
+ *
+ * @example
+ * ```ts
+ * import { column, model, t, useCase, loadById } from 'loom-kernel';
+ *
+ * export const User = model('users', { id: column.int().primaryKey().autoIncrement(), email: column.string(255) });
+ * export const GetUser = useCase(User, {
+ *   params: { userId: t.Integer() },
+ *   load: { user: loadById(User, { by: 'userId' }) },
+ *   execute: ({ load }) => load.user,
+ * });
+ * ```
+ *
+ * @packageDocumentation
  */
 
-export type { CreateAppOptions } from './app/app-options.ts';
-export type { AssembleOptions } from './app/assemble.ts';
-export { type Assembly, assemble } from './app/assemble.ts';
-export { createApp, type LoomApp } from './app/create-app.ts';
-export { createWorker, type LoomWorker } from './app/create-worker.ts';
-export {
-  collectDeclarations,
-  type Declarations,
-  declarationsFromManifest,
-  type Manifest,
-} from './app/declarations.ts';
-export { discover } from './app/discovery.ts';
-export type { HealthCheck, HealthControl, ReadinessReport } from './app/health.ts';
-export { type InspectedApp, inspectApp, type LoadedApp, loadApp } from './app/inspect-app.ts';
-export { configDir, defaultMigrationsDir } from './app/migrations-dir.ts';
-export * from './cache/index.ts';
-export {
-  type CliContext,
-  EXIT,
-  formatRouteTable,
-  type RouteRow,
-  routeRows,
-  runCli,
-  UsageError,
-} from './cli/index.ts';
-export { DEFAULT_MAX_ARRAY_ITEMS, withArrayLimit } from './command/array-limits.ts';
+// Commands and schemas.
 export {
   type AnyCommand,
   type Command,
   type CommandPayload,
   type CommandValue,
   command,
-  isCommand,
   type Parsed,
   withFields,
 } from './command/command.ts';
@@ -46,48 +37,20 @@ export {
   updateCommandOf,
 } from './command/model-commands.ts';
 export { type PatchField, patch } from './command/patch.ts';
-export {
-  assertSecretsSet,
-  environmentOf,
-  type LoomConfig,
-  loadConfig,
-  loadConfigSync,
-  parseDatabaseUrl,
-  redactConfig,
-  resolveConfig,
-} from './config/index.ts';
-export { type CallContext, currentCallContext, withCallContext } from './context/call-context.ts';
-export { Container, type Provider, type Token, token } from './context/container.ts';
-export { type DatabaseFailure, databaseFailureOf } from './db/connection-errors.ts';
-export type { PoolStats } from './db/database.ts';
-export { Database, type DatabaseOptions, openDatabase } from './db/database.ts';
-export * from './db/migrations/index.ts';
-export { dropSchema, syncSchema } from './db/schema-sync.ts';
-export { type TableSpec, tableSpecOf } from './db/table-spec.ts';
+// Errors: the catalogue (stable LOOM_* codes) and the errors a use case throws.
 export * from './errors/index.ts';
-export {
-  type Consumer,
-  createBullmqBackend,
-  createEagerBackend,
-  createInProcessBackend,
-  type JobMessage,
-  type QueueBackend,
-} from './job/backends/index.ts';
+// Jobs and callbacks.
 export {
   type AnyCallbacks,
   type Callbacks,
   callbacks,
   type DispatchContext,
   type FailureContext,
-  isCallbacks,
   type JobParamsOf,
   type SuccessContext,
 } from './job/callbacks.ts';
-export { type AnyJob, isJob, type Job, type JobSettings, job } from './job/job.ts';
-export { type JobEvent, type JobOverrides, JobRuntime, type JobRuntimeOptions } from './job/job-runtime.ts';
-export { OutboxEntry, outboxBacklog } from './job/outbox.ts';
-export { Kernel, type KernelOptions } from './kernel/kernel.ts';
-export { TracedKernel } from './kernel/traced-kernel.ts';
+export { type AnyJob, type Job, type JobSettings, job } from './job/job.ts';
+// Models: tables, columns, relations, projections, inferred types.
 export { type ColumnDef, type ColumnRef, column, type OnDelete } from './model/column.ts';
 export type { InferColumns, ProfileArg, ProfileName, QueryField } from './model/infer.ts';
 export {
@@ -95,45 +58,20 @@ export {
   type CreateInput,
   type FieldName,
   type Infer,
-  isModel,
   type Model,
   model,
   type PrimaryKeyOf,
   type UpdateInput,
 } from './model/model.ts';
-export { entitySchemaOf, profilesOf } from './model/model-schema.ts';
-export { canonicalProfile } from './model/profiles.ts';
 export {
   type AnyProjection,
   type BatchLoader,
-  isProjection,
   type ParentId,
   type ProjectionContext,
+  type ProjectionDatabase,
   projection,
 } from './model/projection.ts';
-export { type AnyRelation, type Cardinality, isRelation, type Relation, relation } from './model/relation.ts';
-export { type ResolvedRelation, resolveRelations, validateModel } from './model/resolve-relations.ts';
-export { fastifyLogger } from './observability/http-logger.ts';
-export { type HttpObserverOptions, observeHttp, requestOutcome } from './observability/http-observer.ts';
-export { type JobObserverOptions, observeQueueBackend } from './observability/job-observer.ts';
-export { createLogger } from './observability/logger.ts';
-export type { MetricSources } from './observability/metrics.ts';
-export { createMetrics, type Metrics } from './observability/metrics.ts';
-export { traceStatements } from './observability/statement-spans.ts';
-export {
-  contextFromCarrier,
-  contextFromHeaders,
-  type TraceCarrier,
-  traceCarrier,
-} from './observability/trace-propagation.ts';
-export { tracedRepository } from './observability/traced-repository.ts';
-export {
-  type InSpanOptions,
-  inSpan,
-  loomTracer,
-  TRACER_NAME,
-  tracingEnabled,
-} from './observability/tracing.ts';
+export { type AnyRelation, type Cardinality, type Relation, relation } from './model/relation.ts';
 export {
   append,
   atLeast,
@@ -141,17 +79,48 @@ export {
   decrement,
   type FieldChange,
   increment,
-  isFieldChange,
   type NumericChange,
   type TextChange,
   type UpdateChanges,
 } from './repository/field-change.ts';
-export * from './repository/query-spec.ts';
+// Repositories: what `ctx.repo` offers, query specs, the SQL repository to extend.
+export {
+  and,
+  type CursorPage,
+  type CursorPagination,
+  type FilterCondition,
+  type FilterGroup,
+  type FilterNode,
+  type FilterOperator,
+  type OffsetPage,
+  type OffsetPagination,
+  or,
+  type Page,
+  type QuerySpec,
+  type SortDirection,
+  type SortSpec,
+  where,
+} from './repository/query-spec.ts';
 export type { ModelQuery, ReadOptions, Repository, WriteOptions } from './repository/repository.ts';
 export { type RepositorySettings, SqlRepository } from './repository/sql-repository.ts';
-export * from './rest/index.ts';
+// REST interfaces.
+export { type AutoCrudOptions, autoCrud } from './rest/auto-crud.ts';
+export {
+  type RestInterface,
+  type RestInterfaceOptions,
+  restInterface,
+} from './rest/rest-interface.ts';
+export {
+  type HttpMethod,
+  type PaginationMode,
+  type PathParamsOf,
+  type ProfilesOption,
+  type RouteDecl,
+  type RouteOptions,
+  route,
+} from './rest/route.ts';
 export { type Static, type TSchema, t, withDefault } from './schema/t.ts';
-export { autoUseCasesOf } from './use-case/auto-crud.ts';
+// Use cases: markers, rules, computes, custom repositories, what `execute` receives.
 export type { ParamsIn, PayloadOf, RawInvokeArgs } from './use-case/call-args.ts';
 export type { Compute, ComputeBuilder } from './use-case/compute.ts';
 export type { EntityInvoker, EntityListQuery, Invoker } from './use-case/invoker-types.ts';
@@ -163,11 +132,9 @@ export type {
   JobService,
 } from './use-case/job-service-types.ts';
 export { exists, load, loadById, type OnMissing } from './use-case/markers.ts';
-export { compilePlan, type Plan } from './use-case/plan.ts';
-export type { AnyRepositoryBinding } from './use-case/repository-binding.ts';
 export { type RepositoryBinding, repositoryFor } from './use-case/repository-binding.ts';
 export type { Presence, Rule, RuleBuilder, RuleContext, RuleResult } from './use-case/rule.ts';
-export type { Logger, UseCaseServices } from './use-case/services.ts';
+export type { Logger } from './use-case/services.ts';
 export {
   type AnyUseCase,
   type ExecuteContext,

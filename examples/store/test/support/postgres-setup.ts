@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type LoomApp } from 'loom-kernel';
+import { createApp, type LoomApp } from 'loom-kernel/app';
 import { killIfRunning, type Spawned, spawnCollected, waitUntilReady } from './child-process.ts';
 import { storeClient } from './http-client.ts';
 import { JobLog } from './job-log.ts';
@@ -21,7 +21,7 @@ export interface PostgresStoreSetup extends StoreSetup {
 /**
  * PostgreSQL (a database created for this run), BullMQ on Redis (queues named for this run, keys deleted
  * afterwards), the API in this process (createApp with config/bullmq.yaml) and the jobs in a separate
- * worker process: `node --import tsx src/worker.ts`, configured only through its environment.
+ * worker process: `node src/worker.ts`, configured only through its environment.
  */
 export async function startPostgresStore(): Promise<PostgresStoreSetup> {
   const tag = randomBytes(4).toString('hex');
@@ -51,7 +51,7 @@ export async function startPostgresStore(): Promise<PostgresStoreSetup> {
     await app.listen({ host, port });
     const address = app.server.address() as AddressInfo;
 
-    worker = spawnCollected(process.execPath, ['--import', 'tsx', STORE_WORKER], {
+    worker = spawnCollected(process.execPath, [STORE_WORKER], {
       cwd: STORE_DIR,
       env: {
         ...process.env,

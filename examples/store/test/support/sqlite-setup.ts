@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from 'loom-kernel';
+import { createApp } from 'loom-kernel/app';
 import { storeClient } from './http-client.ts';
 import { JobLog } from './job-log.ts';
 import { captureLogger } from './log-lines.ts';

@@ -1,4 +1,4 @@
-import type { LoomApp } from 'loom-kernel';
+import type { LoomApp } from 'loom-kernel/app';
 import type { StoreClient } from './http-client.ts';
 import type { JobLog } from './job-log.ts';
 import type { STORE_JOBS } from './overlay.ts';

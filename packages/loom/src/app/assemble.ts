@@ -12,18 +12,17 @@ import {
   createInProcessBackend,
   type QueueBackend,
 } from '../job/backends/index.ts';
+import { observeQueueBackend } from '../job/job-observer.ts';
 import { JobRuntime } from '../job/job-runtime.ts';
 import { OutboxEntry, outboxBacklog } from '../job/outbox.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { TracedKernel } from '../kernel/traced-kernel.ts';
-import { validateModel } from '../model/resolve-relations.ts';
-import { observeQueueBackend } from '../observability/job-observer.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { Logger } from '../use-case/services.ts';
+import { compileDeclarations, discoverDeclarations } from './boot.ts';
 import type { Declarations } from './declarations.ts';
-import { discover } from './discovery.ts';
-import { configDir, defaultMigrationsDir } from './migrations-dir.ts';
+import { defaultMigrationsDir } from './migrations-dir.ts';
 import { observeDatabase, observeJobs, observeKernel } from './observe-assembly.ts';
 import { openConfiguredDatabase } from './open-database.ts';
 
@@ -87,14 +86,7 @@ export async function assemble(
   const logger: Logger & pino.Logger =
     options.logger ??
     createLogger({ level: config.logger.level, pretty: config.logger.pretty, name: config.app.name });
-  const declarations =
-    options.declarations ??
-    (await discover({
-      mode: config.app.discovery.mode,
-      modules: config.app.discovery.modules,
-      manifest: config.app.discovery.manifest,
-      baseDir: configDir(configPaths),
-    }));
+  const declarations = options.declarations ?? (await discoverDeclarations(config, configPaths));
   const db = options.database ?? openConfiguredDatabase(config);
   let queue: QueueBackend | undefined;
   let cache: RepositoryCache | undefined;
@@ -106,8 +98,6 @@ export async function assemble(
         'app.cursorSecret is not set: cursors are signed with a per-process key and die with the process',
       );
     }
-    // Relation targets and projection columns are checked now, not on first read.
-    for (const m of declarations.models) validateModel(m);
     const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db), dbPool: () => db.poolStats() });
     cache = cacheOf(config, metrics);
     const kernel = new TracedKernel({
@@ -118,9 +108,7 @@ export async function assemble(
       maxArrayItems: config.app.rest.limits.arrayItems,
       ...(cache ? { cache } : {}),
     });
-    for (const [u, name] of declarations.useCases) kernel.name(u, name);
-    for (const [j, name] of declarations.jobs) kernel.name(j, name);
-    kernel.compile(declarations.useCases.keys());
+    compileDeclarations(kernel, declarations);
 
     if (config.database.sync === 'create') await syncSchema(db, [...declarations.models, OutboxEntry]);
     if (config.database.sync === 'migrate') {

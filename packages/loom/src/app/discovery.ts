@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../errors/index.ts';
+import { importAppModule } from '../config/import-module.ts';
+import { ConfigError, TypeScriptUnsupported } from '../errors/index.ts';
 import {
   collectDeclarations,
   type Declarations,
@@ -19,8 +19,9 @@ export interface DiscoveryOptions {
 async function importModule(path: string, baseDir: string): Promise<Record<string, unknown>> {
   const file = isAbsolute(path) ? path : resolve(baseDir, path);
   try {
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    return (await importAppModule(file)) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof TypeScriptUnsupported) throw error;
     throw new ConfigError(
       `app.discovery: cannot import "${path}" (resolved to ${file}): ${(error as Error).message}`,
     );

@@ -7,9 +7,8 @@ import type { AnyModel } from '../model/model.ts';
 import { type CompiledRoute, compileRoutes } from '../rest/compile-routes.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from '../rest/openapi/openapi-document.ts';
 import type { RestInterface } from '../rest/rest-interface.ts';
+import { compileDeclarations, discoverDeclarations } from './boot.ts';
 import type { Declarations } from './declarations.ts';
-import { discover } from './discovery.ts';
-import { configDir } from './migrations-dir.ts';
 
 /** An application's config and declarations, loaded without opening its database. */
 export interface LoadedApp {
@@ -30,12 +29,7 @@ export interface LoadedApp {
  */
 export async function loadApp(configPaths: readonly string[]): Promise<LoadedApp> {
   const config = await loadConfig(...configPaths);
-  const declarations = await discover({
-    mode: config.app.discovery.mode,
-    modules: config.app.discovery.modules,
-    manifest: config.app.discovery.manifest,
-    baseDir: configDir(configPaths),
-  });
+  const declarations = await discoverDeclarations(config, configPaths);
   return { config, declarations, models: [...declarations.models, OutboxEntry] };
 }
 
@@ -68,9 +62,7 @@ export async function inspectApp(configPaths: readonly string[]): Promise<Inspec
       // The served document's array bounds: the same as the app's.
       maxArrayItems: config.app.rest.limits.arrayItems,
     });
-    for (const [u, name] of declarations.useCases) kernel.name(u, name);
-    for (const [j, name] of declarations.jobs) kernel.name(j, name);
-    kernel.compile(declarations.useCases.keys());
+    compileDeclarations(kernel, declarations);
     const routes = compileRoutes(kernel, declarations.interfaces as unknown as readonly RestInterface[]);
     const openapi = buildOpenApiDocument(
       { title: config.app.rest.title, version: config.app.rest.version },

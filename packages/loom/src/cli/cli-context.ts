@@ -42,7 +42,7 @@ export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 export function parseCommand<const O extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
   args: readonly string[],
   options: O,
-) {
+): ParsedCommand<O> {
   try {
     return parseArgs({
       args: [...args],
@@ -56,6 +56,17 @@ export function parseCommand<const O extends Record<string, { type: 'string' | '
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
+
+/** What {@link parseCommand} returns: parsed values (with `help`) and positionals. */
+export type ParsedCommand<O extends Record<string, { type: 'string' | 'boolean'; short?: string }>> =
+  ReturnType<
+    typeof parseArgs<{
+      args: string[];
+      options: O & { help: { type: 'boolean'; short: 'h' } };
+      allowPositionals: true;
+      strict: true;
+    }>
+  >;
 
 /** The config files of a command: at least one. */
 export function configPathsOf(positionals: readonly string[], command: string): string[] {

@@ -19,7 +19,10 @@ import { SERVE_HELP } from './help.ts';
 
 export { within } from './cli-context.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/loom.js', import.meta.url));
+// The `loom` bin next to this file: bin.js when compiled, bin.ts when run from the sources.
+const BIN = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './bin.ts' : './bin.js', import.meta.url),
+);
 
 function portOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -1,5 +1,5 @@
+import type { Kysely } from 'kysely';
 import type { TSchema } from 'typebox';
-import type { Database } from '../db/database.ts';
 import type { AnyModel } from './model.ts';
 
 /** How a projection's value is computed. */
@@ -42,10 +42,22 @@ export interface FieldsProjection<
 /** A parent row's primary key value. */
 export type ParentId = string | number;
 
+/**
+ * The part of the database a custom loader sees (the db layer's `Database` has this shape; declared
+ * here because models sit below the db layer).
+ */
+export interface ProjectionDatabase {
+  /** `postgres` or `sqlite`. */
+  readonly dialect: 'postgres' | 'sqlite';
+  /** The query builder: the current transaction when there is one, else the pool. */
+  // biome-ignore lint/suspicious/noExplicitAny: rows of user tables are not typed at this level
+  executor(): Kysely<any>;
+}
+
 /** What a custom loader receives besides the batch of parent ids. */
 export interface ProjectionContext {
   /** The database: `db.executor()` joins the current transaction. */
-  readonly db: Database;
+  readonly db: ProjectionDatabase;
   /** The batch's parent entities, with the profile's relations and earlier projections already set. */
   readonly parents: readonly Readonly<Record<string, unknown>>[];
   /** The canonical profile being loaded. */

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { startStore } from '../observability/store-app.ts';
 import { bootOnce } from './measure-boot.ts';
 
-// The figures of docs/boot-time.md come from `node --import tsx packages/loom/test/app/measure-boot.ts`;
+// The figures of docs/boot-time.md come from `node packages/loom/test/app/measure-boot.ts`;
 // these tests only catch gross regressions (a busy CI machine is several times slower than an idle one).
 describe('boot time of the store example', () => {
-  it('a process (node + tsx + createApp + listen) logs "Server listening" within 15 s', async () => {
+  it('a process (node + createApp + listen) logs "Server listening" within 15 s', async () => {
     const ms = await bootOnce();
     console.info(`store boot, process start → listening: ${Math.round(ms)} ms`);
     expect(ms).toBeLessThan(15_000);

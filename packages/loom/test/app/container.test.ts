@@ -4,8 +4,8 @@
  * boot, cycles reported with their full path; and services reachable from `execute` via `ctx.resolve`.
  */
 import { describe, expect, it } from 'vitest';
-import { Container, token, useCase } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
+import { Container, token, useCase } from '../support/internals.ts';
 import { useKernel } from '../use-case/kernel-fixture.ts';
 
 interface Clock {

@@ -2,8 +2,8 @@ import { CompiledQuery } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConfiguredDatabase } from '../../src/app/open-database.ts';
 import { resolveConfig } from '../../src/config/resolve-config.ts';
-import type { Database } from '../../src/index.ts';
 import { PG_URL } from '../support/dialects.ts';
+import type { Database } from '../support/internals.ts';
 
 // `database.profileReads` and `database.preparedStatements` reach the PostgreSQL database createApp and
 // the CLI open; SQLite accepts and ignores them (one in-process connection, reads always batched).

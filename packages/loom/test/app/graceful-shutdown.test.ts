@@ -125,7 +125,7 @@ describe('graceful shutdown', () => {
   it('SIGTERM mid-burst to examples/store/src/main.ts: accepted requests complete, exit code 0', async () => {
     const tmp = await tempDir('loom-sigterm-');
     try {
-      child = spawnLogged(['--import', 'tsx', STORE_MAIN], {
+      child = spawnLogged([STORE_MAIN], {
         PORT: '0',
         DATABASE_URL: `sqlite:${tmp.path}/store.db`,
       });

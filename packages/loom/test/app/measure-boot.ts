@@ -9,7 +9,7 @@ export async function bootOnce(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'loom-boot-'));
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', STORE_MAIN], {
+    const child = spawn(process.execPath, [STORE_MAIN], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
@@ -37,7 +37,7 @@ export async function bootOnce(): Promise<number> {
   }
 }
 
-/** `runs` boots one after the other (the first warms tsx's transform cache): each time and the median. */
+/** `runs` boots one after the other: each time and the median. */
 export async function measureBoot(runs: number): Promise<{ runs: number[]; median: number }> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(Math.round(await bootOnce()));
@@ -45,7 +45,7 @@ export async function measureBoot(runs: number): Promise<{ runs: number[]; media
   return { runs: times, median: sorted[Math.floor(sorted.length / 2)]! };
 }
 
-// `node --import tsx packages/loom/test/app/measure-boot.ts [runs]` prints the figures (docs/boot-time.md).
+// `node packages/loom/test/app/measure-boot.ts [runs]` prints the figures (docs/boot-time.md).
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const result = await measureBoot(Number(process.argv[2] ?? 7));
   console.log(JSON.stringify({ node: process.version, ...result }));

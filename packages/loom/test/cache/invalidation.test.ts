@@ -4,10 +4,16 @@
  */
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cacheCounters, createMemoryStore, createRepositoryCache, Kernel, where } from '../../src/index.ts';
 import { BENCH_MODELS, BenchNote, BenchProfile, BenchRecord, BenchUser } from '../relations/models.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import {
+  cacheCounters,
+  createMemoryStore,
+  createRepositoryCache,
+  Kernel,
+  where,
+} from '../support/internals.ts';
 import { CURSOR_SECRET } from '../support/models.ts';
 import { counted } from './support.ts';
 

@@ -3,6 +3,10 @@
  * concurrent misses, TTLs, LRU eviction, and the reads it must not cache.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { BENCH_MODELS, BenchNote, BenchRecord, BenchUser } from '../relations/models.ts';
+import { seedBench } from '../relations/seed.ts';
+import { DIALECTS } from '../support/dialects.ts';
+import { useDatabase } from '../support/fixture.ts';
 import {
   type AnyRepositoryBinding,
   cacheCounters,
@@ -16,11 +20,7 @@ import {
   type RepositoryCacheOptions,
   repositoryFor,
   SqlRepository,
-} from '../../src/index.ts';
-import { BENCH_MODELS, BenchNote, BenchRecord, BenchUser } from '../relations/models.ts';
-import { seedBench } from '../relations/seed.ts';
-import { DIALECTS } from '../support/dialects.ts';
-import { useDatabase } from '../support/fixture.ts';
+} from '../support/internals.ts';
 import { CURSOR_SECRET } from '../support/models.ts';
 import { counted } from './support.ts';
 

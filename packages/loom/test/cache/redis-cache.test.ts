@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BenchNote, BenchRecord, BenchUser } from '../relations/models.ts';
+import { DIALECTS } from '../support/dialects.ts';
 import {
   cacheCounters,
   createRedisStore,
@@ -14,9 +16,7 @@ import {
   type RepositoryCache,
   repositoryCacheFromConfig,
   SqlRepository,
-} from '../../src/index.ts';
-import { BenchNote, BenchRecord, BenchUser } from '../relations/models.ts';
-import { DIALECTS } from '../support/dialects.ts';
+} from '../support/internals.ts';
 import { CURSOR_SECRET } from '../support/models.ts';
 import { counted, openSharedDatabases, type SharedDatabases } from './support.ts';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DialectName } from '../../src/db/dialect.ts';
-import { type Database, openDatabase, syncSchema } from '../../src/index.ts';
 import { BENCH_MODELS } from '../relations/models.ts';
 import { PG_URL } from '../support/dialects.ts';
+import { type Database, openDatabase, syncSchema } from '../support/internals.ts';
 
 /** Two handles on one database, as two processes of an application would have, with the bench tables. */
 export interface SharedDatabases {

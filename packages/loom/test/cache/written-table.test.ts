@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writtenTable } from '../../src/index.ts';
+import { writtenTable } from '../support/internals.ts';
 
 describe('writtenTable: which table a statement writes', () => {
   it.each([

@@ -93,7 +93,7 @@ export function spawnLogged(args: readonly string[], env: Record<string, string>
   };
 }
 
-/** `node packages/loom/bin/loom.js <args>`. */
+/** `node packages/loom/dist/cli/bin.js <args>`. */
 export function spawnLoom(args: readonly string[], env: Record<string, string> = {}): LoggedChild {
   return spawnLogged([LOOM_BIN, ...args], env);
 }

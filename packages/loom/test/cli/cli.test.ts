@@ -163,7 +163,7 @@ describe('loom db sync / migrate (SQLite file)', () => {
 });
 
 describe('npx loom from the repository root', () => {
-  it('runs the bin (tsx registered) and prints the same routes as in-process', async () => {
+  it('runs the compiled bin and prints the same routes as in-process', async () => {
     const { stdout } = await promisify(execFile)(
       'npx',
       ['loom', 'routes', 'examples/store/config/api.yaml'],

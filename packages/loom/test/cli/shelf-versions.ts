@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where the model modules written to the temp folder import loom from. */
-const LOOM = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+const LOOM = fileURLToPath(new URL('../support/internals.ts', import.meta.url));
 
 const HEADER = `import { column, model } from ${JSON.stringify(LOOM)};\n`;
 

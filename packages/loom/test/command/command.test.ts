@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { command, isCommand, patch, t, ValidationError, withFields } from '../../src/index.ts';
+import { command, isCommand, patch, t, ValidationError, withFields } from '../support/internals.ts';
 
 const CreateUser = command(
   {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/dialects.ts';
+import { useDatabase } from '../support/fixture.ts';
 import {
   append,
   atLeast,
@@ -8,9 +10,7 @@ import {
   increment,
   PreconditionFailed,
   ValidationError,
-} from '../../src/index.ts';
-import { DIALECTS } from '../support/dialects.ts';
-import { useDatabase } from '../support/fixture.ts';
+} from '../support/internals.ts';
 import { Plain, Stock } from './models.ts';
 
 const stock = (sku: string, quantity = 0) => ({ sku, label: sku, quantity });

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
 import {
   autoCrud,
   createRestServer,
@@ -7,8 +8,7 @@ import {
   type RestServer,
   restInterface,
   syncSchema,
-} from '../../src/index.ts';
-import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+} from '../support/internals.ts';
 import { Plain, Stock } from './models.ts';
 
 const api = [

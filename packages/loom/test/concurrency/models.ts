@@ -1,4 +1,4 @@
-import { column, model } from '../../src/index.ts';
+import { column, model } from '../support/internals.ts';
 
 /** A versioned model with a column of each kind atomic changes apply to (and one they do not). */
 export const Stock = model(

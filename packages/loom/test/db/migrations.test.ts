@@ -13,8 +13,8 @@ import {
   SNAPSHOT_FILE,
   writeInitialMigration,
 } from '../../src/db/migrations/index.ts';
-import { SqlRepository, tableSpecOf } from '../../src/index.ts';
 import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+import { SqlRepository, tableSpecOf } from '../support/internals.ts';
 import { CURSOR_SECRET, Owner, Pet, Toy } from '../support/models.ts';
 
 type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadRequest, ValidationError } from '../../src/errors/index.ts';
-import { createRestServer, type RestServer, restInterface, route, syncSchema } from '../../src/index.ts';
 import { OutboxEntry, outboxBacklog } from '../../src/job/outbox.ts';
 import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+import { createRestServer, type RestServer, restInterface, route, syncSchema } from '../support/internals.ts';
 import {
   DispatchOnRead,
   DispatchOverridable,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { column, command, Kernel, loadById, model, syncSchema, t, useCase } from '../../src/index.ts';
 import { createInProcessBackend } from '../../src/job/backends/index.ts';
 import { callbacks } from '../../src/job/callbacks.ts';
 import { job } from '../../src/job/job.ts';
 import { JobRuntime } from '../../src/job/job-runtime.ts';
 import { OutboxEntry } from '../../src/job/outbox.ts';
 import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+import { column, command, Kernel, loadById, model, syncSchema, t, useCase } from '../support/internals.ts';
 
 const Product = model('products', {
   id: column.int().primaryKey().autoIncrement(),

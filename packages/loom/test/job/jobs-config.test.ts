@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobEvent } from '../../src/job/job-runtime.ts';
 import {
   collectDeclarations,
   createApp,
@@ -12,8 +13,7 @@ import {
   type LoomWorker,
   restInterface,
   route,
-} from '../../src/index.ts';
-import type { JobEvent } from '../../src/job/job-runtime.ts';
+} from '../support/internals.ts';
 import {
   CallbackRun,
   DispatchOverridable,

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceUnavailable } from '../../src/errors/index.ts';
-import { openDatabase, syncSchema } from '../../src/index.ts';
 import type { JobMessage, QueueBackend } from '../../src/job/backends/index.ts';
 import { insertOutbox, OutboxEntry, outboxBacklog } from '../../src/job/outbox.ts';
 import { OutboxRelay } from '../../src/job/outbox-relay.ts';
 import { silentLogger } from '../../src/kernel/silent-logger.ts';
+import { openDatabase, syncSchema } from '../support/internals.ts';
 
 type Db = ReturnType<typeof openDatabase>;
 

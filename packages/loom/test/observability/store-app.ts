@@ -12,7 +12,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 export const STORE_API = resolve(REPO_ROOT, 'examples/store/config/api.yaml');
 export const STORE_API_MANIFEST = resolve(REPO_ROOT, 'examples/store/config/api-manifest.yaml');
 export const STORE_MAIN = resolve(REPO_ROOT, 'examples/store/src/main.ts');
-export const LOOM_BIN = resolve(REPO_ROOT, 'packages/loom/bin/loom.js');
+export const LOOM_BIN = resolve(REPO_ROOT, 'packages/loom/dist/cli/bin.js');
 
 /** A temporary folder, removed by `dispose`. */
 export async function tempDir(prefix = 'loom-test-'): Promise<{ path: string; dispose(): Promise<void> }> {

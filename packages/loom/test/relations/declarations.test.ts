@@ -3,6 +3,7 @@
  * projection dependencies) or when it is validated at boot (related models), never per request.
  */
 import { describe, expect, it } from 'vitest';
+import { readPlanOf } from '../../src/repository/read-plan.ts';
 import {
   type AnyModel,
   column,
@@ -12,8 +13,7 @@ import {
   projection,
   relation,
   validateModel,
-} from '../../src/index.ts';
-import { readPlanOf } from '../../src/repository/read-plan.ts';
+} from '../support/internals.ts';
 import { BenchNote, BenchRecord, BenchUser } from './models.ts';
 
 const id = () => column.int().primaryKey().autoIncrement();

@@ -1,4 +1,4 @@
-import { type AnyModel, type ColumnRef, column, model, projection, relation } from '../../src/index.ts';
+import { type AnyModel, type ColumnRef, column, model, projection, relation } from '../support/internals.ts';
 
 /**
  * A user's profile: at most one per user. Declared before the user, which declares a relation to it;

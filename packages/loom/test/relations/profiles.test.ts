@@ -4,9 +4,9 @@
  */
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
-import { column, entitySchemaOf, InvalidQuery, model, projection } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import { column, entitySchemaOf, InvalidQuery, model, projection } from '../support/internals.ts';
 import { BENCH_MODELS, BenchNote, BenchProfile, BenchRecord, BenchUser, Category } from './models.ts';
 
 const anyDate = expect.any(Date);

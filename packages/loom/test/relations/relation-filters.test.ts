@@ -5,9 +5,9 @@
  * table has any matching row.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { and, type FilterNode, InvalidQuery, or, type QueryField, where } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import { and, type FilterNode, InvalidQuery, or, type QueryField, where } from '../support/internals.ts';
 import { BENCH_MODELS, BenchNote, BenchRecord, BenchUser, Category } from './models.ts';
 
 type RecordFilter = FilterNode<QueryField<typeof BenchRecord>>;

@@ -1,4 +1,4 @@
-import type { Database } from '../../src/index.ts';
+import type { Database } from '../support/internals.ts';
 
 /** What {@link seedBench} wrote. */
 export interface BenchSeed {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type CreateInput, column, model } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import { type CreateInput, column, model } from '../support/internals.ts';
 
 /** One column of every kind, the same kinds nullable, and the same kinds with defaults. */
 const Sample = model('samples', {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Conflict, column, model } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import { Conflict, column, model } from '../support/internals.ts';
 import { Owner, Pet, Toy } from '../support/models.ts';
 
 const Code = model('codes', {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidQuery, type UpdateInput, where } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { tick, useDatabase } from '../support/fixture.ts';
+import { InvalidQuery, type UpdateInput, where } from '../support/internals.ts';
 import { Item, Owner } from '../support/models.ts';
 
 describe.each(DIALECTS)('repository CRUD on %s', (dialect) => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InvalidCursor, type SortSpec, SqlRepository } from '../../src/index.ts';
 import { cursorCodec } from '../../src/repository/cursor-token.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import { InvalidCursor, type SortSpec, SqlRepository } from '../support/internals.ts';
 import { CURSOR_SECRET, Product } from '../support/models.ts';
 
 type ProductField = keyof typeof Product.$columns & string;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { and, column, type FilterNode, model, or, type SortSpec, where } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import { and, column, type FilterNode, model, or, type SortSpec, where } from '../support/internals.ts';
 
 /**
  * Few distinct values per column, NULLs in the nullable ones: many ties for the keyset to get

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { and, type FilterNode, type FilterOperator, InvalidQuery, or, where } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import { and, type FilterNode, type FilterOperator, InvalidQuery, or, where } from '../support/internals.ts';
 import { Product } from '../support/models.ts';
 
 type ProductField = keyof typeof Product.$columns & string;

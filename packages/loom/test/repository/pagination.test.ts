@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidQuery, MAX_LIMIT, type SortSpec, where } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
+import { InvalidQuery, MAX_LIMIT, type SortSpec, where } from '../support/internals.ts';
 import { Item, Product } from '../support/models.ts';
 
 type ProductField = keyof typeof Product.$columns & string;

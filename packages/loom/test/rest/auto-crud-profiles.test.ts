@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BENCH_MODELS, BenchNote, BenchRecord, BenchUser } from '../relations/models.ts';
+import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
 import {
   autoCrud,
   createRestServer,
@@ -7,9 +9,7 @@ import {
   type RestServer,
   restInterface,
   syncSchema,
-} from '../../src/index.ts';
-import { BENCH_MODELS, BenchNote, BenchRecord, BenchUser } from '../relations/models.ts';
-import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+} from '../support/internals.ts';
 
 // Auto-CRUD get and list read in the profile the client asks for (`?profile=`), among those the
 // interface allows; an interface without profiles answers `?profile=` with a 400 naming the parameter.

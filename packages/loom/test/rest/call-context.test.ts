@@ -1,5 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInProcessBackend } from '../../src/job/backends/index.ts';
+import { job } from '../../src/job/job.ts';
+import { JobRuntime } from '../../src/job/job-runtime.ts';
+import { OutboxEntry } from '../../src/job/outbox.ts';
+import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
 import {
   type CallContext,
   column,
@@ -13,12 +18,7 @@ import {
   syncSchema,
   t,
   useCase,
-} from '../../src/index.ts';
-import { createInProcessBackend } from '../../src/job/backends/index.ts';
-import { job } from '../../src/job/job.ts';
-import { JobRuntime } from '../../src/job/job-runtime.ts';
-import { OutboxEntry } from '../../src/job/outbox.ts';
-import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+} from '../support/internals.ts';
 
 // The request's trace id reaches the use case (`ctx.traceId`), its nested invokes (`ctx.app`), the jobs it
 // dispatches (`ctx.jobs`, read-only or in a transaction) and the call observers, whether or not the

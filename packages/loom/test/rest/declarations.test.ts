@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/dialects.ts';
 import {
   autoCrud,
   type CreateInput,
@@ -14,8 +15,7 @@ import {
   SqlRepository,
   t,
   useCase,
-} from '../../src/index.ts';
-import { DIALECTS } from '../support/dialects.ts';
+} from '../support/internals.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import {
   CallProbe,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { command, t, withArrayLimit } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
+import { command, t, withArrayLimit } from '../support/internals.ts';
 import { expectProblem } from './support/expect-problem.ts';
 import { productPayload, startServer, type TestServer } from './support/server.ts';
 

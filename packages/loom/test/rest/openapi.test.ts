@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, compileRoutes } from '../../src/index.ts';
+import { buildOpenApiDocument, compileRoutes } from '../support/internals.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { INTERFACES } from './support/store.ts';
 

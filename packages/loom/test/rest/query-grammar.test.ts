@@ -7,7 +7,7 @@ import {
   type ListPolicy,
   parseListQuery,
   where,
-} from '../../src/index.ts';
+} from '../support/internals.ts';
 import { Product } from './support/store.ts';
 
 const offset: ListPolicy = { model: Product, mode: 'offset', allowOverride: true };

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { DialectName } from '../../src/db/dialect.ts';
-import { type AnyModel, SqlRepository, syncSchema } from '../../src/index.ts';
+import { type AnyModel, SqlRepository, syncSchema } from '../support/internals.ts';
 import { openTestDatabase } from './dialects.ts';
 import { CURSOR_SECRET } from './models.ts';
 

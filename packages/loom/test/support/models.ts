@@ -1,4 +1,4 @@
-import { column, model } from '../../src/index.ts';
+import { column, model } from '../support/internals.ts';
 
 /** Owners and pets: unique columns, timestamps and a restricting foreign key. */
 export const Owner = model(

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Conflict, type Infer } from '../../src/index.ts';
 import { createTestApp, expectJson, expectProblem, type TestApp } from '../../src/testing/index.ts';
+import { Conflict, type Infer } from '../support/internals.ts';
 import {
   CreateMemberUseCase,
   GetMemberUseCase,

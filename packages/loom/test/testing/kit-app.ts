@@ -17,7 +17,7 @@ import {
   token,
   useCase,
   withDefault,
-} from '../../src/index.ts';
+} from '../support/internals.ts';
 
 /** A small app the testing kit's own tests boot: members, their notes, a welcome job with callbacks. */
 export const Member = model(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoUseCasesOf, useCase } from '../../src/index.ts';
 import { createTestApp, describePlan, type TestApp } from '../../src/testing/index.ts';
+import { autoUseCasesOf, useCase } from '../support/internals.ts';
 import {
   CreateMemberUseCase,
   GetMemberUseCase,

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Conflict, NotFound, RuleViolations, ValidationError } from '../../src/index.ts';
 import {
   constraintViolation,
   createTestApp,
@@ -10,6 +9,7 @@ import {
   type TestApp,
   throws,
 } from '../../src/testing/index.ts';
+import { Conflict, NotFound, RuleViolations, ValidationError } from '../support/internals.ts';
 import {
   CreateMemberUseCase,
   GetMemberUseCase,

@@ -24,7 +24,7 @@ import {
   useCase,
   where,
   withDefault,
-} from '../../src/index.ts';
+} from '../support/internals.ts';
 
 declare const kernel: Kernel;
 declare const jobs: JobService;

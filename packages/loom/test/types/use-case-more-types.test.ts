@@ -7,7 +7,6 @@ import {
   type CreateInput,
   exists,
   type Infer,
-  type Kernel,
   load,
   loadById,
   type QuerySpec,
@@ -17,6 +16,7 @@ import {
   t,
   useCase,
 } from '../../src/index.ts';
+import type { Kernel } from '../../src/kernel/kernel.ts';
 import { CreateUser, UpdateUser, User } from '../use-case/user-fixture.ts';
 
 declare const kernel: Kernel;

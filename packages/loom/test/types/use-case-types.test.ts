@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { exists, type Infer, type Kernel, loadById, t, useCase } from '../../src/index.ts';
+import { exists, type Infer, loadById, t, useCase } from '../../src/index.ts';
+import type { Kernel } from '../../src/kernel/kernel.ts';
 import {
   CreateUser,
   CreateUserUseCase,

@@ -4,6 +4,7 @@
  * plain-JS user gets at boot). The declarations below are cast so TypeScript lets them through.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ComputeBuilder } from '../../src/use-case/compute.ts';
 import {
   type AnyUseCase,
   DeclarationError,
@@ -17,8 +18,7 @@ import {
   type RuleBuilder,
   t,
   useCase,
-} from '../../src/index.ts';
-import type { ComputeBuilder } from '../../src/use-case/compute.ts';
+} from '../support/internals.ts';
 import { Author, CreateBook, RenameAuthor } from './catalog-fixture.ts';
 
 /** `useCase` as a plain-JS caller sees it: nothing is type-checked. */

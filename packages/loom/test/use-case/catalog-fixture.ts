@@ -1,4 +1,4 @@
-import { column, command, model, patch, t } from '../../src/index.ts';
+import { column, command, model, patch, t } from '../support/internals.ts';
 
 /** Authors and their books: the models the engine tests load, look up and write. */
 export const Author = model('authors', {

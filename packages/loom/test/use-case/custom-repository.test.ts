@@ -4,6 +4,7 @@
  * binding gets the added methods typed.
  */
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { DIALECTS } from '../support/dialects.ts';
 import {
   type CreateInput,
   column,
@@ -19,8 +20,7 @@ import {
   SqlRepository,
   t,
   useCase,
-} from '../../src/index.ts';
-import { DIALECTS } from '../support/dialects.ts';
+} from '../support/internals.ts';
 import { CURSOR_SECRET, useKernel } from './kernel-fixture.ts';
 
 const Product = model('products', {

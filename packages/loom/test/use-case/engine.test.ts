@@ -3,6 +3,7 @@
  * parse input → loads and exists (404 beats 422) → computes → rules → execute.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { DIALECTS } from '../support/dialects.ts';
 import {
   BadRequest,
   command,
@@ -16,8 +17,7 @@ import {
   t,
   useCase,
   ValidationError,
-} from '../../src/index.ts';
-import { DIALECTS } from '../support/dialects.ts';
+} from '../support/internals.ts';
 import { Author, Book, CATALOG, CreateBook, RenameAuthor } from './catalog-fixture.ts';
 import { caught, useKernel } from './kernel-fixture.ts';
 

@@ -3,6 +3,7 @@
  * model's auto-CRUD use cases callable in code (loom-core-spec §16.2 check 47).
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { DIALECTS } from '../support/dialects.ts';
 import {
   Conflict,
   type CursorPage,
@@ -14,8 +15,7 @@ import {
   useCase,
   ValidationError,
   where,
-} from '../../src/index.ts';
-import { DIALECTS } from '../support/dialects.ts';
+} from '../support/internals.ts';
 import { Author, Book, CATALOG } from './catalog-fixture.ts';
 import { useKernel } from './kernel-fixture.ts';
 

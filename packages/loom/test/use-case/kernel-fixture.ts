@@ -1,7 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { DialectName } from '../../src/db/dialect.ts';
-import { type AnyModel, Kernel, type KernelOptions, syncSchema } from '../../src/index.ts';
 import { openTestDatabase } from '../support/dialects.ts';
+import { type AnyModel, Kernel, type KernelOptions, syncSchema } from '../support/internals.ts';
 
 export type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequest, column, compilePlan, model, t, useCase } from '../../src/index.ts';
 import { autoUseCasesOf } from '../../src/use-case/auto-crud.ts';
 import { bindParams } from '../../src/use-case/bind-params.ts';
+import { BadRequest, column, compilePlan, model, t, useCase } from '../support/internals.ts';
 
 const Address = model('addresses', {
   id: column.int().primaryKey().autoIncrement(),

@@ -6,8 +6,16 @@
  * `null`, never the command's name.
  */
 import { describe, expect, it } from 'vitest';
-import { command, patch, RuleViolations, t, useCase, type Violation, withDefault } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
+import {
+  command,
+  patch,
+  RuleViolations,
+  t,
+  useCase,
+  type Violation,
+  withDefault,
+} from '../support/internals.ts';
 import { caught, useKernel } from './kernel-fixture.ts';
 
 const Contact = command({ email: t.String(), name: t.String() }, { name: 'Contact' });

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Executor } from '../../src/db/database.ts';
-import { command, NotFound, t, useCase } from '../../src/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
+import { command, NotFound, t, useCase } from '../support/internals.ts';
 import { Author, CATALOG } from './catalog-fixture.ts';
 import { useKernel } from './kernel-fixture.ts';
 

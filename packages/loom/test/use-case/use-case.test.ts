@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { Kernel, syncSchema } from '../../src/index.ts';
 import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+import { Kernel, syncSchema } from '../support/internals.ts';
 import { CreateUserUseCase, UpdateUserUseCase, User } from './user-fixture.ts';
 
 describe.each(DIALECTS)('use cases on %s', (dialect) => {

@@ -1,4 +1,4 @@
-import { column, command, exists, loadById, model, patch, t, useCase } from '../../src/index.ts';
+import { column, command, exists, loadById, model, patch, t, useCase } from '../support/internals.ts';
 
 export const User = model(
   'users',

@@ -1,3 +1,4 @@
+export type { TableSpec } from '../table-spec.ts';
 export {
   generateMigration,
   type MadeMigration,

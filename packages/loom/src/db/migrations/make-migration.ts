@@ -61,7 +61,7 @@ export function generateMigration(name: string, after: string, changes: readonly
 ${changes.map((c) => `//   ${describeChange(c)}`).join('\n')}
 // A migration that has run is history: change the schema with a new migration, not by editing this one.
 import type { Kysely } from 'kysely';
-import type { MigrationTools, SchemaChange } from 'loom-kernel';
+import type { MigrationTools, SchemaChange } from 'loom-kernel/migrations';
 
 const changes: SchemaChange[] = ${JSON.stringify(changes, null, 2)};
 

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { importAppModule } from '../../config/import-module.ts';
 import type { MigrationTools } from './migration-tools.ts';
 
 /** A migration module: `up` (and optionally `down`), each given Kysely and loom's {@link MigrationTools}. */
@@ -28,7 +28,7 @@ function isMigrationModule(value: unknown): value is MigrationModule {
 
 /**
  * Reads the migrations of a folder, ordered by file name, for Kysely's `Migrator`. Each file is imported
- * as an ES module (`.ts` files need a TypeScript-aware runtime: tsx, vitest, or Node with type stripping).
+ * as an ES module (`.ts` files need Node's type stripping, Node ≥ 22.18, or a loader such as vitest's).
  * Every `up`/`down` runs in a transaction of its own, also on SQLite where Kysely does not open one.
  *
  * @example
@@ -49,7 +49,7 @@ export class LoomMigrationProvider implements MigrationProvider {
     const files = (await readdir(this.folder)).filter(isMigrationFile).sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
-      const imported: unknown = await import(pathToFileURL(join(this.folder, file)).href);
+      const imported: unknown = await importAppModule(join(this.folder, file));
       const mod = isMigrationModule((imported as { default?: unknown }).default)
         ? (imported as { default: MigrationModule }).default
         : imported;

@@ -86,7 +86,7 @@ describe('BullMQ backend', () => {
       const msg = message(queue, { payload: { important: true } });
       await backend.publish(msg);
       const fixture = fileURLToPath(new URL('./test-fixtures/stalled-consumer.ts', import.meta.url));
-      child = spawn(process.execPath, ['--import', 'tsx', fixture, REDIS_URL, prefix, queue], {
+      child = spawn(process.execPath, [fixture, REDIS_URL, prefix, queue], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let out = '';

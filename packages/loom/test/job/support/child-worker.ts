@@ -29,7 +29,7 @@ export interface WorkerTarget {
 export function startChildWorker(target: WorkerTarget, mode: 'block' | 'slow' | 'normal'): ChildWorker {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', FIXTURE, target.pgUrl, target.schema, target.redisUrl, target.prefix],
+    [FIXTURE, target.pgUrl, target.schema, target.redisUrl, target.prefix],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, [WORKER_MODE_ENV]: mode } },
   );
   let out = '';

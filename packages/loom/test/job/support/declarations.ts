@@ -1,6 +1,6 @@
-import { column, command, loadById, model, t, useCase, withDefault } from '../../../src/index.ts';
 import { callbacks } from '../../../src/job/callbacks.ts';
 import { job } from '../../../src/job/job.ts';
+import { column, command, loadById, model, t, useCase, withDefault } from '../../support/internals.ts';
 
 /**
  * The application the job suite runs: a product, a job that "restocks" it (failing its first

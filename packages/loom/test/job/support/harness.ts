@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { observeJobs } from '../../../src/app/observe-assembly.ts';
 import type { Database } from '../../../src/db/database.ts';
-import { Kernel } from '../../../src/index.ts';
 import type { Consumer, QueueBackend } from '../../../src/job/backends/index.ts';
 import { type JobEvent, type JobOverrides, JobRuntime } from '../../../src/job/job-runtime.ts';
 import { outboxBacklog } from '../../../src/job/outbox.ts';
 import { createMetrics, type Metrics } from '../../../src/observability/metrics.ts';
+import { Kernel } from '../../support/internals.ts';
 import { CALLBACKS, JOBS, Product, USE_CASES } from './declarations.ts';
 
 /** The config overrides every suite runtime gets (`jobs.overrides` in YAML). */

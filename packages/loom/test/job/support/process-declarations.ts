@@ -1,6 +1,6 @@
-import { command, t } from '../../../src/index.ts';
 import { callbacks } from '../../../src/job/callbacks.ts';
 import { job } from '../../../src/job/job.ts';
+import { command, t } from '../../support/internals.ts';
 import { CallbackRun, JobRun } from './declarations.ts';
 
 /**

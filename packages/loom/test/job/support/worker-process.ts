@@ -4,13 +4,13 @@
  * killed worker's job is handed on within about a second. SIGTERM stops it the way `createWorker`'s
  * `stop()` does: stop taking jobs, let the running one finish, close the relay, the queue, the database.
  *
- * Usage: `LOOM_TEST_WORKER_MODE=block|slow|normal node --import tsx worker-process.ts <pg-url> <schema> <redis-url> <prefix>`
+ * Usage: `LOOM_TEST_WORKER_MODE=block|slow|normal node worker-process.ts <pg-url> <schema> <redis-url> <prefix>`
  * Says `ready`, `started <key>` (from the job), `stopping` and `stopped` on stdout.
  */
 import { openDatabase } from '../../../src/db/database.ts';
-import { Kernel } from '../../../src/index.ts';
 import { createBullmqBackend } from '../../../src/job/backends/index.ts';
 import { JobRuntime } from '../../../src/job/job-runtime.ts';
+import { Kernel } from '../../support/internals.ts';
 import { Work, WorkCallbacks } from './process-declarations.ts';
 
 const [pgUrl, schema, redisUrl, prefix] = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { DialectName } from '../../../src/db/dialect.ts';
+import { openTestDatabase } from '../../support/dialects.ts';
 import {
   createRestServer,
   Kernel,
@@ -7,8 +8,7 @@ import {
   type RestServer,
   type RestServerOptions,
   syncSchema,
-} from '../../../src/index.ts';
-import { openTestDatabase } from '../../support/dialects.ts';
+} from '../../support/internals.ts';
 import { INTERFACES, MODELS } from './store.ts';
 
 /** A response read in full: status, headers, parsed JSON body (or undefined) and the raw text. */

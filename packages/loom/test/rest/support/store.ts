@@ -17,7 +17,7 @@ import {
   t,
   useCase,
   where,
-} from '../../../src/index.ts';
+} from '../../support/internals.ts';
 
 /** A small store: users with addresses, products. Every route kind of the REST layer appears once. */
 export const User = model(

@@ -2,7 +2,7 @@
  * A BullMQ consumer that takes one job, says so on stdout and never finishes: the test kills this process
  * with SIGKILL to play a worker that dies mid-job.
  *
- * Usage: `node --import tsx stalled-consumer.ts <redis-url> <prefix> <queue>`
+ * Usage: `node stalled-consumer.ts <redis-url> <prefix> <queue>`
  */
 import { createBullmqBackend } from '../bullmq-backend.ts';
 

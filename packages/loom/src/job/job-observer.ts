@@ -1,8 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { ConsumerOptions, JobSettlement, QueueBackend } from '../job/backends/index.ts';
+import { contextFromCarrier } from '../observability/trace-propagation.ts';
+import { inSpan } from '../observability/tracing.ts';
 import type { Logger } from '../use-case/services.ts';
-import { contextFromCarrier } from './trace-propagation.ts';
-import { inSpan } from './tracing.ts';
+import type { ConsumerOptions, JobSettlement, QueueBackend } from './backends/index.ts';
 
 /** Options of {@link observeQueueBackend}. */
 export interface JobObserverOptions {

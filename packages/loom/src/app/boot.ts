@@ -1,0 +1,46 @@
+import type { LoomConfig } from '../config/index.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import { validateModel } from '../model/resolve-relations.ts';
+import type { Declarations } from './declarations.ts';
+import { discover } from './discovery.ts';
+import { configDir } from './migrations-dir.ts';
+
+/**
+ * The declarations an application's config points at: its modules or its manifest, resolved next to
+ * the first config file. The first step of every boot (`createApp`, `createWorker`, `loom routes`).
+ *
+ * @example
+ * ```ts
+ * const declarations = await discoverDeclarations(config, ['config/api.yaml']);
+ * ```
+ */
+export function discoverDeclarations(
+  config: LoomConfig,
+  configPaths: readonly string[],
+): Promise<Declarations> {
+  return discover({
+    mode: config.app.discovery.mode,
+    modules: config.app.discovery.modules,
+    manifest: config.app.discovery.manifest,
+    baseDir: configDir(configPaths),
+  });
+}
+
+/**
+ * The second step of every boot: checks each model's relations and projections, names every use case
+ * and job after its export, and compiles every plan. Declaration mistakes fail here, before a database
+ * is touched or a port opened, the same way for the server, the worker and the CLI's inspection.
+ *
+ * @example
+ * ```ts
+ * const kernel = new Kernel({ db, cursorSecret, repositories: declarations.repositories });
+ * compileDeclarations(kernel, declarations);
+ * ```
+ */
+export function compileDeclarations(kernel: Kernel, declarations: Declarations): void {
+  // Relation targets and projection columns are checked now, not on first read.
+  for (const m of declarations.models) validateModel(m);
+  for (const [u, name] of declarations.useCases) kernel.name(u, name);
+  for (const [j, name] of declarations.jobs) kernel.name(j, name);
+  kernel.compile(declarations.useCases.keys());
+}

@@ -1,0 +1,34 @@
+/**
+ * `loom-kernel/app`: starting an application — the HTTP server (`createApp`), the job worker
+ * (`createWorker`) — and reading its YAML config.
+ *
+ * @example
+ * ```ts
+ * import { createApp } from 'loom-kernel/app';
+ *
+ * const app = await createApp('config/api.yaml');
+ * await app.listen({ port: 8000 });
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type AppConfig,
+  type CacheConfig,
+  type DatabaseConfig,
+  type JobsConfig,
+  type LoggerConfig,
+  type LoomConfig,
+  type LoomConfigInput,
+  loadConfig,
+  type MetricsConfig,
+  parseDatabaseUrl,
+  redactConfig,
+  resolveConfig,
+  type TraceConfig,
+} from '../config/index.ts';
+export type { CreateAppOptions } from './app-options.ts';
+export { createApp, type LoomApp } from './create-app.ts';
+export { createWorker, type LoomWorker } from './create-worker.ts';
+export { type Declarations, declarationsFromManifest, type Manifest } from './declarations.ts';
