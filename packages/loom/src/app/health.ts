@@ -40,7 +40,7 @@ function bounded<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
  * as long as the process answers. Readiness runs its checks at each call, each bounded by
  * `health.checkTimeoutMs`: the database answers `select 1`, and with the BullMQ backend Redis answers
  * a ping; it is 503 (with `Retry-After`) when one fails or once draining started. Neither endpoint is in
- * the OpenAPI document: they are for the platform, not for API clients (docs/decisions/0004-database-outages.md).
+ * the OpenAPI document: they are for the platform, not for API clients (docs/decisions/0005-database-outages.md).
  *
  * @example
  * ```ts

@@ -15,7 +15,7 @@ export interface ModelOptions {
    * Adds `version`, an integer set to 1 on create and incremented by every update: optimistic
    * concurrency. An update or delete given an expected version (`repo.update(id, patch, {
    * expectedVersion })`, HTTP `If-Match`) fails with `PreconditionFailed` (412) when the row moved on.
-   * See docs/decisions/0004-concurrency.md.
+   * See docs/decisions/0008-concurrency.md.
    */
   readonly version?: boolean;
   /** Entity name used for OpenAPI components and errors. Default: the singular PascalCase of the table. */

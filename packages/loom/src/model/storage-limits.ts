@@ -6,7 +6,7 @@ export const INT32_MAX = 2_147_483_647;
 /**
  * The range of a `bigint` column as the wire carries it. The column is 64 bits, but a JSON number is a
  * double and a bigint is read back as a JS number: beyond ±(2^53 − 1) the value stored would not be
- * the value sent, so the wire range stops there (docs/decisions/0004-input-matches-storage.md).
+ * the value sent, so the wire range stops there (docs/decisions/0006-input-matches-storage.md).
  */
 export const INT64_WIRE_MIN = -Number.MAX_SAFE_INTEGER;
 export const INT64_WIRE_MAX = Number.MAX_SAFE_INTEGER;

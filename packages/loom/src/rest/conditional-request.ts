@@ -6,7 +6,7 @@ import type { AutoOperation } from './route.ts';
 /** How an auto-CRUD route of a versioned model treats `If-Match`: optional (default) or required. */
 export type IfMatchPolicy = 'optional' | 'required';
 
-/** The strong ETag of a row version: `"3"` (docs/decisions/0004-concurrency.md). */
+/** The strong ETag of a row version: `"3"` (docs/decisions/0008-concurrency.md). */
 export function etagOf(version: number): string {
   return `"${version}"`;
 }

@@ -126,7 +126,7 @@ function isDeclarations(value: Declarations | Manifest): value is Declarations {
  * OpenAPI, the job runtime and its outbox), on SQLite in memory — or on PostgreSQL in a schema of its
  * own when `LOOM_TEST_DATABASE_URL` (or `databaseUrl`) names one — with the tables created, logs off and
  * jobs run by a capturing eager queue. A few milliseconds on SQLite, so one app per test is affordable;
- * `app.reset()` empties the tables for suites that share one app (see docs/decisions/0004).
+ * `app.reset()` empties the tables for suites that share one app (see docs/decisions/0009-test-isolation.md).
  *
  * @example
  * ```ts

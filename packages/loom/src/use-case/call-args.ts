@@ -4,7 +4,7 @@ import type { FieldName } from '../model/model.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
 import type { ModelOfTarget, UseCase } from './use-case.ts';
 
-// How a call's arguments are typed (docs/decisions/0004-typed-calls.md). Every argument type below is a
+// How a call's arguments are typed (docs/decisions/0010-typed-calls.md). Every argument type below is a
 // plain object type, never a union and never an intersection with a catch-all: that is what lets tsc
 // check excess properties of object literals and report a mistake at the offending key, in a message
 // that names it ("'nmae' does not exist in type …", "Property 'email' is missing …").

@@ -8,7 +8,7 @@ export type SourceRef<P, I> = (keyof P & string) | `input.${keyof I & string}`;
 
 // The type parameters of the markers start with the param or source they read, then onMissing, then
 // the model: tsc prints them in that order, and a wrong `by` then shows first, not after every column of
-// the model (docs/decisions/0004-typed-calls.md).
+// the model (docs/decisions/0010-typed-calls.md).
 
 /** Loads an entity by primary key from a param. Default on missing: 404. */
 export interface LoadByIdMarker<

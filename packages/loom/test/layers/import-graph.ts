@@ -16,8 +16,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['observability'],
   ['kernel'],
   ['rest', 'job'],
-  ['app', 'testing'],
-  ['cli'],
+  ['app'],
+  ['testing', 'cli'],
 ];
 
 /** One relative import of one source file: `from` and `to` relative to the source root. */

@@ -5,7 +5,7 @@ import { importsOf, layerViolations } from './import-graph.ts';
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 const UPWARD = fileURLToPath(new URL('./fixtures/upward', import.meta.url));
 
-describe('layers (errors → schema → model/config/context → db/command → repository → use-case/cache → observability → kernel → rest/job → app/testing → cli)', () => {
+describe('layers (errors → schema → model/config/context → db/command → repository → use-case/cache → observability → kernel → rest/job → app → testing/cli)', () => {
   it('no framework source imports from a layer above its own (type-only imports included)', () => {
     expect(layerViolations(SRC)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * Type tests of calls (docs/decisions/0004-typed-calls.md): `app.invoke`, `ctx.app.invoke`, `jobs.run`,
+ * Type tests of calls (docs/decisions/0010-typed-calls.md): `app.invoke`, `ctx.app.invoke`, `jobs.run`,
  * `jobs.dispatch` (params, payload, callbacks) and `app.entity(M)` take the declared types. Every
  * `@ts-expect-error` is a caller's mistake that must not compile; the other calls must compile.
  */
