@@ -26,8 +26,10 @@ describe('testing kit types', () => {
       // @ts-expect-error params are required when declared
       runUseCase(GetMemberUseCase, {});
       runUseCase(CreateMemberUseCase, { payload: { name: 'Ada', email: 'a@b.co' } });
-      // A payload field of the wrong type is caught once InvokeArgs types payloads exactly (typed-calls
-      // work); today InvokeArgs also accepts any record, and runUseCase takes exactly what it takes.
+      // @ts-expect-error a payload field of the wrong type
+      runUseCase(CreateMemberUseCase, { payload: { name: 3, email: 'a@b.co' } });
+      // @ts-expect-error an unknown payload field
+      runUseCase(CreateMemberUseCase, { payload: { nmae: 'Ada', email: 'a@b.co' } });
       // @ts-expect-error the use case has an input: a payload is required
       runUseCase(CreateMemberUseCase, {});
       runUseCase(RenameMemberUseCase, { params: { memberId: 1 }, payload: { name: 'Bo' } });
