@@ -22,6 +22,11 @@ async function migratorFor(db: Database, folder: string): Promise<Migrator> {
   });
 }
 
+/** A PostgreSQL "schema does not exist" (3F000) raised while the migrator inspected the catalog. */
+function droppedMeanwhile(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
+}
+
 /** The outcome of a migration run: the names applied (or reverted), in order. */
 export interface MigrationRun {
   readonly applied: readonly string[];
@@ -32,7 +37,18 @@ async function run(
   folder: string,
   step: (m: Migrator) => ReturnType<Migrator['migrateToLatest']>,
 ): Promise<MigrationRun> {
-  const { error, results } = await step(await migratorFor(db, folder));
+  let outcome = await step(await migratorFor(db, folder));
+  // Kysely's setup looks its bookkeeping table up across every schema of the database; a schema that
+  // another client drops meanwhile makes that lookup fail (3F000) before any migration has run. The
+  // setup is idempotent, so it is simply tried again.
+  for (
+    let attempt = 1;
+    attempt < 5 && outcome.results === undefined && droppedMeanwhile(outcome.error);
+    attempt++
+  ) {
+    outcome = await step(await migratorFor(db, folder));
+  }
+  const { error, results } = outcome;
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
