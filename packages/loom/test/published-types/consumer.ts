@@ -1,7 +1,7 @@
 // An application's view of loom-kernel: compiled by published-types.test.ts with a plain tsconfig (no
 // "loom-source" condition), so `loom-kernel` resolves to dist/*.d.ts as it does for an installed
 // package. Every @ts-expect-error is a mistake the published types must still reject.
-import { column, command, exists, loadById, model, patch, t, useCase } from 'loom-kernel';
+import { column, command, exists, job, loadById, model, patch, t, useCase, withDefault } from 'loom-kernel';
 import { runUseCase } from 'loom-kernel/testing';
 
 export const Author = model(
@@ -63,3 +63,36 @@ export async function calls(): Promise<void> {
   // @ts-expect-error 'nmae' is not a field of the payload
   await runUseCase(RenameAuthorUseCase, { params: { authorId: 1 }, payload: { nmae: 'x' } });
 }
+
+const MailInput = command(
+  { recipientEmail: t.String(), forceFail: withDefault(t.Boolean(), false) },
+  { name: 'MailInput' },
+);
+
+export const SendMail = job({
+  name: 'SendMail',
+  queue: 'mail',
+  params: { authorId: t.Integer() },
+  input: MailInput,
+  execute: ({ input }) => input.recipientEmail.length,
+});
+
+export const CallSites = useCase(null, {
+  params: { authorId: t.Integer() },
+  execute: async ({ jobs, app, params }) => {
+    await jobs.dispatch(SendMail, { params, payload: { recipientEmail: 'a@x.io' } });
+    // @ts-expect-error recipientEmail must be a string
+    await jobs.dispatch(SendMail, { params, payload: { recipientEmail: 5 } });
+    // @ts-expect-error recipientEmail is required
+    await jobs.dispatch(SendMail, { params, payload: { forceFail: true } });
+    const authors = app.entity(Author);
+    const created = await authors.create({ name: 'Ada', email: 'ada@x.io' });
+    // @ts-expect-error name must be a string
+    await authors.create({ name: 3, email: 'ada@x.io' });
+    // @ts-expect-error 'nmae' is not a field of Author
+    await authors.update(created.id, { nmae: 'x' });
+    // @ts-expect-error the primary key is an integer
+    await authors.get('1');
+    return created.name;
+  },
+});
