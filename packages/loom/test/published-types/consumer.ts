@@ -85,6 +85,14 @@ export const CallSites = useCase(null, {
     await jobs.dispatch(SendMail, { params, payload: { recipientEmail: 5 } });
     // @ts-expect-error recipientEmail is required
     await jobs.dispatch(SendMail, { params, payload: { forceFail: true } });
+    const renamed = await app.invoke(RenameAuthorUseCase, { params: { authorId: 1 }, payload: {} });
+    // @ts-expect-error 'nmae' is not a field of RenameAuthor
+    await app.invoke(RenameAuthorUseCase, { params: { authorId: 1 }, payload: { nmae: 'x' } });
+    const length: number = await jobs.run(SendMail, { params, payload: { recipientEmail: 'a@x.io' } });
+    // @ts-expect-error 'recipient' is not a field of MailInput
+    await jobs.run(SendMail, { params, payload: { recipient: 'a@x.io' } });
+    void renamed;
+    void length;
     const authors = app.entity(Author);
     const created = await authors.create({ name: 'Ada', email: 'ada@x.io' });
     // @ts-expect-error name must be a string
