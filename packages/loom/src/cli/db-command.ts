@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { sql } from 'kysely';
 import { loadApp } from '../app/inspect-app.ts';
 import { defaultMigrationsDir } from '../app/migrations-dir.ts';
 import { openConfiguredDatabase } from '../app/open-database.ts';
@@ -25,8 +26,19 @@ async function withDatabase<T>(
   }
 }
 
+/**
+ * The tables of the app's own schema. Not Kysely's introspection: it lists every schema's tables (a
+ * same-named table elsewhere would read as "exists already") and fails when another client drops a
+ * schema meanwhile.
+ */
 async function tableNames(db: Database): Promise<Set<string>> {
-  return new Set((await db.kysely.introspection.getTables()).map((t) => t.name));
+  const query =
+    db.dialect === 'postgres'
+      ? sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = current_schema()`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'table'`;
+  return new Set((await query.execute(db.kysely)).rows.map((row) => row.name));
 }
 
 async function isFolder(path: string): Promise<boolean> {
