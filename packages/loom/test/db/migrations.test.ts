@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   generateInitialMigration,
@@ -13,7 +14,7 @@ import {
   SNAPSHOT_FILE,
   writeInitialMigration,
 } from '../../src/db/migrations/index.ts';
-import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+import { DIALECTS, openTestDatabase, PG_URL } from '../support/dialects.ts';
 import { SqlRepository, tableSpecOf } from '../support/internals.ts';
 import { CURSOR_SECRET, Owner, Pet, Toy } from '../support/models.ts';
 
@@ -143,5 +144,46 @@ export async function up(db) {
     await expect(migrateToLatest(db, folder)).rejects.toThrow(/migration 0001_broken failed/);
     expect(await userTables(db)).toEqual([]);
     expect(await pendingMigrations(db, folder)).toEqual(['0001_broken']);
+  });
+});
+
+describe('migrations on postgres, while other clients drop schemas', () => {
+  let db: TestDb;
+  let folder: string;
+  beforeEach(async () => {
+    db = await openTestDatabase('postgres');
+    folder = await mkdtemp(join(tmpdir(), 'loom-migrations-'));
+  });
+  afterEach(async () => {
+    await db.dispose();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  // Kysely's migrator reads every schema of the catalog; one dropped meanwhile (another tenant, another
+  // test) used to fail the run with 3F000 "schema … does not exist".
+  it('reads and applies migrations without failing on the catalog race', async () => {
+    await writeInitialMigration(folder, [Owner]);
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    let churning = true;
+    const churn = (async () => {
+      for (let i = 0; churning && i < 2_000; i++) {
+        const name = `churn_${process.pid}_${i}`;
+        await admin.query(`create schema ${name}`);
+        await admin.query(`create table ${name}.t (id int)`);
+        await admin.query(`drop schema ${name} cascade`);
+      }
+    })();
+    try {
+      for (let round = 0; round < 30; round++) {
+        await pendingMigrations(db, folder);
+        await migrateToLatest(db, folder);
+      }
+      expect(await pendingMigrations(db, folder)).toEqual([]);
+    } finally {
+      churning = false;
+      await churn;
+      await admin.end();
+    }
   });
 });

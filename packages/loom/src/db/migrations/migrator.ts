@@ -43,7 +43,7 @@ async function run(
   // setup is idempotent, so it is simply tried again.
   for (
     let attempt = 1;
-    attempt < 5 && outcome.results === undefined && droppedMeanwhile(outcome.error);
+    attempt < 10 && outcome.results === undefined && droppedMeanwhile(outcome.error);
     attempt++
   ) {
     outcome = await step(await migratorFor(db, folder));
@@ -86,6 +86,15 @@ export function migrateDown(db: Database, folder: string): Promise<MigrationRun>
  * ```
  */
 export async function pendingMigrations(db: Database, folder: string): Promise<string[]> {
-  const infos = await (await migratorFor(db, folder)).getMigrations();
+  let infos: Awaited<ReturnType<Migrator['getMigrations']>>;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      infos = await (await migratorFor(db, folder)).getMigrations();
+      break;
+    } catch (error) {
+      // The same catalog race as in `run`: reading is idempotent, so read again.
+      if (attempt >= 10 || !droppedMeanwhile(error)) throw error;
+    }
+  }
   return infos.filter((i) => i.executedAt === undefined).map((i) => i.name);
 }
