@@ -1,6 +1,7 @@
 /**
  * The framework's internals in one place, for its own tests and benchmarks (not a package entry point:
  * applications use `loom-kernel`, `loom-kernel/app` and the other subpaths of package.json "exports").
+ * The public declaration API comes from the root entry; below it, only what that entry keeps private.
  */
 
 export type { CreateAppOptions } from '../../src/app/app-options.ts';
@@ -29,23 +30,7 @@ export {
   UsageError,
 } from '../../src/cli/index.ts';
 export { DEFAULT_MAX_ARRAY_ITEMS, withArrayLimit } from '../../src/command/array-limits.ts';
-export {
-  type AnyCommand,
-  type Command,
-  type CommandPayload,
-  type CommandValue,
-  command,
-  isCommand,
-  type Parsed,
-  withFields,
-} from '../../src/command/command.ts';
-export {
-  type CreatePayload,
-  createCommandOf,
-  type UpdatePayload,
-  updateCommandOf,
-} from '../../src/command/model-commands.ts';
-export { type PatchField, patch } from '../../src/command/patch.ts';
+export { isCommand } from '../../src/command/command.ts';
 export {
   assertSecretsSet,
   environmentOf,
@@ -64,7 +49,7 @@ export { Database, type DatabaseOptions, openDatabase } from '../../src/db/datab
 export * from '../../src/db/migrations/index.ts';
 export { dropSchema, syncSchema } from '../../src/db/schema-sync.ts';
 export { type TableSpec, tableSpecOf } from '../../src/db/table-spec.ts';
-export * from '../../src/errors/index.ts';
+export * from '../../src/index.ts';
 export {
   type Consumer,
   createBullmqBackend,
@@ -73,17 +58,8 @@ export {
   type JobMessage,
   type QueueBackend,
 } from '../../src/job/backends/index.ts';
-export {
-  type AnyCallbacks,
-  type Callbacks,
-  callbacks,
-  type DispatchContext,
-  type FailureContext,
-  isCallbacks,
-  type JobParamsOf,
-  type SuccessContext,
-} from '../../src/job/callbacks.ts';
-export { type AnyJob, isJob, type Job, type JobSettings, job } from '../../src/job/job.ts';
+export { isCallbacks } from '../../src/job/callbacks.ts';
+export { isJob } from '../../src/job/job.ts';
 export { type JobObserverOptions, observeQueueBackend } from '../../src/job/job-observer.ts';
 export {
   type JobEvent,
@@ -94,37 +70,11 @@ export {
 export { OutboxEntry, outboxBacklog } from '../../src/job/outbox.ts';
 export { Kernel, type KernelOptions } from '../../src/kernel/kernel.ts';
 export { TracedKernel } from '../../src/kernel/traced-kernel.ts';
-export { type ColumnDef, type ColumnRef, column, type OnDelete } from '../../src/model/column.ts';
-export type { InferColumns, ProfileArg, ProfileName, QueryField } from '../../src/model/infer.ts';
-export {
-  type AnyModel,
-  type CreateInput,
-  type FieldName,
-  type Infer,
-  isModel,
-  type Model,
-  model,
-  type PrimaryKeyOf,
-  type UpdateInput,
-} from '../../src/model/model.ts';
+export { isModel } from '../../src/model/model.ts';
 export { entitySchemaOf, profilesOf } from '../../src/model/model-schema.ts';
 export { canonicalProfile } from '../../src/model/profiles.ts';
-export {
-  type AnyProjection,
-  type BatchLoader,
-  isProjection,
-  type ParentId,
-  type ProjectionContext,
-  type ProjectionDatabase,
-  projection,
-} from '../../src/model/projection.ts';
-export {
-  type AnyRelation,
-  type Cardinality,
-  isRelation,
-  type Relation,
-  relation,
-} from '../../src/model/relation.ts';
+export { isProjection } from '../../src/model/projection.ts';
+export { isRelation } from '../../src/model/relation.ts';
 export { type ResolvedRelation, resolveRelations, validateModel } from '../../src/model/resolve-relations.ts';
 export { fastifyLogger } from '../../src/observability/http-logger.ts';
 export {
@@ -150,47 +100,10 @@ export {
   TRACER_NAME,
   tracingEnabled,
 } from '../../src/observability/tracing.ts';
-export {
-  append,
-  atLeast,
-  atMost,
-  decrement,
-  type FieldChange,
-  increment,
-  isFieldChange,
-  type NumericChange,
-  type TextChange,
-  type UpdateChanges,
-} from '../../src/repository/field-change.ts';
+export { isFieldChange } from '../../src/repository/field-change.ts';
 export * from '../../src/repository/query-spec.ts';
-export type { ModelQuery, ReadOptions, Repository, WriteOptions } from '../../src/repository/repository.ts';
-export { type RepositorySettings, SqlRepository } from '../../src/repository/sql-repository.ts';
 export * from '../../src/rest/index.ts';
-export { type Static, type TSchema, t, withDefault } from '../../src/schema/t.ts';
 export { autoUseCasesOf } from '../../src/use-case/auto-crud.ts';
-export type { ParamsIn, PayloadOf, RawInvokeArgs } from '../../src/use-case/call-args.ts';
-export type { Compute, ComputeBuilder } from '../../src/use-case/compute.ts';
-export type { EntityInvoker, EntityListQuery, Invoker } from '../../src/use-case/invoker-types.ts';
-export type {
-  CallbacksRef,
-  DispatchArgs,
-  DispatchOptions,
-  DispatchReceipt,
-  JobService,
-} from '../../src/use-case/job-service-types.ts';
-export { exists, load, loadById, type OnMissing } from '../../src/use-case/markers.ts';
 export { compilePlan, type Plan } from '../../src/use-case/plan.ts';
 export type { AnyRepositoryBinding } from '../../src/use-case/repository-binding.ts';
-export { type RepositoryBinding, repositoryFor } from '../../src/use-case/repository-binding.ts';
-export type { Presence, Rule, RuleBuilder, RuleContext, RuleResult } from '../../src/use-case/rule.ts';
-export type { Logger, UseCaseServices } from '../../src/use-case/services.ts';
-export {
-  type AnyUseCase,
-  type ExecuteContext,
-  type InvokeArgs,
-  isUseCase,
-  type ResultOf,
-  type UseCase,
-  type UseCaseDecl,
-  useCase,
-} from '../../src/use-case/use-case.ts';
+export type { UseCaseServices } from '../../src/use-case/services.ts';
