@@ -27,6 +27,17 @@ function droppedMeanwhile(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
 }
 
+/** Runs idempotent catalog work, again while it fails on {@link droppedMeanwhile} (up to 10 tries). */
+async function despiteCatalogRace<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= 10 || !droppedMeanwhile(error)) throw error;
+    }
+  }
+}
+
 /** The outcome of a migration run: the names applied (or reverted), in order. */
 export interface MigrationRun {
   readonly applied: readonly string[];
@@ -37,17 +48,17 @@ async function run(
   folder: string,
   step: (m: Migrator) => ReturnType<Migrator['migrateToLatest']>,
 ): Promise<MigrationRun> {
-  let outcome = await step(await migratorFor(db, folder));
   // Kysely's setup looks its bookkeeping table up across every schema of the database; a schema that
   // another client drops meanwhile makes that lookup fail (3F000) before any migration has run. The
-  // setup is idempotent, so it is simply tried again.
-  for (
-    let attempt = 1;
-    attempt < 10 && outcome.results === undefined && droppedMeanwhile(outcome.error);
-    attempt++
-  ) {
-    outcome = await step(await migratorFor(db, folder));
-  }
+  // setup is idempotent, so it is tried again; after the last try the failure is reported as below.
+  const outcome = await despiteCatalogRace(async () => {
+    const attempt = await step(await migratorFor(db, folder));
+    if (attempt.results === undefined && droppedMeanwhile(attempt.error)) throw attempt.error;
+    return attempt;
+  }).catch((error: unknown) => {
+    if (!droppedMeanwhile(error)) throw error;
+    return { error, results: undefined };
+  });
   const { error, results } = outcome;
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
@@ -86,15 +97,7 @@ export function migrateDown(db: Database, folder: string): Promise<MigrationRun>
  * ```
  */
 export async function pendingMigrations(db: Database, folder: string): Promise<string[]> {
-  let infos: Awaited<ReturnType<Migrator['getMigrations']>>;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      infos = await (await migratorFor(db, folder)).getMigrations();
-      break;
-    } catch (error) {
-      // The same catalog race as in `run`: reading is idempotent, so read again.
-      if (attempt >= 10 || !droppedMeanwhile(error)) throw error;
-    }
-  }
+  // The same catalog race as in `run`: reading is idempotent.
+  const infos = await despiteCatalogRace(async () => (await migratorFor(db, folder)).getMigrations());
   return infos.filter((i) => i.executedAt === undefined).map((i) => i.name);
 }
