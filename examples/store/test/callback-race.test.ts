@@ -1,36 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { openTestDatabase } from 'loom-kernel/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 // The kernel by hand: this test drives the callbacks directly, racing them, as the job runtime would.
-import { Kernel, openDatabase, syncSchema } from '../../../packages/loom/test/support/internals.ts';
+import { Kernel, syncSchema } from '../../../packages/loom/test/support/internals.ts';
 import { RestockEmailCallbacks } from '../src/product/callbacks.ts';
 import { Product } from '../src/product/model.ts';
 
 const PG_URL = process.env.LOOM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** A fresh database: SQLite in memory, or a PostgreSQL schema of its own (dropped after the test). */
-async function open(dialect: 'sqlite' | 'postgres') {
-  if (dialect === 'sqlite') {
-    const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
-    return { db, dispose: () => db.close() };
-  }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const db = openDatabase({ dialect: 'postgres', connectionString: PG_URL, searchPath: schema, poolSize: 8 });
-  return {
-    db,
-    async dispose() {
-      await db.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    },
-  };
-}
 
 describe.each(['sqlite', 'postgres'] as const)('restock callbacks racing on %s', (dialect) => {
   let dispose: (() => Promise<void>) | undefined;
@@ -40,7 +15,7 @@ describe.each(['sqlite', 'postgres'] as const)('restock callbacks racing on %s',
   });
 
   it('success and failure callbacks racing on 30 products lose no suffix, and a redelivery adds none', async () => {
-    const opened = await open(dialect);
+    const opened = await openTestDatabase(dialect === 'sqlite' ? 'sqlite::memory:' : PG_URL);
     dispose = opened.dispose;
     await syncSchema(opened.db, [Product]);
     const kernel = new Kernel({ db: opened.db, cursorSecret: 'callback-race-test-secret' });
