@@ -119,6 +119,7 @@ export {
   type RouteOptions,
   route,
 } from './rest/route.ts';
+export type { UnknownQueryPolicy } from './rest/unknown-query.ts';
 export { type Static, type TSchema, t, withDefault } from './schema/t.ts';
 // Use cases: markers, rules, computes, custom repositories, what `execute` receives.
 export type { ParamsIn, PayloadOf, RawInvokeArgs } from './use-case/call-args.ts';

@@ -3,19 +3,26 @@ import { RestockEmailCallbacks } from './callbacks.ts';
 import { BuildProductSummary, SendRestockEmail, SyncProductToErp } from './jobs.ts';
 import { Products } from './repository.ts';
 
-/** Stock ≤ 5, lowest first, first 20, offset envelope. Query-string parameters do not change it. */
+/**
+ * Stock ≤ `maxStock` (default 5), lowest first, the first `limit` (default 20), offset envelope. Both
+ * come from the query string (`?max_stock=5&limit=10`, as dummy-loom's test sends them).
+ */
 export const ListLowStockProducts = useCase(Products, {
   name: 'ListLowStockProducts',
   summary: 'List low stock products',
   readOnly: true,
-  execute: ({ repo }) =>
+  params: {
+    maxStock: t.Integer({ minimum: 0, default: 5 }),
+    limit: t.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+  },
+  execute: ({ params, repo }) =>
     repo.list({
-      filter: where('stock', 'lte', 5),
+      filter: where('stock', 'lte', params.maxStock),
       sort: [
         { field: 'stock', direction: 'asc' },
         { field: 'id', direction: 'asc' },
       ],
-      pagination: { mode: 'offset', page: 1, limit: 20 },
+      pagination: { mode: 'offset', page: 1, limit: params.limit },
     }),
 });
 

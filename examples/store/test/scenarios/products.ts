@@ -142,8 +142,32 @@ export function productScenarios(suite: Suite): void {
       expect(res.body.items.map((p) => p.id)).not.toContain(plenty.id);
     });
 
-    it('low-stock is a fixed query: it takes no query parameters (→ 400 naming the first one)', async () => {
-      expectBadParameter(await suite.api.get('/products/low-stock?max_stock=100&limit=1'), 'max_stock');
+    it("low-stock takes max_stock and limit from the query, as dummy-loom's test sends them", async () => {
+      const category = suite.unique('lowq');
+      const one = await fx.product({ stock: 1, category });
+      const three = await fx.product({ stock: 3, category });
+      const res = await suite.api.get<Page<Product>>('/products/low-stock?max_stock=5&limit=10');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ page: 1, limit: 10 });
+      expect(res.body.items.length).toBeLessThanOrEqual(10);
+      expect(res.body.items.every((p) => p.stock <= 5)).toBe(true);
+      const capped = await suite.api.get<Page<Product>>('/products/low-stock?maxStock=2&limit=1000');
+      const mine = capped.body.items.filter((p) => p.category === category).map((p) => p.id);
+      expect(mine).toEqual([one.id]);
+      expect(capped.body.items.every((p) => p.stock <= 2)).toBe(true);
+      const wide = await suite.api.get<Page<Product>>('/products/low-stock?max_stock=3&limit=1000');
+      expect(wide.body.items.filter((p) => p.category === category).map((p) => p.id)).toEqual([
+        one.id,
+        three.id,
+      ]);
+    });
+
+    it('low-stock: a bad limit or max_stock is a 400 naming it; a near miss is a 400 with a suggestion; a cache-buster passes', async () => {
+      expectBadParameter(await suite.api.get('/products/low-stock?limit=0'), 'limit');
+      expectBadParameter(await suite.api.get('/products/low-stock?max_stock=lots'), 'maxStock');
+      expectBadParameter(await suite.api.get('/products/low-stock?max_stok=3'), 'max_stok');
+      const busted = await suite.api.get<Page<Product>>('/products/low-stock?_=1733400000&utm_source=mail');
+      expect(busted.status).toBe(200);
     });
 
     it('GET /products/{id}/jobs/summary runs the summary job inline (#38); 404 (#39); 400 for a non-numeric id', async () => {

@@ -76,6 +76,11 @@ export const RestConfigSchema = Type.Object(
       description:
         'run each request in an AsyncLocalStorage call context (currentCallContext); on with statement logging or tracing',
     }),
+    unknownQuery: Type.Enum(['reject', 'ignore'], {
+      default: 'ignore',
+      description:
+        'unknown non-filter query parameters (cache-busters, tracking): reject → 400, ignore → pass unread; interfaces may override; misspelled filters are a 400 either way',
+    }),
   },
   closed,
 );

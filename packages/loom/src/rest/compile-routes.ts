@@ -12,6 +12,7 @@ import { profilePolicyOf } from './rest-interface.ts';
 import type { HttpMethod, PaginationMode, RouteDecl } from './route.ts';
 import { type RoutePath, resolveRoutePath } from './route-path.ts';
 import { type ResolvedProfiles, resolveProfiles } from './route-profiles.ts';
+import { isUnknownQueryPolicy, type UnknownQueryPolicy } from './unknown-query.ts';
 
 /** What the REST layer needs of the kernel. */
 export type RestKernel = Pick<Kernel, 'plan' | 'nameOf' | 'call'>;
@@ -55,6 +56,8 @@ export interface CompiledRoute {
   readonly conditional: ConditionalRequest | null;
   /** The route requires `If-Match` (documented as a required header, 428 when missing). */
   readonly ifMatchRequired: boolean;
+  /** Unknown query parameters, route → interface; undefined: the server's setting applies. */
+  readonly unknownQuery: UnknownQueryPolicy | undefined;
 }
 
 type ConditionalRequest = NonNullable<ReturnType<typeof conditionalRequest>>;
@@ -145,6 +148,9 @@ export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInter
             fail(`param "${p.name}" collides with the list query parameter of that name`);
         }
       }
+      const unknownQuery = r.options.unknownQuery ?? api.unknownQuery;
+      if (unknownQuery !== undefined && !isUnknownQueryPolicy(unknownQuery))
+        fail('unknownQuery must be "reject" or "ignore"');
       const listModel = r.useCase.model ?? api.model;
       const routePolicy = profilePolicyOf(r.options.profiles);
       const profiles = resolveProfiles(
@@ -195,6 +201,7 @@ export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInter
           response: response as ResponseShape,
           conditional: conditionalRequest(r.useCase.model ?? null, r.auto, r.options.ifMatch),
           ifMatchRequired: r.options.ifMatch === 'required',
+          unknownQuery,
         }),
       );
     }

@@ -17,6 +17,7 @@ import { routeHandler } from './route-handler.ts';
 import { registerSwaggerUi } from './swagger-docs.ts';
 import { echoTraceHeader } from './trace-header.ts';
 import { TRACE_HEADER, traceIdOf } from './trace-id.ts';
+import type { UnknownQueryPolicy } from './unknown-query.ts';
 
 /** Options of {@link createRestServer}. */
 export interface RestServerOptions {
@@ -47,6 +48,12 @@ export interface RestServerOptions {
    * logs), and on Node 20 an active AsyncLocalStorage slows every promise of the process.
    */
   readonly ambientContext?: boolean;
+  /**
+   * Unknown non-filter query parameters on routes whose interface and route set nothing: `'reject'`
+   * (400) or `'ignore'` (config `app.rest.unknownQuery`). Default `'ignore'`; see
+   * docs/decisions/0018-unknown-query-parameters.md.
+   */
+  readonly unknownQuery?: UnknownQueryPolicy;
 }
 
 /** Per-request limits of a REST server (config `app.rest.limits`, see docs/limits.md). */
@@ -152,6 +159,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
       kernel,
       options.ambientContext === true,
       options.limits?.queryParameters,
+      options.unknownQuery,
     );
     app.route({
       method: route.method,

@@ -45,3 +45,4 @@ export {
   route,
 } from './route.ts';
 export { newTraceId, TRACE_HEADER, traceIdOf } from './trace-id.ts';
+export { DEFAULT_UNKNOWN_QUERY, type UnknownQueryPolicy } from './unknown-query.ts';

@@ -9,6 +9,7 @@ import {
 import type { ListPolicy } from './compile-routes.ts';
 import { fieldByWireName } from './field-lookup.ts';
 import { filterOf } from './filter-key.ts';
+import type { UnknownKeyGuard } from './unknown-query.ts';
 
 /** A parsed query string: one string per key, or several when the key is repeated. */
 export type RawQuery = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -129,10 +130,16 @@ function sortOf(raw: RawQuery, policy: ListPolicy): SortSpec[] | undefined {
   return fields.map((field, i) => ({ field, direction: directions[i] ?? directions[0] ?? 'asc' }));
 }
 
-function filtersOf(raw: RawQuery, policy: ListPolicy, skip: ReadonlySet<string>): FilterCondition[] {
+function filtersOf(
+  raw: RawQuery,
+  policy: ListPolicy,
+  skip: ReadonlySet<string>,
+  guard: UnknownKeyGuard | undefined,
+): FilterCondition[] {
   const conditions: FilterCondition[] = [];
   for (const key of Object.keys(raw)) {
     if (RESERVED_QUERY_KEYS.has(key) || skip.has(key)) continue;
+    if (guard !== undefined && guard(key) === 'ignore') continue;
     // A repeated filter key adds one condition per value; all conditions are AND-ed.
     for (const value of allValues(raw, key)) conditions.push(filterOf(policy.model, key, value));
   }
@@ -144,7 +151,7 @@ function filtersOf(raw: RawQuery, policy: ListPolicy, skip: ReadonlySet<string>)
  * (alias `cursor`), `sort` (comma-separated or repeated, camel or snake names), `direction` (one, or one
  * per sort field, any case) and filters `field__op=value`, `relation__field__op=value` and
  * `relation__exists=true|false` (see `filterOf`). Every malformed or unknown parameter is a
- * 400 naming it. Filter values are checked against the field's declared type here (so the 400 names the
+ * 400 naming it, unless `guard` (the route's unknown-query policy) lets a non-filter key pass. Filter values are checked against the field's declared type here (so the 400 names the
  * parameter) and passed on as sent: the repository converts them the same way.
  *
  * @example
@@ -158,10 +165,11 @@ export function parseListQuery(
   raw: RawQuery,
   policy: ListPolicy,
   skip: ReadonlySet<string> = new Set(),
+  guard?: UnknownKeyGuard,
 ): QuerySpec {
   const pagination = paginationOf(raw, policy);
   const sort = sortOf(raw, policy);
-  const conditions = filtersOf(raw, policy, skip);
+  const conditions = filtersOf(raw, policy, skip, guard);
   const filter =
     conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : and(...conditions);
   return {

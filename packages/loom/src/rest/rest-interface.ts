@@ -7,6 +7,7 @@ import {
   type ProfilesOption,
   type RouteDecl,
 } from './route.ts';
+import { isUnknownQueryPolicy, type UnknownQueryPolicy } from './unknown-query.ts';
 
 /** Options of {@link restInterface}. Route options override the interface's. */
 export interface RestInterfaceOptions {
@@ -20,6 +21,11 @@ export interface RestInterfaceOptions {
   readonly allowPaginationOverride?: boolean;
   /** Profiles a client may request with `?profile=` on every route. */
   readonly profiles?: ProfilesOption;
+  /**
+   * Unknown non-filter query parameters on every route: `'reject'` (400) or `'ignore'`. Default:
+   * `app.rest.unknownQuery` (itself `'ignore'`). Misspelled filters are a 400 either way.
+   */
+  readonly unknownQuery?: UnknownQueryPolicy;
   readonly routes: readonly RouteDecl[];
 }
 
@@ -32,6 +38,7 @@ export interface RestInterface<M extends AnyModel | null = AnyModel | null> {
   readonly pagination: PaginationMode | undefined;
   readonly allowPaginationOverride: boolean | undefined;
   readonly profiles: ProfilePolicy | undefined;
+  readonly unknownQuery?: UnknownQueryPolicy | undefined;
   readonly routes: readonly RouteDecl[];
 }
 
@@ -83,6 +90,8 @@ export function restInterface<M extends AnyModel | null>(
     if (!isRouteDecl(r))
       throw new DeclarationError(label, `routes[${i}] is not a route (use route.get(...) etc.)`);
   }
+  if (options.unknownQuery !== undefined && !isUnknownQueryPolicy(options.unknownQuery))
+    throw new DeclarationError(label, 'unknownQuery must be "reject" or "ignore"');
   const prefix = options.prefix.length > 1 ? options.prefix.replace(/\/+$/, '') : options.prefix;
   return Object.freeze({
     kind: 'restInterface',
@@ -92,6 +101,7 @@ export function restInterface<M extends AnyModel | null>(
     pagination: options.pagination,
     allowPaginationOverride: options.allowPaginationOverride,
     profiles: profilePolicyOf(options.profiles),
+    ...(options.unknownQuery === undefined ? {} : { unknownQuery: options.unknownQuery }),
     routes: Object.freeze([...options.routes]),
   });
 }

@@ -7,6 +7,7 @@ import type { CompiledRoute, RestKernel } from './compile-routes.ts';
 import type { RawQuery } from './query-grammar.ts';
 import { compileRouteQuery } from './route-query.ts';
 import { routeResponder } from './route-responder.ts';
+import type { UnknownQueryPolicy } from './unknown-query.ts';
 
 /**
  * The Fastify handler of a compiled route: reads the query (at most `maxQueryParameters` parameters;
@@ -25,8 +26,9 @@ export function routeHandler(
   kernel: RestKernel,
   ambient: boolean,
   maxQueryParameters?: number,
+  unknownQuery?: UnknownQueryPolicy,
 ) {
-  const readQuery = compileRouteQuery(route, maxQueryParameters);
+  const readQuery = compileRouteQuery(route, maxQueryParameters, unknownQuery);
   const responder = routeResponder(route);
   const hasPathParams = route.path.params.length > 0;
   const readOnly = route.method === 'GET';

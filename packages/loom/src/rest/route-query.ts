@@ -1,8 +1,10 @@
 import { BadRequest, LimitExceeded } from '../errors/index.ts';
+import { toSnakeCase } from '../model/naming.ts';
 import { canonicalProfile } from '../model/profiles.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
 import type { CompiledRoute } from './compile-routes.ts';
-import { parseListQuery, type RawQuery, singleValue } from './query-grammar.ts';
+import { parseListQuery, type RawQuery, RESERVED_QUERY_KEYS, singleValue } from './query-grammar.ts';
+import { DEFAULT_UNKNOWN_QUERY, type UnknownQueryPolicy, unknownKeyGuard } from './unknown-query.ts';
 
 /** What a route takes from the query string: params for the use case and, on list routes, the query. */
 export interface RouteQuery {
@@ -36,8 +38,9 @@ function isEmpty(raw: RawQuery): boolean {
  * Compiles the query-string reader of a route: at most `maxParameters` parameters (else a 400
  * {@link LimitExceeded}), `?profile=` checked against the route's profile policy
  * (and bound to a `profile` param when the use case declares one), declared params that are not in the
- * path, the list grammar on list routes, and a 400 for any other key (also on non-list routes, so a
- * misspelt parameter never passes silently).
+ * path (camelCase or snake_case: `maxStock` or `max_stock`), the list grammar on list routes, and any
+ * other key by the route's unknown-query policy (`unknownQuery`, else `fallbackPolicy`): ignored or a
+ * 400; a misspelled filter or a near miss of a known name is a 400 either way (see `unknownKeyGuard`).
  *
  * @example
  * ```ts
@@ -48,10 +51,20 @@ function isEmpty(raw: RawQuery): boolean {
 export function compileRouteQuery(
   route: CompiledRoute,
   maxParameters: number = DEFAULT_MAX_QUERY_PARAMETERS,
+  fallbackPolicy: UnknownQueryPolicy = DEFAULT_UNKNOWN_QUERY,
 ): RouteQueryReader {
-  const names = new Set(route.queryParams.map((p) => p.name));
+  // Each declared param under each spelling it may be sent with.
+  const spellings = new Map<string, string>();
+  for (const p of route.queryParams) spellings.set(toSnakeCase(p.name), p.name);
+  for (const p of route.queryParams) spellings.set(p.name, p.name);
+  const names = new Set(spellings.keys());
   const known = new Set([...names, 'profile']);
   const { profiles, list, bindsProfile } = route;
+  const guard = unknownKeyGuard(
+    route.unknownQuery ?? fallbackPolicy,
+    list ? [...known, ...RESERVED_QUERY_KEYS] : [...known],
+    list ? list.model : null,
+  );
   const defaults: Record<string, unknown> = bindsProfile ? { profile: profiles.default } : {};
   const empty: RouteQuery = Object.freeze({
     params: Object.freeze(defaults),
@@ -60,7 +73,7 @@ export function compileRouteQuery(
 
   return (raw) => {
     // Nothing downstream mutates params or the query: the empty reading is shared.
-    if (names.size === 0 && isEmpty(raw)) return empty;
+    if (spellings.size === 0 && isEmpty(raw)) return empty;
     // Each filter becomes SQL: a bounded count keeps one request's statement (and its parse) bounded.
     if (parameterCount(raw) > maxParameters) {
       throw new LimitExceeded(
@@ -85,14 +98,15 @@ export function compileRouteQuery(
       }
     }
     if (bindsProfile) params.profile = profile ?? profiles.default;
-    for (const name of names) {
-      const value = singleValue(raw, name);
-      if (value !== undefined) params[name] = value;
+    for (const [spelled, name] of spellings) {
+      const value = singleValue(raw, spelled);
+      if (value === undefined) continue;
+      if (name in params && spelled !== name)
+        throw new BadRequest(`query parameter "${name}" is given twice (also as "${spelled}")`, spelled);
+      params[name] = value;
     }
-    if (list) return { params, query: parseListQuery(raw, list, names) };
-    for (const key in raw) {
-      if (!known.has(key)) throw new BadRequest(`unknown query parameter "${key}"`, key);
-    }
+    if (list) return { params, query: parseListQuery(raw, list, names, guard) };
+    for (const key in raw) if (!known.has(key)) guard(key);
     return { params, query: undefined };
   };
 }

@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import type { AnyUseCase } from '../use-case/use-case.ts';
+import type { UnknownQueryPolicy } from './unknown-query.ts';
 
 /** The HTTP methods a route may answer. HEAD is answered for every GET route. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -52,6 +53,11 @@ export interface RouteOptions {
    * `If-Match` with 428. Set through `autoCrud(Model, { ifMatch })`.
    */
   readonly ifMatch?: 'optional' | 'required';
+  /**
+   * What to do with an unknown query parameter that is neither a filter nor a near miss of a known
+   * name: `'reject'` (400) or `'ignore'`. Default: the interface's, then `app.rest.unknownQuery`.
+   */
+  readonly unknownQuery?: UnknownQueryPolicy;
 }
 
 /** A declared route: method, path relative to the interface prefix, use case, options. */
