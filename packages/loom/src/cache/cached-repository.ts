@@ -49,6 +49,7 @@ function filterTables(model: AnyModel, node: FilterNode | undefined, into: Set<s
   if (!isRelationPath(model, node.field)) return;
   const rel = relationNamed(model, node.field.split('.')[0] ?? '');
   if (rel) into.add(rel.target.$table);
+  if (rel?.link) into.add(rel.link.model.$table);
 }
 
 function idKey(id: unknown): string {

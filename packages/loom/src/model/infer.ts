@@ -45,14 +45,14 @@ export type ProfileArg<M extends AnyModel> = ProfileName<M> | SnakeCase<ProfileN
 
 type RelationValue<Rel> =
   Rel extends Relation<infer K, infer T>
-    ? K extends 'oneToMany'
+    ? K extends 'oneToMany' | 'manyToMany'
       ? InferColumns<T>[]
       : InferColumns<T> | null
     : never;
 
 type FieldsValue<Rel, C extends string> =
   Rel extends Relation<infer K, infer T>
-    ? K extends 'oneToMany'
+    ? K extends 'oneToMany' | 'manyToMany'
       ? Simplify<Pick<InferColumns<T>, C & keyof InferColumns<T>>>[]
       : Simplify<Pick<InferColumns<T>, C & keyof InferColumns<T>>> | null
     : never;
@@ -97,6 +97,12 @@ export type Infer<M extends AnyModel, P extends string = 'default'> = [
     : string extends P
       ? Simplify<ProfileShape<M, 'default'>>
       : Simplify<ProfileShape<M, CamelCase<P>>>;
+
+/** The names of a model's `manyToMany` relations (what `repo.links(name)` accepts). */
+export type ManyToManyName<M extends AnyModel> = {
+  [K in keyof RelationsOf<M>]: RelationsOf<M>[K] extends Relation<'manyToMany'> ? K : never;
+}[keyof RelationsOf<M>] &
+  string;
 
 /**
  * A field a filter may name: a column, a relation (with the `exists` operator), or `relation.column`.

@@ -34,7 +34,8 @@ export function checkExtras(
   };
   for (const [name, rel] of Object.entries(relations)) {
     claim(name, 'relation');
-    if (!isRelation(rel)) fail(`relation "${name}" must be built with relation.manyToOne/oneToMany/oneToOne`);
+    if (!isRelation(rel))
+      fail(`relation "${name}" must be built with relation.manyToOne/oneToMany/oneToOne/manyToMany`);
     if (rel.cardinality === 'manyToOne' && !fields.some((f) => f.name === rel.by)) {
       fail(`relation "${name}": "by" names "${rel.by}", which is not a column of this model`);
     }

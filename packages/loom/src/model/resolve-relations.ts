@@ -2,13 +2,21 @@ import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel, FieldMeta } from './model.ts';
 import { canonicalProfile } from './profiles.ts';
 import type { ProjectionMap } from './projection.ts';
-import type { Cardinality, RelationMap } from './relation.ts';
+import type { AnyRelation, Cardinality, RelationMap } from './relation.ts';
+
+/** The link of a resolved `manyToMany`: `link.from` holds the parent's key, `link.to` the target's. */
+export interface ResolvedLink {
+  readonly model: AnyModel;
+  readonly from: FieldMeta;
+  readonly to: FieldMeta;
+}
 
 /**
  * A relation with its target resolved: every relation joins `parent.<local> = target.<remote>`.
  * For `manyToOne` the local key is this model's foreign key and the remote key the target's primary
  * key; for `oneToMany` / `oneToOne` the local key is this model's primary key and the remote key the
- * target's foreign key.
+ * target's foreign key. For `manyToMany` local and remote are both primary keys, joined through
+ * `link`: `parent.<local> = link.<from>` and `link.<to> = target.<remote>`.
  */
 export interface ResolvedRelation {
   readonly name: string;
@@ -19,8 +27,10 @@ export interface ResolvedRelation {
   readonly remote: FieldMeta;
   /** Canonical names of the profiles that load it. */
   readonly profiles: readonly string[];
-  /** True when it yields a list (`oneToMany`). */
+  /** True when it yields a list (`oneToMany`, `manyToMany`). */
   readonly many: boolean;
+  /** The link model and its key columns (`manyToMany` only). */
+  readonly link?: ResolvedLink;
 }
 
 // A memo keyed by the model object, not a registry: resolved once, on first use.
@@ -28,6 +38,47 @@ const memo = new WeakMap<AnyModel, ReadonlyMap<string, ResolvedRelation>>();
 
 function fieldOf(model: AnyModel, name: string): FieldMeta | undefined {
   return model.$fieldsByName.get(name) ?? model.$fields.find((f) => f.column === name);
+}
+
+/** The link columns that reference `table`'s primary key. */
+function referencing(link: AnyModel, table: string): FieldMeta[] {
+  return link.$fields.filter((f) => {
+    const ref = f.def.references;
+    if (!ref) return false;
+    try {
+      return ref.target().table === table;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function resolveLink(model: AnyModel, target: AnyModel, rel: AnyRelation, fail: (why: string) => never) {
+  const decl = rel.through!;
+  let link: unknown;
+  try {
+    link = decl.model();
+  } catch (error) {
+    fail(`its link thunk failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof link !== 'object' || link === null || (link as { kind?: unknown }).kind !== 'model')
+    fail('"through" must be a model (declared with model())');
+  const l = link as AnyModel;
+  const column = (name: string | undefined, side: AnyModel, role: 'from' | 'to'): FieldMeta => {
+    if (name !== undefined)
+      return fieldOf(l, name) ?? fail(`"${role}" names "${name}", which is not a column of ${l.$name}`);
+    const found = referencing(l, side.$table);
+    if (found.length !== 1 || model === target) {
+      fail(
+        `cannot tell which column of ${l.$name} holds the ${side.$name} key: give "${role}" (${found.length} reference it)`,
+      );
+    }
+    return found[0]!;
+  };
+  const from = column(decl.from, model, 'from');
+  const to = column(decl.to, target, 'to');
+  if (from === to) fail(`"from" and "to" name the same column of ${l.$name}`);
+  return Object.freeze({ model: l, from, to });
 }
 
 function resolveAll(model: AnyModel): ReadonlyMap<string, ResolvedRelation> {
@@ -48,7 +99,12 @@ function resolveAll(model: AnyModel): ReadonlyMap<string, ResolvedRelation> {
     const t = target as AnyModel;
     let local: FieldMeta | undefined;
     let remote: FieldMeta | undefined;
-    if (rel.cardinality === 'manyToOne') {
+    let link: ResolvedLink | undefined;
+    if (rel.cardinality === 'manyToMany') {
+      link = resolveLink(model, t, rel, fail);
+      local = model.$primaryKey;
+      remote = t.$primaryKey;
+    } else if (rel.cardinality === 'manyToOne') {
       local =
         fieldOf(model, rel.by) ?? fail(`"by" names "${rel.by}", which is not a column of ${model.$name}`);
       remote = t.$primaryKey;
@@ -66,7 +122,8 @@ function resolveAll(model: AnyModel): ReadonlyMap<string, ResolvedRelation> {
         local,
         remote,
         profiles: Object.freeze(rel.profiles.map(canonicalProfile)),
-        many: rel.cardinality === 'oneToMany',
+        many: rel.cardinality === 'oneToMany' || rel.cardinality === 'manyToMany',
+        ...(link ? { link } : {}),
       }),
     );
   }

@@ -48,6 +48,11 @@ function jsonColumns(fields: readonly FieldMeta[]): string {
 }
 
 function related(rel: ResolvedRelation): string {
+  // Many-to-many: each target once, whatever the link holds (IN, not a join, so pairs never repeat).
+  if (rel.link) {
+    const { model, from, to } = rel.link;
+    return `from ${quote(rel.target.$table)} as t where t.${quote(rel.remote.column)} in (select l.${quote(to.column)} from ${quote(model.$table)} as l where l.${quote(from.column)} = ${PARENT}.${quote(rel.local.column)})`;
+  }
   return `from ${quote(rel.target.$table)} as t where t.${quote(rel.remote.column)} = ${PARENT}.${quote(rel.local.column)}`;
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import type { FieldMeta } from '../model/model.ts';
 import type { ParentId } from '../model/projection.ts';
 import type { ResolvedRelation } from '../model/resolve-relations.ts';
+import { fetchLinked } from './linked-rows.ts';
 import type { BatchStep, ProjectionStep, ReadPlan } from './read-plan.ts';
 import { codecOf, type RowCodec } from './row-codec.ts';
 
@@ -36,7 +37,8 @@ async function fetchRelated(
   rel: ResolvedRelation,
   parents: readonly Entity[],
   step: BatchStep | null,
-) {
+): Promise<Related> {
+  if (rel.link) return fetchLinked(db, rel, parents, step);
   const codec = codecOf(rel.target, db.dialect);
   const keys = parentKeys(parents, rel.local, rel.remote, codec);
   const counts = new Map<string, number>();

@@ -141,8 +141,10 @@ function compile(model: AnyModel, profile: string): ReadPlan {
 
   const tables = new Set<string>([model.$table]);
   let cacheable = true;
-  for (const r of loaded) tables.add(r.target.$table);
-  for (const b of batches) tables.add(b.relation.target.$table);
+  for (const r of [...loaded, ...batches.map((b) => b.relation)]) {
+    tables.add(r.target.$table);
+    if (r.link) tables.add(r.link.model.$table);
+  }
   for (const s of steps) {
     if (s.projection.loader !== 'custom') continue;
     if (!s.projection.reads) cacheable = false;

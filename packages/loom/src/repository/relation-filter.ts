@@ -35,6 +35,8 @@ export function isRelationPath(model: AnyModel, field: string): boolean {
  * - `notes` with `exists` (true/false) → `[not] exists (select 1 from notes r where r.record_id = t.id)`
  * - `owner.fullName eq 'Ada'` → `exists (select 1 from users r where r.id = t.owner_id and r.full_name = ?)`
  *   (for a to-many relation: some related row matches)
+ * - many-to-many `tags.name eq 'sale'` → `exists (select 1 from product_tags l join tags r on r.id = l.tag_id
+ *   where l.product_id = t.id and r.name = ?)`
  *
  * Paths are one level deep; unknown relations, unknown or unfilterable fields are an {@link InvalidQuery}.
  *
@@ -58,8 +60,15 @@ export function relationFilterToSql(
     throw new InvalidQuery(`filter "${node.field}": paths go one relation deep (relation.field)`, node.field);
   }
   const alias = `__r_${rel.name}`;
-  const target = sql`${sql.table(rel.target.$table)} as ${sql.id(alias)}`;
-  const join = sql<SqlBool>`${sql.ref(`${alias}.${rel.remote.column}`)} = ${sql.ref(`${outer}.${rel.local.column}`)}`;
+  let target = sql`${sql.table(rel.target.$table)} as ${sql.id(alias)}`;
+  let join = sql<SqlBool>`${sql.ref(`${alias}.${rel.remote.column}`)} = ${sql.ref(`${outer}.${rel.local.column}`)}`;
+  if (rel.link) {
+    // Many-to-many: through the link table, `link.from = outer.pk and link.to = related.pk`.
+    const l = `__l_${rel.name}`;
+    const { model, from, to } = rel.link;
+    target = sql`${sql.table(model.$table)} as ${sql.id(l)} join ${target} on ${sql.ref(`${alias}.${rel.remote.column}`)} = ${sql.ref(`${l}.${to.column}`)}`;
+    join = sql<SqlBool>`${sql.ref(`${l}.${from.column}`)} = ${sql.ref(`${outer}.${rel.local.column}`)}`;
+  }
   const field = parts[1];
   if (field === undefined) {
     if (node.op !== 'exists') {

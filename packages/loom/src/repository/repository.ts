@@ -1,5 +1,7 @@
-import type { AnyModel, CreateInput, FieldName, Infer, QueryField } from '../model/model.ts';
+import type { ManyToManyName, RelationsOf, TargetOf } from '../model/infer.ts';
+import type { AnyModel, CreateInput, FieldName, Infer, PrimaryKeyOf, QueryField } from '../model/model.ts';
 import type { UpdateChanges } from './field-change.ts';
+import type { LinkEditor } from './link-editor.ts';
 import type { CursorPage, FilterNode, OffsetPage, QuerySpec } from './query-spec.ts';
 
 /** Options of a read. */
@@ -46,6 +48,11 @@ export function expectedVersions(
   return list;
 }
 
+/** The primary key type of the target of `M`'s many-to-many relation `N`. */
+export type LinkTargetKey<M extends AnyModel, N extends string> = PrimaryKeyOf<
+  TargetOf<RelationsOf<M>[N & keyof RelationsOf<M>]>
+>;
+
 /** The list query a repository of `M` accepts: filters on columns and relations, sorts on columns. */
 export type ModelQuery<M extends AnyModel> = QuerySpec<QueryField<M>, FieldName<M>>;
 
@@ -86,6 +93,11 @@ export interface Repository<M extends AnyModel> {
   /** Deletes the row; false when it is missing. `expectedVersion` as for {@link Repository.update}. */
   delete(id: unknown, options?: WriteOptions): Promise<boolean>;
   count(filter?: FilterNode<QueryField<M>>): Promise<number>;
+  /**
+   * The link rows of a many-to-many relation (`repo.links('tags').set(id, [1, 2])`), written in the
+   * current unit of work (the use case's transaction). See {@link LinkEditor}.
+   */
+  links<N extends ManyToManyName<M>>(name: N): LinkEditor<LinkTargetKey<M, N>>;
   list<const P extends string = 'default'>(
     query: ModelQuery<M> & { pagination: { mode: 'offset' } },
     options?: ReadOptions<P>,

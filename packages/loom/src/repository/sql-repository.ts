@@ -1,6 +1,7 @@
 import { CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { AnyDB, Database } from '../db/database.ts';
 import { InvalidQuery, PreconditionFailed, ValidationError } from '../errors/index.ts';
+import type { ManyToManyName } from '../model/infer.ts';
 import type { AnyModel, CreateInput, FieldMeta, FieldName, Infer, QueryField } from '../model/model.ts';
 import { changeSql, changeViolation } from './change-sql.ts';
 import { toConflict, type WriteOperation } from './conflict-mapping.ts';
@@ -10,11 +11,13 @@ import { coerceFieldValue } from './field-values.ts';
 import { filterToSql, resolveField } from './filter-sql.ts';
 import { type JoinedRead, joinedReadOf, PARENT } from './joined-read.ts';
 import { afterValues, cursorAfter, keysetAfter, orderByTerms, type SortKey } from './keyset.ts';
+import { type LinkEditor, linkEditor } from './link-editor.ts';
 import { finishJoinedProfile, loadProfile } from './profile-loader.ts';
 import { type CursorPage, type FilterNode, MAX_LIMIT, type OffsetPage, type SortSpec } from './query-spec.ts';
 import { type ReadPlan, readPlanOf } from './read-plan.ts';
 import {
   expectedVersions,
+  type LinkTargetKey,
   type ModelQuery,
   type ReadOptions,
   type Repository,
@@ -78,6 +81,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   readonly #pk: FieldMeta;
   readonly #table: string;
   readonly #statements = new StatementCache();
+  #links: Map<string, LinkEditor> | undefined;
 
   constructor(model: M, db: Database, settings: RepositorySettings) {
     this.model = model;
@@ -363,6 +367,28 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     if (filter) q = q.where(filterToSql(this.model, this.codec, this.db.dialect, filter));
     const row = await q.executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  /**
+   * The link rows of a many-to-many relation, in the current unit of work (see `LinkEditor`).
+   *
+   * @example
+   * ```ts
+   * await repo.links('tags').set(product.id, [1, 2]);
+   * ```
+   */
+  links<N extends ManyToManyName<M>>(name: N): LinkEditor<LinkTargetKey<M, N>> {
+    let editors = this.#links;
+    if (!editors) {
+      editors = new Map();
+      this.#links = editors;
+    }
+    let editor = editors.get(name);
+    if (!editor) {
+      editor = linkEditor(this.db, this.model, name);
+      editors.set(name, editor);
+    }
+    return editor as LinkEditor<LinkTargetKey<M, N>>;
   }
 
   list<const P extends string = 'default'>(
