@@ -14,22 +14,26 @@ import { ProductApi } from './product/interface.ts';
 import { BuildProductSummary, SendRestockEmail, SyncProductToErp } from './product/jobs.ts';
 import { Product } from './product/model.ts';
 import { Products } from './product/repository.ts';
+import * as productTagUseCases from './product/tag-use-cases.ts';
 import * as productUseCases from './product/use-cases.ts';
+import { TagApi } from './tag/interface.ts';
+import { ProductTag, Tag } from './tag/model.ts';
 import { UserApi } from './user/interface.ts';
 import { User } from './user/model.ts';
 import * as userUseCases from './user/use-cases.ts';
 
 const useCasesOf = (mod: Record<string, unknown>) => Object.values(mod).filter(isUseCase);
 
-export const MODELS = [User, Address, Product, Order, OrderItem];
+export const MODELS = [User, Address, Product, Tag, ProductTag, Order, OrderItem];
 export const USE_CASES = [
   ...useCasesOf(userUseCases),
   ...useCasesOf(addressUseCases),
   ...useCasesOf(productUseCases),
+  ...useCasesOf(productTagUseCases),
   ...useCasesOf(orderUseCases),
   ...useCasesOf(orderItemUseCases),
 ];
 export const JOBS = [SendRestockEmail, BuildProductSummary, SyncProductToErp];
 export const CALLBACKS = [RestockEmailCallbacks];
-export const INTERFACES = [UserApi, AddressApi, ProductApi, OrderApi, OrderItemApi];
+export const INTERFACES = [UserApi, AddressApi, ProductApi, TagApi, OrderApi, OrderItemApi];
 export const REPOSITORIES = [Products];

@@ -42,7 +42,7 @@ describe('modules and manifest discovery build the same API', () => {
     };
     expect(of(manifest)).toEqual(of(modules));
     expect(of(manifest)).toMatchObject({
-      models: 5,
+      models: 7, // users, addresses, products, tags, product_tags, orders, order_items
       jobs: ['BuildProductSummary', 'SendRestockEmail', 'SyncProductToErp'],
       callbacks: ['RestockEmailCallbacks'],
       repositories: 1,

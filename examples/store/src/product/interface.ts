@@ -1,5 +1,6 @@
 import { autoCrud, restInterface, route } from 'loom-kernel';
 import { Product } from './model.ts';
+import { AddProductTags, RemoveProductTag, SetProductTags } from './tag-use-cases.ts';
 import {
   BuildProductSummaryUseCase,
   DispatchRestockEmail,
@@ -12,12 +13,17 @@ export const ProductApi = restInterface(Product, {
   prefix: '/products',
   tags: ['Products'],
   pagination: 'cursor',
+  // GET /products and /products/{id} read `?profile=with_tags` (the product's tags) on request.
+  profiles: ['with_tags'],
   routes: [
     route.get('/low-stock', ListLowStockProducts),
     route.post('/{productId}/jobs/restock-email', DispatchRestockEmail, { status: 202 }),
     route.get('/{productId}/jobs/summary', BuildProductSummaryUseCase),
     route.post('/{productId}/workflows/restock', RestockWorkflow, { status: 202 }),
     route.post('/jobs/sync-erp', SyncProductsToErp, { status: 202 }),
+    route.put('/{productId}/tags', SetProductTags, { response: 'entity' }),
+    route.post('/{productId}/tags', AddProductTags, { response: 'entity' }),
+    route.delete('/{productId}/tags/{tagId}', RemoveProductTag, { response: 'entity' }),
     ...autoCrud(Product),
   ],
 });

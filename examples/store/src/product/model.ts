@@ -1,4 +1,5 @@
-import { column, type Infer, model } from 'loom-kernel';
+import { column, type Infer, model, relation } from 'loom-kernel';
+import { ProductTag, Tag } from '../tag/model.ts';
 
 export const Product = model(
   'products',
@@ -10,6 +11,12 @@ export const Product = model(
     priceCents: column.int(),
     stock: column.int(),
   },
-  { timestamps: true },
+  {
+    timestamps: true,
+    relations: {
+      // Read with `?profile=with_tags`; maintained by the tag routes (tag-use-cases.ts).
+      tags: relation.manyToMany(() => Tag, { through: () => ProductTag, profiles: ['withTags'] }),
+    },
+  },
 );
 export type Product = Infer<typeof Product>;

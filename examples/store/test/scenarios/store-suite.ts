@@ -9,6 +9,7 @@ import { orderItemScenarios } from './order-items.ts';
 import { orderScenarios } from './orders.ts';
 import { productScenarios } from './products.ts';
 import { storeFlowScenario } from './store-flow.ts';
+import { tagScenarios } from './tags.ts';
 import { userScenarios } from './users.ts';
 
 /**
@@ -28,6 +29,7 @@ export function describeStoreSuite(
     listQueryScenarios(suite);
     addressScenarios(suite);
     productScenarios(suite);
+    tagScenarios(suite);
     orderScenarios(suite);
     orderItemScenarios(suite);
     jobScenarios(suite);

@@ -19,6 +19,7 @@ export interface StoreClient {
   get<T = unknown>(path: string, options?: SendOptions): Promise<Reply<T>>;
   post<T = unknown>(path: string, body?: unknown, options?: SendOptions): Promise<Reply<T>>;
   patch<T = unknown>(path: string, body?: unknown, options?: SendOptions): Promise<Reply<T>>;
+  put<T = unknown>(path: string, body?: unknown, options?: SendOptions): Promise<Reply<T>>;
   delete<T = unknown>(path: string, options?: SendOptions): Promise<Reply<T>>;
 }
 
@@ -64,6 +65,7 @@ export function storeClient(baseUrl: string): StoreClient {
     get: (path, options) => send(baseUrl, 'GET', path, undefined, options),
     post: (path, body, options) => send(baseUrl, 'POST', path, body, options),
     patch: (path, body, options) => send(baseUrl, 'PATCH', path, body, options),
+    put: (path, body, options) => send(baseUrl, 'PUT', path, body, options),
     delete: (path, options) => send(baseUrl, 'DELETE', path, undefined, options),
   };
 }
