@@ -52,7 +52,7 @@ export {
 export { type AnyJob, type Job, type JobSettings, job } from './job/job.ts';
 // Models: tables, columns, relations, projections, inferred types.
 export { type ColumnDef, type ColumnRef, column, type OnDelete } from './model/column.ts';
-export type { InferColumns, ProfileArg, ProfileName, QueryField } from './model/infer.ts';
+export type { InferColumns, ManyToManyName, ProfileArg, ProfileName, QueryField } from './model/infer.ts';
 export {
   type AnyModel,
   type CreateInput,
@@ -83,6 +83,7 @@ export {
   type TextChange,
   type UpdateChanges,
 } from './repository/field-change.ts';
+export type { LinkEditor } from './repository/link-editor.ts';
 // Repositories: what `ctx.repo` offers, query specs, the SQL repository to extend.
 export {
   and,
