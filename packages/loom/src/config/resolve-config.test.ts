@@ -30,6 +30,7 @@ describe('resolveConfig: defaults', () => {
           host: '127.0.0.1',
           port: 8000,
           ambientContext: false,
+          unknownQuery: 'ignore',
         },
         shutdown: { timeoutMs: 30_000, drainDelayMs: 0 },
       },
