@@ -37,6 +37,19 @@ export {
   updateCommandOf,
 } from './command/model-commands.ts';
 export { type PatchField, patch } from './command/patch.ts';
+// Application services and config sections: `ctx.services`, `ctx.config` (docs/services-and-config.md).
+export {
+  type AppConfigSections,
+  type ConfigSectionSchemas,
+  type ConfigSectionsOf,
+  defineConfigSections,
+} from './config/app-sections.ts';
+export type {
+  AppServices,
+  ProvideOptions,
+  ServiceProvider,
+  ServiceScope,
+} from './context/service-provider.ts';
 // Errors: the catalogue (stable LOOM_* codes) and the errors a use case throws.
 export * from './errors/index.ts';
 // Jobs and callbacks.
@@ -134,7 +147,14 @@ export type {
 export { exists, load, loadById, type OnMissing } from './use-case/markers.ts';
 export { type RepositoryBinding, repositoryFor } from './use-case/repository-binding.ts';
 export type { Presence, Rule, RuleBuilder, RuleContext, RuleResult } from './use-case/rule.ts';
-export type { Logger } from './use-case/services.ts';
+export {
+  defineServices,
+  type ProviderArgs,
+  provide,
+  type ServiceRegistration,
+  type ServicesOf,
+} from './use-case/service-registration.ts';
+export type { ContextConfig, Logger, UseCaseServices } from './use-case/services.ts';
 export {
   type AnyUseCase,
   type ExecuteContext,

@@ -7,6 +7,7 @@ import {
   givenOrAmbient,
 } from '../context/call-context.ts';
 import { Container, type Token } from '../context/container.ts';
+import { CALL_SERVICES, type CallServices, ServiceRuntime } from '../context/service-runtime.ts';
 import type { Database } from '../db/database.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
@@ -42,6 +43,10 @@ export interface KernelOptions {
    * `app.rest.limits.arrayItems`). Default {@link DEFAULT_MAX_ARRAY_ITEMS}.
    */
   readonly maxArrayItems?: number;
+  /** The application's services (`createApp({ services })`), as `ctx.services`. Default: none. */
+  readonly serviceRuntime?: ServiceRuntime;
+  /** The resolved configuration, as `ctx.config` (with the application's own sections). */
+  readonly config?: object;
 }
 
 /** The auto update/delete param of an expected version, when one is given. */
@@ -77,6 +82,8 @@ export class Kernel implements Invoker, ExecutionHost {
   readonly services: UseCaseServices;
   readonly #cursorSecret: string;
   readonly #maxArrayItems: number;
+  readonly #serviceRuntime: ServiceRuntime;
+  readonly #config: object | undefined;
   readonly #cache: RepositoryCache | undefined;
   readonly #bindings = new Map<AnyModel, RepositoryBinding>();
   readonly #repos = new Map<AnyModel, Repository<AnyModel>>();
@@ -93,6 +100,8 @@ export class Kernel implements Invoker, ExecutionHost {
     this.#cache?.attach(this.db);
     this.logger = options.logger ?? silentLogger;
     this.container = options.container ?? new Container();
+    this.#config = options.config;
+    this.#serviceRuntime = options.serviceRuntime ?? new ServiceRuntime({}, options.config);
     for (const b of options.repositories ?? []) this.registerRepository(b);
     const kernel = this;
     // The prototype of every use case's `ctx`: the getters run with `this` = that ctx, which holds the
@@ -115,7 +124,34 @@ export class Kernel implements Invoker, ExecutionHost {
       get traceId() {
         return givenOrAmbient((this as CarriesCallContext)[CALL_CONTEXT])?.traceId;
       },
-    });
+      // A call's `ctx` opens its own scope on first read; it is disposed when the call settles.
+      get services() {
+        const runtime = kernel.#serviceRuntime;
+        const ctx = this as { [CALL_SERVICES]?: CallServices };
+        if (!runtime.hasCallScoped || Object.isFrozen(ctx)) return runtime.appView;
+        let scope = ctx[CALL_SERVICES];
+        if (scope === undefined) {
+          scope = runtime.forCall();
+          ctx[CALL_SERVICES] = scope;
+        }
+        return scope.view;
+      },
+      get config() {
+        if (kernel.#config === undefined)
+          throw new Error('ctx.config: this kernel was built without a configuration');
+        return kernel.#config;
+      },
+    }) as UseCaseServices;
+  }
+
+  /** True when some service is call-scoped: the executor then disposes each call's scope after it. */
+  get callScopedServices(): boolean {
+    return this.#serviceRuntime.hasCallScoped;
+  }
+
+  /** The application's services (built by `assemble`, closed with the app). */
+  get serviceRuntime(): ServiceRuntime {
+    return this.#serviceRuntime;
   }
 
   /** Installs the job service (done by the job layer at boot). */
