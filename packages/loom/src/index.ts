@@ -37,6 +37,12 @@ export {
   updateCommandOf,
 } from './command/model-commands.ts';
 export { type PatchField, patch } from './command/patch.ts';
+export {
+  computed,
+  internal,
+  type ServerOwnedField,
+  type ServerOwner,
+} from './command/server-owned.ts';
 // Application services and config sections: `ctx.services`, `ctx.config` (docs/services-and-config.md).
 export {
   type AppConfigSections,
