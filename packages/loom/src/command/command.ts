@@ -23,13 +23,14 @@ type OptionalKeys<F> = {
       ? K
       : never;
 }[keyof F];
-type FieldValue<D> = D extends PatchField<infer S>
-  ? Static<S>
-  : D extends ServerOwnedField<infer S>
+type FieldValue<D> =
+  D extends PatchField<infer S>
     ? Static<S>
-    : D extends TSchema
-      ? Static<D>
-      : never;
+    : D extends ServerOwnedField<infer S>
+      ? Static<S>
+      : D extends TSchema
+        ? Static<D>
+        : never;
 /** Fields the client may send: every field but the server-owned ones. */
 type ClientKeys<F> = { [K in keyof F]: F[K] extends ServerOwnedField ? never : K }[keyof F];
 
