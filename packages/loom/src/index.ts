@@ -120,6 +120,7 @@ export {
   type SortSpec,
   where,
 } from './repository/query-spec.ts';
+export type { ReadCache, ReadCacheOptions } from './repository/read-cache.ts';
 export type { ModelQuery, ReadOptions, Repository, WriteOptions } from './repository/repository.ts';
 export { type RepositorySettings, SqlRepository } from './repository/sql-repository.ts';
 // REST interfaces.
@@ -151,7 +152,12 @@ export type {
   JobService,
 } from './use-case/job-service-types.ts';
 export { exists, load, loadById, type OnMissing } from './use-case/markers.ts';
-export { type RepositoryBinding, repositoryFor } from './use-case/repository-binding.ts';
+export {
+  type RepositoryBinding,
+  type RepositoryDeps,
+  type RepositoryFactoryOptions,
+  repositoryFor,
+} from './use-case/repository-binding.ts';
 export type { Presence, Rule, RuleBuilder, RuleContext, RuleResult } from './use-case/rule.ts';
 export {
   defineServices,

@@ -22,7 +22,7 @@ import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { ServiceRegistration } from '../use-case/service-registration.ts';
 import type { Logger } from '../use-case/services.ts';
-import { compileDeclarations, discoverDeclarations } from './boot.ts';
+import { compileDeclarations, discoverDeclarations, tableModels } from './boot.ts';
 import type { Declarations } from './declarations.ts';
 import { defaultMigrationsDir } from './migrations-dir.ts';
 import { observeDatabase, observeJobs, observeKernel } from './observe-assembly.ts';
@@ -125,7 +125,12 @@ export async function assemble(
     // A failing factory fails the boot, naming the service.
     await services.start();
 
-    if (config.database.sync === 'create') await syncSchema(db, [...declarations.models, OutboxEntry]);
+    if (config.database.sync === 'create') {
+      // Models kept outside SQL by their repository (also those bound by use cases) get no table.
+      const elsewhere = new Set(kernel.tablelessModels);
+      const models = tableModels(declarations).filter((m) => !elsewhere.has(m));
+      await syncSchema(db, [...models, OutboxEntry]);
+    }
     if (config.database.sync === 'migrate') {
       const { applied } = await migrateToLatest(db, defaultMigrationsDir(configPaths));
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -185,6 +190,7 @@ function cacheOf(config: LoomConfig, metrics: Metrics): RepositoryCache | undefi
       defaultListTtl: c.ttlSeconds,
       maxSize: c.maxEntries,
       keyPrefix: c.keyPrefix,
+      ttl: c.ttl,
     },
     {
       hit: (entity) => count(entity, 'hit'),

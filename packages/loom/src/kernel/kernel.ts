@@ -7,11 +7,13 @@ import {
   givenOrAmbient,
 } from '../context/call-context.ts';
 import { Container, type Token } from '../context/container.ts';
+import type { AppServices } from '../context/service-provider.ts';
 import { CALL_SERVICES, type CallServices, ServiceRuntime } from '../context/service-runtime.ts';
 import type { Database } from '../db/database.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import { isFieldChange } from '../repository/field-change.ts';
+import { type ReadCache, UNCACHED } from '../repository/read-cache.ts';
 import type { Repository, WriteOptions } from '../repository/repository.ts';
 import { SqlRepository } from '../repository/sql-repository.ts';
 import { autoUseCasesOf } from '../use-case/auto-crud.ts';
@@ -177,10 +179,10 @@ export class Kernel implements Invoker, ExecutionHost {
   /** Registers a custom repository; a second, different one for the same model is an error. */
   registerRepository(binding: AnyRepositoryBinding): void {
     const existing = this.#bindings.get(binding.model);
-    if (existing && existing.repositoryClass !== binding.repositoryClass) {
+    if (existing && existing.source !== binding.source) {
       throw new DeclarationError(
         binding.model.$name,
-        `two repositories registered: ${existing.repositoryClass.name} and ${binding.repositoryClass.name}`,
+        `two repositories registered: ${existing.source.name || 'a factory'} and ${binding.source.name || 'a factory'}`,
       );
     }
     // The same repository again (e.g. from a use case declared on the binding): nothing to do.
@@ -198,17 +200,52 @@ export class Kernel implements Invoker, ExecutionHost {
 
   /** The repository of a model: the registered custom one, else the SQL repository. One per model. */
   repository(model: AnyModel): Repository<AnyModel> {
+    const kernel = this;
     let repo = this.#repos.get(model);
     if (!repo) {
       const binding = this.#bindings.get(model);
       const settings = { cursorSecret: this.#cursorSecret };
       repo = binding
-        ? (new binding.repositoryClass(model, this.db, settings) as Repository<AnyModel>)
+        ? (binding.create({
+            model,
+            db: this.db,
+            settings,
+            services: this.#serviceRuntime.appView as AppServices,
+            get config() {
+              return kernel.services.config;
+            },
+            cache: this.#readCache(model),
+          }) as Repository<AnyModel>)
         : new SqlRepository(model, this.db, settings);
       if (this.#cache) repo = this.#cache.wrap(repo, this.db);
       this.#repos.set(model, repo);
     }
     return repo;
+  }
+
+  /** Models whose custom repository keeps them outside SQL (`repositoryFor(M, { table: false })`). */
+  get tablelessModels(): readonly AnyModel[] {
+    return [...this.#bindings.values()].filter((b) => !b.table).map((b) => b.model);
+  }
+
+  /** The read cache a custom repository of `model` gets: the app's cache, or none. */
+  #readCache(model: AnyModel): ReadCache {
+    const cache = this.#cache;
+    if (!cache) return UNCACHED;
+    const db = this.db;
+    return {
+      read: (key, options, load) =>
+        cache.readCustom(
+          db,
+          {
+            entity: model.$name,
+            key,
+            ttlMs: options.ttlSeconds * 1000,
+            tables: (options.tables ?? [model]).map((t) => (typeof t === 'string' ? t : t.$table)),
+          },
+          load,
+        ),
+    };
   }
 
   /** Gives a use case its name (discovery names them after their exports). */
