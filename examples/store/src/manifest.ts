@@ -9,6 +9,8 @@ import * as orderUseCases from './order/use-cases.ts';
 import { OrderItemApi } from './order-item/interface.ts';
 import { OrderItem } from './order-item/model.ts';
 import * as orderItemUseCases from './order-item/use-cases.ts';
+import { PricingApi } from './pricing/interface.ts';
+import * as pricingUseCases from './pricing/use-cases.ts';
 import { RestockEmailCallbacks } from './product/callbacks.ts';
 import { ProductApi } from './product/interface.ts';
 import { BuildProductSummary, SendRestockEmail, SyncProductToErp } from './product/jobs.ts';
@@ -32,8 +34,9 @@ export const USE_CASES = [
   ...useCasesOf(productTagUseCases),
   ...useCasesOf(orderUseCases),
   ...useCasesOf(orderItemUseCases),
+  ...useCasesOf(pricingUseCases),
 ];
 export const JOBS = [SendRestockEmail, BuildProductSummary, SyncProductToErp];
 export const CALLBACKS = [RestockEmailCallbacks];
-export const INTERFACES = [UserApi, AddressApi, ProductApi, TagApi, OrderApi, OrderItemApi];
+export const INTERFACES = [UserApi, AddressApi, ProductApi, TagApi, OrderApi, OrderItemApi, PricingApi];
 export const REPOSITORIES = [Products];

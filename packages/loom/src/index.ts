@@ -37,6 +37,25 @@ export {
   updateCommandOf,
 } from './command/model-commands.ts';
 export { type PatchField, patch } from './command/patch.ts';
+export {
+  computed,
+  internal,
+  type ServerOwnedField,
+  type ServerOwner,
+} from './command/server-owned.ts';
+// Application services and config sections: `ctx.services`, `ctx.config` (docs/services-and-config.md).
+export {
+  type AppConfigSections,
+  type ConfigSectionSchemas,
+  type ConfigSectionsOf,
+  defineConfigSections,
+} from './config/app-sections.ts';
+export type {
+  AppServices,
+  ProvideOptions,
+  ServiceProvider,
+  ServiceScope,
+} from './context/service-provider.ts';
 // Errors: the catalogue (stable LOOM_* codes) and the errors a use case throws.
 export * from './errors/index.ts';
 // Jobs and callbacks.
@@ -102,6 +121,7 @@ export {
   type SortSpec,
   where,
 } from './repository/query-spec.ts';
+export type { ReadCache, ReadCacheOptions } from './repository/read-cache.ts';
 export type { ModelQuery, ReadOptions, Repository, WriteOptions } from './repository/repository.ts';
 export { type RepositorySettings, SqlRepository } from './repository/sql-repository.ts';
 // REST interfaces.
@@ -134,9 +154,21 @@ export type {
   JobService,
 } from './use-case/job-service-types.ts';
 export { exists, load, loadById, type OnMissing } from './use-case/markers.ts';
-export { type RepositoryBinding, repositoryFor } from './use-case/repository-binding.ts';
+export {
+  type RepositoryBinding,
+  type RepositoryDeps,
+  type RepositoryFactoryOptions,
+  repositoryFor,
+} from './use-case/repository-binding.ts';
 export type { Presence, Rule, RuleBuilder, RuleContext, RuleResult } from './use-case/rule.ts';
-export type { Logger } from './use-case/services.ts';
+export {
+  defineServices,
+  type ProviderArgs,
+  provide,
+  type ServiceRegistration,
+  type ServicesOf,
+} from './use-case/service-registration.ts';
+export type { ContextConfig, Logger, UseCaseServices } from './use-case/services.ts';
 export {
   type AnyUseCase,
   type ExecuteContext,

@@ -49,6 +49,7 @@ export const STORE_OPERATIONS = [
   'GET /order-items/{id}',
   'PATCH /order-items/{orderItemId}',
   'DELETE /order-items/{id}',
+  'POST /pricing/preview',
 ];
 
 /** The operations of an OpenAPI document, as `METHOD path`, sorted. */

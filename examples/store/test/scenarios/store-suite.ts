@@ -7,6 +7,7 @@ import { jobScenarios } from './jobs.ts';
 import { listQueryScenarios } from './list-queries.ts';
 import { orderItemScenarios } from './order-items.ts';
 import { orderScenarios } from './orders.ts';
+import { pricingScenarios } from './pricing.ts';
 import { productScenarios } from './products.ts';
 import { storeFlowScenario } from './store-flow.ts';
 import { tagScenarios } from './tags.ts';
@@ -33,6 +34,7 @@ export function describeStoreSuite(
     orderScenarios(suite);
     orderItemScenarios(suite);
     jobScenarios(suite);
+    pricingScenarios(suite);
     storeFlowScenario(suite);
     httpContractScenarios(suite);
     // Last: a setup's own checks may end what the shared scenarios need (e.g. stop the worker).

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type pino from 'pino';
 import { type RepositoryCache, repositoryCacheFromConfig } from '../cache/index.ts';
 import type { LoomConfig } from '../config/index.ts';
-import { assertSecretsSet, loadConfig } from '../config/index.ts';
+import { assertSecretsSet, type ConfigSectionSchemas, loadConfigWithSections } from '../config/index.ts';
+import { ServiceRuntime } from '../context/service-runtime.ts';
 import type { Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrations/index.ts';
 import { syncSchema } from '../db/schema-sync.ts';
@@ -19,8 +20,9 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { TracedKernel } from '../kernel/traced-kernel.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import type { ServiceRegistration } from '../use-case/service-registration.ts';
 import type { Logger } from '../use-case/services.ts';
-import { compileDeclarations, discoverDeclarations } from './boot.ts';
+import { compileDeclarations, discoverDeclarations, tableModels } from './boot.ts';
 import type { Declarations } from './declarations.ts';
 import { defaultMigrationsDir } from './migrations-dir.ts';
 import { observeDatabase, observeJobs, observeKernel } from './observe-assembly.ts';
@@ -51,6 +53,13 @@ export interface AssembleOptions {
   readonly database?: Database;
   /** Use this queue backend instead of the one `jobs.backend` names (the testing kit captures jobs). */
   readonly backend?: QueueBackend;
+  /**
+   * The application's services (`defineServices`): `ctx.services` in use cases and jobs. App-scoped
+   * ones are built at boot and disposed at close, in reverse order (docs/services-and-config.md).
+   */
+  readonly services?: ServiceRegistration;
+  /** The application's own config sections (`defineConfigSections`), validated with loom's: `ctx.config`. */
+  readonly configSections?: ConfigSectionSchemas;
 }
 
 function backendOf(config: LoomConfig): QueueBackend {
@@ -80,7 +89,8 @@ export async function assemble(
 ): Promise<Assembly> {
   if (configPaths.length === 0 && options.resolvedConfig === undefined)
     throw new Error('createApp: pass at least one config file');
-  const config = options.resolvedConfig ?? (await loadConfig(...configPaths));
+  const config =
+    options.resolvedConfig ?? (await loadConfigWithSections(configPaths, options.configSections));
   // Outside development a placeholder secret (the committed cursor secret) is a boot error.
   assertSecretsSet(config);
   const logger: Logger & pino.Logger =
@@ -90,6 +100,7 @@ export async function assemble(
   const db = options.database ?? openConfiguredDatabase(config);
   let queue: QueueBackend | undefined;
   let cache: RepositoryCache | undefined;
+  const services = new ServiceRuntime(options.services?.providers ?? {}, config);
   try {
     observeDatabase(db, logger, config.database.logStatements);
     const cursorSecret = config.app.cursorSecret ?? randomBytes(24).toString('hex');
@@ -107,10 +118,19 @@ export async function assemble(
       repositories: declarations.repositories,
       maxArrayItems: config.app.rest.limits.arrayItems,
       ...(cache ? { cache } : {}),
+      serviceRuntime: services,
+      config,
     });
     compileDeclarations(kernel, declarations);
+    // A failing factory fails the boot, naming the service.
+    await services.start();
 
-    if (config.database.sync === 'create') await syncSchema(db, [...declarations.models, OutboxEntry]);
+    if (config.database.sync === 'create') {
+      // Models kept outside SQL by their repository (also those bound by use cases) get no table.
+      const elsewhere = new Set(kernel.tablelessModels);
+      const models = tableModels(declarations).filter((m) => !elsewhere.has(m));
+      await syncSchema(db, [...models, OutboxEntry]);
+    }
     if (config.database.sync === 'migrate') {
       const { applied } = await migrateToLatest(db, defaultMigrationsDir(configPaths));
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -139,11 +159,16 @@ export async function assemble(
       async close() {
         await jobs.close();
         await backend.close();
+        // Services may still hold the database (a repository, a pool of their own): before it closes.
+        await services
+          .close()
+          .catch((error: unknown) => logger.error({ err: error }, 'closing services failed'));
         await cache?.close();
         await db.close();
       },
     };
   } catch (error) {
+    await services.close().catch(() => {});
     await queue?.close().catch(() => {});
     await cache?.close().catch(() => {});
     await db.close().catch(() => {});
@@ -165,6 +190,7 @@ function cacheOf(config: LoomConfig, metrics: Metrics): RepositoryCache | undefi
       defaultListTtl: c.ttlSeconds,
       maxSize: c.maxEntries,
       keyPrefix: c.keyPrefix,
+      ttl: c.ttl,
     },
     {
       hit: (entity) => count(entity, 'hit'),

@@ -1,5 +1,6 @@
 import type { LoomConfig } from '../config/index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
+import type { AnyModel } from '../model/model.ts';
 import { validateModel } from '../model/resolve-relations.ts';
 import type { Declarations } from './declarations.ts';
 import { discover } from './discovery.ts';
@@ -43,4 +44,18 @@ export function compileDeclarations(kernel: Kernel, declarations: Declarations):
   for (const [u, name] of declarations.useCases) kernel.name(u, name);
   for (const [j, name] of declarations.jobs) kernel.name(j, name);
   kernel.compile(declarations.useCases.keys());
+}
+
+/**
+ * The models stored in SQL tables: every declared model but those whose custom repository keeps them
+ * elsewhere (`repositoryFor(M, { create, table: false })`). What schema sync and migrations cover.
+ *
+ * @example
+ * ```ts
+ * await syncSchema(db, [...tableModels(declarations), OutboxEntry]);
+ * ```
+ */
+export function tableModels(declarations: Declarations): AnyModel[] {
+  const elsewhere = new Set(declarations.repositories.filter((r) => !r.table).map((r) => r.model));
+  return declarations.models.filter((m) => !elsewhere.has(m));
 }

@@ -8,7 +8,7 @@ import { type AnyUseCase, isUseCase } from '../use-case/use-case.ts';
 /** A REST interface as discovery sees it (built by `restInterface`). */
 export interface InterfaceLike {
   readonly kind: 'restInterface';
-  readonly model: AnyModel;
+  readonly model: AnyModel | null;
 }
 
 /** Everything an application declares, with the names discovery found them under. */

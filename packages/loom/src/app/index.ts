@@ -22,6 +22,7 @@ export {
   type LoomConfig,
   type LoomConfigInput,
   loadConfig,
+  loadConfigWithSections,
   type MetricsConfig,
   parseDatabaseUrl,
   redactConfig,

@@ -7,7 +7,7 @@ import type { AnyModel } from '../model/model.ts';
 import { type CompiledRoute, compileRoutes } from '../rest/compile-routes.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from '../rest/openapi/openapi-document.ts';
 import type { RestInterface } from '../rest/rest-interface.ts';
-import { compileDeclarations, discoverDeclarations } from './boot.ts';
+import { compileDeclarations, discoverDeclarations, tableModels } from './boot.ts';
 import type { Declarations } from './declarations.ts';
 
 /** An application's config and declarations, loaded without opening its database. */
@@ -30,7 +30,7 @@ export interface LoadedApp {
 export async function loadApp(configPaths: readonly string[]): Promise<LoadedApp> {
   const config = await loadConfig(...configPaths);
   const declarations = await discoverDeclarations(config, configPaths);
-  return { config, declarations, models: [...declarations.models, OutboxEntry] };
+  return { config, declarations, models: [...tableModels(declarations), OutboxEntry] };
 }
 
 /** An application compiled as far as its HTTP surface: routes and OpenAPI document. */

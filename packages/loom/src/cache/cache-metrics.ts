@@ -1,5 +1,5 @@
 /** What a cache read was. */
-export type CacheOperation = 'get' | 'list';
+export type CacheOperation = 'get' | 'list' | 'custom';
 
 /**
  * Hooks the repository cache calls: wire them to Prometheus counters (or anything). `entity` is the

@@ -59,6 +59,20 @@ export interface RepositoryCache {
   attach(db: Database): void;
   /** Wraps a repository of `db` (returned unchanged when its model is not cached). */
   wrap<R extends Repository<AnyModel>>(repository: R, db: Database): R;
+  /**
+   * A custom read through the cache (what a custom repository's `cache.read` does): its own key and
+   * TTL, invalidated by committed writes of `tables` on `db`.
+   */
+  readCustom<T>(
+    db: Database,
+    read: {
+      readonly entity: string;
+      readonly key: string;
+      readonly ttlMs: number;
+      readonly tables: readonly string[];
+    },
+    load: () => Promise<T>,
+  ): Promise<T>;
   /** Bumps tables' generations by hand (after writes made outside the watched database). */
   invalidate(tables: readonly (AnyModel | string)[]): Promise<void>;
   /**
@@ -123,6 +137,22 @@ export function createRepositoryCache(options: RepositoryCacheOptions): Reposito
         listTtlMs: ttl.listTtlMs ?? listTtlMs,
         cacheCustomReads: options.cacheCustomReads === true,
       });
+    },
+    readCustom(db, read, load) {
+      const tracker = attach(db);
+      if (!Number.isFinite(read.ttlMs) || read.ttlMs <= 0)
+        throw new Error(`repository cache: the TTL of custom read "${read.key}" must be positive`);
+      // Custom keys live beside the repository's own, never colliding with `id:`/`list:` keys.
+      const key = `${read.entity}:custom:${read.key}`;
+      const entry = {
+        entity: read.entity,
+        op: 'custom' as const,
+        key,
+        tables: read.tables,
+        ttlMs: read.ttlMs,
+        load,
+      };
+      return core.read(entry, tracker.readMode(read.tables));
     },
     invalidate(tables) {
       return core.invalidate(tables.map((t) => (typeof t === 'string' ? t : t.$table)));

@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import { type AnyCommand, type CommandFieldDecl, command } from './command.ts';
 import { patch } from './patch.ts';
+import { computed, internal } from './server-owned.ts';
 
 /** Items an array of a command may hold when its declaration sets no `maxItems` (config: `app.rest.limits.arrayItems`). */
 export const DEFAULT_MAX_ARRAY_ITEMS = 1000;
@@ -86,7 +87,13 @@ export function withArrayLimit<C extends AnyCommand>(cmd: C, max: number): C {
   for (const m of cmd.$fields) {
     const schema = limitSchema(m.schema as Schema, max) as TSchema;
     if (schema !== m.schema) changed = true;
-    fields[m.name] = m.patch ? patch(schema) : schema;
+    fields[m.name] = m.patch
+      ? patch(schema)
+      : m.serverOwned === 'computed'
+        ? computed(schema)
+        : m.serverOwned === 'internal'
+          ? internal(schema)
+          : schema;
     if (m.decode) decoders[m.name] = m.decode;
   }
   const limited = changed ? (command(fields, { name: cmd.$name, decoders }) as unknown as C) : cmd;

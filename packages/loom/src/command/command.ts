@@ -4,18 +4,35 @@ import { type FieldError, ValidationError } from '../errors/index.ts';
 import { toSnakeCase } from '../model/naming.ts';
 import { compileValidator } from '../schema/validator.ts';
 import { isPatchField, type PatchField } from './patch.ts';
+import { isServerOwnedField, type ServerOwnedField, type ServerOwner } from './server-owned.ts';
 
-/** What a command field may be declared as: a schema, or a {@link patch} of one. */
-export type CommandFieldDecl = TSchema | PatchField;
+/**
+ * What a command field may be declared as: a schema, a {@link patch} of one, or a server-owned field
+ * (`computed(...)`, `internal(...)`) the client never sends.
+ */
+export type CommandFieldDecl = TSchema | PatchField | ServerOwnedField;
 
 type IsOptionalSchema<S> = S extends { '~optional': true } ? true : false;
 type HasDefault<S> = S extends { default: unknown } ? true : false;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 type OptionalKeys<F> = {
-  [K in keyof F]: F[K] extends PatchField ? K : IsOptionalSchema<F[K]> extends true ? K : never;
+  [K in keyof F]: F[K] extends PatchField | ServerOwnedField
+    ? K
+    : IsOptionalSchema<F[K]> extends true
+      ? K
+      : never;
 }[keyof F];
-type FieldValue<D> = D extends PatchField<infer S> ? Static<S> : D extends TSchema ? Static<D> : never;
+type FieldValue<D> =
+  D extends PatchField<infer S>
+    ? Static<S>
+    : D extends ServerOwnedField<infer S>
+      ? Static<S>
+      : D extends TSchema
+        ? Static<D>
+        : never;
+/** Fields the client may send: every field but the server-owned ones. */
+type ClientKeys<F> = { [K in keyof F]: F[K] extends ServerOwnedField ? never : K }[keyof F];
 
 /** The parsed, frozen value of a command: what `execute` receives as `input`. */
 export type CommandValue<F extends Record<string, CommandFieldDecl>> = Simplify<
@@ -34,10 +51,13 @@ type WireOptionalKeys<F> = {
         : never;
 }[keyof F];
 
-/** What a client may send (camelCase keys): fields with defaults and patch fields may be left out. */
+/**
+ * What a client may send (camelCase keys): fields with defaults and patch fields may be left out;
+ * server-owned fields (`computed`, `internal`) are not part of it.
+ */
 export type CommandPayload<F extends Record<string, CommandFieldDecl>> = Simplify<
-  { [K in Exclude<keyof F, WireOptionalKeys<F>>]: FieldValue<F[K]> } & {
-    [K in WireOptionalKeys<F>]?: FieldValue<F[K]>;
+  { [K in Exclude<ClientKeys<F>, WireOptionalKeys<F>>]: FieldValue<F[K]> } & {
+    [K in Extract<WireOptionalKeys<F>, ClientKeys<F>>]?: FieldValue<F[K]>;
   }
 >;
 
@@ -50,6 +70,8 @@ export interface CommandFieldMeta {
   readonly alias: string;
   readonly schema: TSchema;
   readonly patch: boolean;
+  /** Set by the server (a compute, execute or infrastructure), never read from the client's payload. */
+  readonly serverOwned?: ServerOwner;
   readonly optional: boolean;
   readonly hasDefault: boolean;
   readonly defaultValue?: unknown;
@@ -66,7 +88,7 @@ export interface Command<F extends Record<string, CommandFieldDecl> = Record<str
   readonly $name: string;
   readonly $fields: readonly CommandFieldMeta[];
   readonly $fieldsByName: ReadonlyMap<string, CommandFieldMeta>;
-  /** JSON Schema of the wire payload (camelCase keys), for OpenAPI and clients. */
+  /** JSON Schema of the wire payload (camelCase keys, server-owned fields left out), for OpenAPI and clients. */
   readonly $schema: TObject;
   /** Phantom: the declared field map, for inference. */
   readonly $decl: F;
@@ -115,15 +137,17 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
   const name = options.name ?? `Command${++anonymous}`;
   const metas: CommandFieldMeta[] = Object.entries(fields).map(([fieldName, decl]) => {
     const isPatch = isPatchField(decl);
-    const schema = isPatch ? decl.schema : decl;
-    const hasDefault = !isPatch && 'default' in schema;
+    const owner = isServerOwnedField(decl) ? decl.owner : undefined;
+    const schema = isPatch || owner !== undefined ? (decl as PatchField | ServerOwnedField).schema : decl;
+    const hasDefault = !isPatch && owner === undefined && 'default' in schema;
     const decode = options.decoders?.[fieldName];
     return Object.freeze({
       name: fieldName,
       alias: toSnakeCase(fieldName),
       schema,
       patch: isPatch,
-      optional: isPatch || Type.IsOptional(schema),
+      ...(owner === undefined ? {} : { serverOwned: owner }),
+      optional: isPatch || owner !== undefined || Type.IsOptional(schema),
       hasDefault,
       ...(hasDefault ? { defaultValue: (schema as { default: unknown }).default } : {}),
       ...(decode ? { decode } : {}),
@@ -131,8 +155,13 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
   });
 
   const properties: Record<string, TSchema> = {};
-  for (const m of metas) properties[m.name] = m.optional || m.hasDefault ? Type.Optional(m.schema) : m.schema;
+  for (const m of metas) {
+    if (m.serverOwned !== undefined) continue;
+    properties[m.name] = m.optional || m.hasDefault ? Type.Optional(m.schema) : m.schema;
+  }
   const wireSchema = Type.Object(properties, { title: name });
+  // Server-owned fields are never read from a payload: a client's value is ignored like an unknown key.
+  const clientFields = metas.filter((m) => m.serverOwned === undefined);
   // Validation runs on the normalized object (defaults already applied), so defaults never reach Ajv.
   const validator = compileValidator(wireSchema);
   const byName = new Map(metas.map((m) => [m.name, m]));
@@ -144,7 +173,7 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
     const source = payload as Record<string, unknown>;
     const normalized: Record<string, unknown> = {};
     const set = new Set<string>();
-    for (const m of metas) {
+    for (const m of clientFields) {
       let value: unknown;
       let present = false;
       if (Object.hasOwn(source, m.name)) {
@@ -163,7 +192,7 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
     }
     if (!validator.check(normalized)) return { ok: false as const, errors: validator.errors(normalized) };
     const decodeErrors: FieldError[] = [];
-    for (const m of metas) {
+    for (const m of clientFields) {
       if (m.decode && normalized[m.name] !== undefined && normalized[m.name] !== null) {
         // A decoder refuses what the schema let through (a leap second is RFC 3339, not a JS Date).
         try {

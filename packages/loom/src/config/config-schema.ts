@@ -236,6 +236,11 @@ export const CacheConfigSchema = Type.Object(
     }),
     ttlSeconds: Type.Integer({ minimum: 0, default: 60 }),
     maxEntries: Type.Integer({ minimum: 1, default: 10_000, description: 'memory backend only' }),
+    ttl: Type.Record(Type.String({ minLength: 1 }), Type.Integer({ minimum: 1 }), {
+      default: {},
+      description:
+        'per model (entity name or table), seconds: `Product: 30` for getById, `Product_list: 10` for lists',
+    }),
   },
   closed,
 );

@@ -3,6 +3,14 @@
  * with defaults, and errors that name the key and the file it came from.
  */
 
+export {
+  type AppConfigSections,
+  type ConfigSectionSchemas,
+  type ConfigSectionsOf,
+  type ConfigWithSections,
+  configSchemaWith,
+  defineConfigSections,
+} from './app-sections.ts';
 export { type ConfigPath, formatPath, type PathSegment } from './config-path.ts';
 export {
   type AppConfig,
@@ -28,6 +36,7 @@ export {
   type LoadConfigOptions,
   loadConfig,
   loadConfigSync,
+  loadConfigWithSections,
   loadRawConfig,
   loadRawConfigSync,
 } from './load-yaml-config.ts';

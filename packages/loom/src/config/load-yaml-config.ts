@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors/index.ts';
+import type { ConfigSectionSchemas, ConfigWithSections } from './app-sections.ts';
 import type { LoomConfig } from './config-schema.ts';
 import { displayFile } from './config-sources.ts';
 import { type ConfigLayer, emptyLayer, mergeLayers } from './deep-merge.ts';
@@ -39,6 +40,23 @@ export interface LoadConfigOptions {
 export async function loadConfig(...paths: string[]): Promise<LoomConfig> {
   const raw = await loadRawConfig(paths);
   return resolveConfig(raw.value, raw.sources);
+}
+
+/**
+ * {@link loadConfig} with the application's own top-level sections (`defineConfigSections`) validated
+ * beside loom's.
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfigWithSections(['config/api.yaml'], { mailer: MailerSection });
+ * ```
+ */
+export async function loadConfigWithSections<S extends ConfigSectionSchemas = {}>(
+  paths: readonly string[],
+  sections: S | undefined,
+): Promise<ConfigWithSections<S>> {
+  const raw = await loadRawConfig(paths);
+  return resolveConfig(raw.value, raw.sources, sections);
 }
 
 /**

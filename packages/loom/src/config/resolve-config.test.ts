@@ -60,6 +60,7 @@ describe('resolveConfig: defaults', () => {
         keyPrefix: 'loom:cache:',
         ttlSeconds: 60,
         maxEntries: 10_000,
+        ttl: {},
       },
       logger: { level: 'info', pretty: false },
       trace: { enabled: true, serviceName: 'store', header: 'x-request-id' },

@@ -1,8 +1,9 @@
 import { Value } from 'typebox/value';
+import { type ConfigSectionSchemas, type ConfigWithSections, configSchemaWith } from './app-sections.ts';
 import { crossChecks } from './config-checks.ts';
 import { isPlainObject } from './config-path.ts';
 import { type ConfigProblem, configError } from './config-problem.ts';
-import { type LoomConfig, type LoomConfigInput, LoomConfigSchema } from './config-schema.ts';
+import type { LoomConfig, LoomConfigInput } from './config-schema.ts';
 import type { ConfigSources } from './config-sources.ts';
 import { prepareConfig } from './prepare-config.ts';
 import { schemaProblems } from './schema-problems.ts';
@@ -15,7 +16,8 @@ import { schemaProblems } from './schema-problems.ts';
  *
  * All problems are reported together in one `ConfigError`, each with its key path and — when
  * `sources` is given (as {@link loadConfig} does) — the file and line it came from. Unknown keys are
- * errors, with a "did you mean" when a known key is close.
+ * errors, with a "did you mean" when a known key is close. `sections` adds the application's own
+ * top-level sections (`defineConfigSections`), validated the same way.
  *
  * @example
  * ```ts
@@ -26,10 +28,12 @@ import { schemaProblems } from './schema-problems.ts';
  * // ConfigError: Invalid configuration: app.rest.prot: unknown key; did you mean "port"?
  * ```
  */
-export function resolveConfig(
+export function resolveConfig<S extends ConfigSectionSchemas = {}>(
   raw: LoomConfigInput | Readonly<Record<string, unknown>> | undefined,
   sources?: ConfigSources,
-): LoomConfig {
+  sections?: S,
+): ConfigWithSections<S> {
+  const schema = configSchemaWith(sections);
   const problems: ConfigProblem[] = [];
   if (raw !== undefined && !isPlainObject(raw)) {
     throw configError(
@@ -37,13 +41,13 @@ export function resolveConfig(
       sources,
     );
   }
-  const prepared = prepareConfig(LoomConfigSchema, raw ?? {}, problems);
-  const defaulted = Value.Default(LoomConfigSchema, prepared);
+  const prepared = prepareConfig(schema, raw ?? {}, problems);
+  const defaulted = Value.Default(schema, prepared);
   fillDerivedDefaults(defaulted);
-  problems.push(...schemaProblems(LoomConfigSchema, defaulted));
+  problems.push(...schemaProblems(schema, defaulted));
   if (problems.length > 0) throw configError(problems, sources);
 
-  const config = defaulted as LoomConfig;
+  const config = defaulted as ConfigWithSections<S>;
   const inconsistent = crossChecks(config);
   if (inconsistent.length > 0) throw configError(inconsistent, sources);
   return deepFreeze(config);

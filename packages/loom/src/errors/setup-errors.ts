@@ -47,3 +47,21 @@ export class TypeScriptUnsupported extends Error {
     this.name = 'TypeScriptUnsupported';
   }
 }
+
+/**
+ * An application service could not be registered, built, reached or disposed: a name without a
+ * provider, a dependency cycle (with its path), a failing factory (naming the service), a call-scoped
+ * service read outside a use case.
+ *
+ * @example
+ * ```ts
+ * throw new ServiceError('services: dependency cycle mailer → clock → mailer');
+ * ```
+ */
+export class ServiceError extends Error {
+  readonly code = 'LOOM_SERVICE';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ServiceError';
+  }
+}

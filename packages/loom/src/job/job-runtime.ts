@@ -5,6 +5,7 @@ import {
   currentCallContext,
   withCallContext,
 } from '../context/call-context.ts';
+import { disposeCallServices } from '../context/service-runtime.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { traceCarrier } from '../observability/trace-propagation.ts';
@@ -375,7 +376,11 @@ export class JobRuntime implements JobService {
     this.#emit({ type: 'started', name: message.name, queue: message.queue });
     await withCallContext(callContext, () =>
       this.kernel.db.transaction(async () => {
-        await (fn as (c: object) => unknown)(ctx);
+        try {
+          await (fn as (c: object) => unknown)(ctx);
+        } finally {
+          await disposeCallServices(ctx);
+        }
       }),
     );
     return null;

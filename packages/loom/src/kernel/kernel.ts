@@ -7,10 +7,13 @@ import {
   givenOrAmbient,
 } from '../context/call-context.ts';
 import { Container, type Token } from '../context/container.ts';
+import type { AppServices } from '../context/service-provider.ts';
+import { CALL_SERVICES, type CallServices, ServiceRuntime } from '../context/service-runtime.ts';
 import type { Database } from '../db/database.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import { isFieldChange } from '../repository/field-change.ts';
+import { type ReadCache, UNCACHED } from '../repository/read-cache.ts';
 import type { Repository, WriteOptions } from '../repository/repository.ts';
 import { SqlRepository } from '../repository/sql-repository.ts';
 import { autoUseCasesOf } from '../use-case/auto-crud.ts';
@@ -42,6 +45,10 @@ export interface KernelOptions {
    * `app.rest.limits.arrayItems`). Default {@link DEFAULT_MAX_ARRAY_ITEMS}.
    */
   readonly maxArrayItems?: number;
+  /** The application's services (`createApp({ services })`), as `ctx.services`. Default: none. */
+  readonly serviceRuntime?: ServiceRuntime;
+  /** The resolved configuration, as `ctx.config` (with the application's own sections). */
+  readonly config?: object;
 }
 
 /** The auto update/delete param of an expected version, when one is given. */
@@ -77,6 +84,8 @@ export class Kernel implements Invoker, ExecutionHost {
   readonly services: UseCaseServices;
   readonly #cursorSecret: string;
   readonly #maxArrayItems: number;
+  readonly #serviceRuntime: ServiceRuntime;
+  readonly #config: object | undefined;
   readonly #cache: RepositoryCache | undefined;
   readonly #bindings = new Map<AnyModel, RepositoryBinding>();
   readonly #repos = new Map<AnyModel, Repository<AnyModel>>();
@@ -93,6 +102,8 @@ export class Kernel implements Invoker, ExecutionHost {
     this.#cache?.attach(this.db);
     this.logger = options.logger ?? silentLogger;
     this.container = options.container ?? new Container();
+    this.#config = options.config;
+    this.#serviceRuntime = options.serviceRuntime ?? new ServiceRuntime({}, options.config);
     for (const b of options.repositories ?? []) this.registerRepository(b);
     const kernel = this;
     // The prototype of every use case's `ctx`: the getters run with `this` = that ctx, which holds the
@@ -115,7 +126,34 @@ export class Kernel implements Invoker, ExecutionHost {
       get traceId() {
         return givenOrAmbient((this as CarriesCallContext)[CALL_CONTEXT])?.traceId;
       },
-    });
+      // A call's `ctx` opens its own scope on first read; it is disposed when the call settles.
+      get services() {
+        const runtime = kernel.#serviceRuntime;
+        const ctx = this as { [CALL_SERVICES]?: CallServices };
+        if (!runtime.hasCallScoped || Object.isFrozen(ctx)) return runtime.appView;
+        let scope = ctx[CALL_SERVICES];
+        if (scope === undefined) {
+          scope = runtime.forCall();
+          ctx[CALL_SERVICES] = scope;
+        }
+        return scope.view;
+      },
+      get config() {
+        if (kernel.#config === undefined)
+          throw new Error('ctx.config: this kernel was built without a configuration');
+        return kernel.#config;
+      },
+    }) as UseCaseServices;
+  }
+
+  /** True when some service is call-scoped: the executor then disposes each call's scope after it. */
+  get callScopedServices(): boolean {
+    return this.#serviceRuntime.hasCallScoped;
+  }
+
+  /** The application's services (built by `assemble`, closed with the app). */
+  get serviceRuntime(): ServiceRuntime {
+    return this.#serviceRuntime;
   }
 
   /** Installs the job service (done by the job layer at boot). */
@@ -141,10 +179,10 @@ export class Kernel implements Invoker, ExecutionHost {
   /** Registers a custom repository; a second, different one for the same model is an error. */
   registerRepository(binding: AnyRepositoryBinding): void {
     const existing = this.#bindings.get(binding.model);
-    if (existing && existing.repositoryClass !== binding.repositoryClass) {
+    if (existing && existing.source !== binding.source) {
       throw new DeclarationError(
         binding.model.$name,
-        `two repositories registered: ${existing.repositoryClass.name} and ${binding.repositoryClass.name}`,
+        `two repositories registered: ${existing.source.name || 'a factory'} and ${binding.source.name || 'a factory'}`,
       );
     }
     // The same repository again (e.g. from a use case declared on the binding): nothing to do.
@@ -162,17 +200,52 @@ export class Kernel implements Invoker, ExecutionHost {
 
   /** The repository of a model: the registered custom one, else the SQL repository. One per model. */
   repository(model: AnyModel): Repository<AnyModel> {
+    const kernel = this;
     let repo = this.#repos.get(model);
     if (!repo) {
       const binding = this.#bindings.get(model);
       const settings = { cursorSecret: this.#cursorSecret };
       repo = binding
-        ? (new binding.repositoryClass(model, this.db, settings) as Repository<AnyModel>)
+        ? (binding.create({
+            model,
+            db: this.db,
+            settings,
+            services: this.#serviceRuntime.appView as AppServices,
+            get config() {
+              return kernel.services.config;
+            },
+            cache: this.#readCache(model),
+          }) as Repository<AnyModel>)
         : new SqlRepository(model, this.db, settings);
       if (this.#cache) repo = this.#cache.wrap(repo, this.db);
       this.#repos.set(model, repo);
     }
     return repo;
+  }
+
+  /** Models whose custom repository keeps them outside SQL (`repositoryFor(M, { table: false })`). */
+  get tablelessModels(): readonly AnyModel[] {
+    return [...this.#bindings.values()].filter((b) => !b.table).map((b) => b.model);
+  }
+
+  /** The read cache a custom repository of `model` gets: the app's cache, or none. */
+  #readCache(model: AnyModel): ReadCache {
+    const cache = this.#cache;
+    if (!cache) return UNCACHED;
+    const db = this.db;
+    return {
+      read: (key, options, load) =>
+        cache.readCustom(
+          db,
+          {
+            entity: model.$name,
+            key,
+            ttlMs: options.ttlSeconds * 1000,
+            tables: (options.tables ?? [model]).map((t) => (typeof t === 'string' ? t : t.$table)),
+          },
+          load,
+        ),
+    };
   }
 
   /** Gives a use case its name (discovery names them after their exports). */

@@ -2,7 +2,7 @@ import type { InjectOptions } from 'fastify';
 import pino from 'pino';
 import { createApp, type LoomApp } from '../app/create-app.ts';
 import { type Declarations, declarationsFromManifest, type Manifest } from '../app/declarations.ts';
-import type { LoomConfigInput } from '../config/index.ts';
+import type { ConfigSectionSchemas, LoomConfigInput } from '../config/index.ts';
 import { deepMerge } from '../config/index.ts';
 import { resolveConfig } from '../config/resolve-config.ts';
 import type { Token } from '../context/container.ts';
@@ -12,6 +12,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import type { AnyModel, CreateInput, Infer } from '../model/model.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { EntityInvoker } from '../use-case/invoker-types.ts';
+import type { ServiceRegistration } from '../use-case/service-registration.ts';
 import type { AnyUseCase, InvokeArgs, ResultOf } from '../use-case/use-case.ts';
 import { createCapturingBackend, type TestJobMode } from './capturing-backend.ts';
 import { defineFactory, type Factory } from './factory.ts';
@@ -33,8 +34,15 @@ export interface TestAppOptions {
   readonly databaseUrl?: string;
   /** How dispatched jobs run: `eager` (default, after commit) or `manual` (held until `app.jobs.runAll()`). */
   readonly jobs?: TestJobMode;
-  /** Configuration merged over the test defaults (e.g. `{ app: { rest: { bodyLimit: 1024 } } }`). */
-  readonly config?: Partial<LoomConfigInput>;
+  /**
+   * Configuration merged over the test defaults (e.g. `{ app: { rest: { bodyLimit: 1024 } } }`), the
+   * application's own sections included.
+   */
+  readonly config?: Partial<LoomConfigInput> & Readonly<Record<string, unknown>>;
+  /** The application's services, the same registration `createApp` and `createWorker` take. */
+  readonly services?: ServiceRegistration;
+  /** The application's own config sections (`defineConfigSections`). */
+  readonly configSections?: ConfigSectionSchemas;
   /** Logs go here; default: none. */
   readonly logger?: pino.Logger;
 }
@@ -161,7 +169,13 @@ export async function createTestApp(
   try {
     server = await createApp({
       config: [],
-      resolvedConfig: resolveConfig(deepMerge(base, options.config ?? {}) as LoomConfigInput),
+      resolvedConfig: resolveConfig(
+        deepMerge(base, options.config ?? {}) as LoomConfigInput,
+        undefined,
+        options.configSections,
+      ),
+      ...(options.services ? { services: options.services } : {}),
+      ...(options.configSections ? { configSections: options.configSections } : {}),
       declarations: decls,
       database: testDb.db,
       backend,

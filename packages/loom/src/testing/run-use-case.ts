@@ -165,6 +165,7 @@ export async function runUseCase<U extends AnyUseCase>(
     }) as UseCaseServices;
     const host: ExecutionHost = {
       services,
+      callScopedServices: kernel.callScopedServices,
       repository,
       observe: (...args) => kernel.observe(...args),
     };

@@ -1,5 +1,6 @@
 import type { Parsed } from '../command/command.ts';
 import { type CallContext, callContextObject } from '../context/call-context.ts';
+import { disposeCallServices } from '../context/service-runtime.ts';
 import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
@@ -32,6 +33,8 @@ export interface CallArgs {
 /** What the executor needs from the application around it. */
 export interface ExecutionHost {
   readonly services: UseCaseServices;
+  /** Some service is call-scoped: dispose each call's scope when the call settles. */
+  readonly callScopedServices?: boolean;
   repository(model: AnyModel): Repository<AnyModel>;
   /** Observes each call's outcome (logs, metrics, spans). */
   observe?(
@@ -146,7 +149,36 @@ function finish(
   const query = plan.query ? (args.query ?? DEFAULT_QUERY) : undefined;
   // The declaration's types were checked at compile time; at run time the context is assembled untyped.
   const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string | symbol, unknown>) => unknown;
-  return execute(callContextObject(host.services, { input, params, load, repo, query }, args.context));
+  const call = callContextObject(host.services, { input, params, load, repo, query }, args.context);
+  if (host.callScopedServices !== true) return execute(call);
+  return settleThenDispose(host, call, execute);
+}
+
+/**
+ * Runs `execute` and disposes the call-scoped services it opened once it settles, also when it fails
+ * (then the call's own error is the one reported; a disposal failure is only logged).
+ */
+function settleThenDispose(
+  host: ExecutionHost,
+  ctx: Record<string | symbol, unknown>,
+  execute: (ctx: Record<string | symbol, unknown>) => unknown,
+): Promise<unknown> {
+  const failed = (error: unknown) => {
+    const rethrow = () => {
+      throw error;
+    };
+    return disposeCallServices(ctx).then(rethrow, (disposal: unknown) => {
+      host.services.logger.error({ err: disposal }, 'disposing call-scoped services failed');
+      rethrow();
+    });
+  };
+  let result: unknown;
+  try {
+    result = execute(ctx);
+  } catch (error) {
+    return failed(error);
+  }
+  return Promise.resolve(result).then((value) => disposeCallServices(ctx).then(() => value), failed);
 }
 
 type Input = Parsed<Record<string, unknown>>;

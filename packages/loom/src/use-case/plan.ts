@@ -123,6 +123,13 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
   }
   for (const c of computes) {
     if (!hasInputField(c.field)) fail(`compute sets unknown input field "${c.field}"`);
+    if (input?.$fieldsByName.get(c.field)?.serverOwned === 'internal')
+      fail(`compute sets internal field "${c.field}": declare it computed(...), or set it in execute`);
+  }
+  // A computed field nothing computes would always be absent: a declaration mistake.
+  for (const f of input?.$fields ?? []) {
+    if (f.serverOwned === 'computed' && !computes.some((c) => c.field === f.name))
+      fail(`computed field "${f.name}" is set by no compute`);
   }
   for (const r of rules) {
     for (const f of r.fields) if (!hasInputField(f)) fail(`a rule names unknown input field "${f}"`);

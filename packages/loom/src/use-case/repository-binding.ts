@@ -1,7 +1,10 @@
+import type { AppServices } from '../context/service-provider.ts';
 import type { Database } from '../db/database.ts';
 import type { AnyModel } from '../model/model.ts';
+import type { ReadCache } from '../repository/read-cache.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { RepositorySettings } from '../repository/sql-repository.ts';
+import type { ContextConfig } from './services.ts';
 
 /** A custom repository class: built like the SQL repository, from the model, database and settings. */
 export type RepositoryClass<M extends AnyModel, R extends Repository<M>> = new (
@@ -10,16 +13,47 @@ export type RepositoryClass<M extends AnyModel, R extends Repository<M>> = new (
   settings: RepositorySettings,
 ) => R;
 
+/** What a repository factory receives: the SQL repository's arguments plus the application's services. */
+export interface RepositoryDeps<M extends AnyModel> {
+  readonly model: M;
+  readonly db: Database;
+  readonly settings: RepositorySettings;
+  /** The application's services (app-scoped ones: a repository lives as long as the process). */
+  readonly services: AppServices;
+  /** The resolved configuration, the application's own sections included. */
+  readonly config: ContextConfig;
+  /** The read cache for custom reads (`cache.read(key, { ttlSeconds }, load)`); loads directly when off. */
+  readonly cache: ReadCache;
+}
+
+/** A repository built by a factory (see {@link repositoryFor}). */
+export interface RepositoryFactoryOptions<M extends AnyModel, R extends Repository<M>> {
+  readonly create: (deps: RepositoryDeps<M>) => R;
+  /**
+   * Whether the model is a SQL table (default true). `false`: the repository keeps the data elsewhere
+   * (a service, an API, memory), and loom neither creates nor migrates a table for it.
+   */
+  readonly table?: boolean;
+}
+
 /** Associates a custom repository with a model (see {@link repositoryFor}). */
 export interface RepositoryBinding<M extends AnyModel = AnyModel, R extends Repository<M> = Repository<M>> {
   readonly kind: 'repositoryBinding';
   readonly model: M;
-  readonly repositoryClass: RepositoryClass<M, R>;
+  /** The class or factory given: two bindings of one model are the same repository when it is. */
+  readonly source: RepositoryClass<M, R> | ((deps: RepositoryDeps<M>) => R);
+  /** False when the model has no SQL table behind it. */
+  readonly table: boolean;
+  /** Builds the repository (once per application). */
+  create(deps: RepositoryDeps<M>): R;
 }
 
 /**
  * Registers a custom repository for a model. Every use case of that model — auto-CRUD included — gets it
- * as `repo`; use cases declared on the binding get it typed with the added methods.
+ * as `repo`; use cases declared on the binding get it typed with the added methods. Give a class
+ * (built with the model, database and settings, like the SQL repository), or `{ create }`: a factory
+ * that also receives the application's services, its configuration and the read cache, and may back
+ * the model with something that is not a SQL table (`table: false`).
  *
  * @example
  * ```ts
@@ -28,13 +62,34 @@ export interface RepositoryBinding<M extends AnyModel = AnyModel, R extends Repo
  * }
  * export const Products = repositoryFor(Product, ProductRepository);
  * export const GetBySku = useCase(Products, { ..., execute: ({ repo }) => repo.getBySku('x') });
+ *
+ * // With services and config, and a cached custom read:
+ * export const Rates = repositoryFor(Rate, {
+ *   create: ({ model, services, config, cache }) => new RateRepository(model, services.fx, config.fx, cache),
+ *   table: false,
+ * });
  * ```
  */
 export function repositoryFor<M extends AnyModel, R extends Repository<M>>(
   model: M,
-  repositoryClass: RepositoryClass<M, R>,
+  repository: RepositoryClass<M, R> | RepositoryFactoryOptions<M, R>,
 ): RepositoryBinding<M, R> {
-  return Object.freeze({ kind: 'repositoryBinding', model, repositoryClass });
+  if (typeof repository === 'function') {
+    return Object.freeze({
+      kind: 'repositoryBinding',
+      model,
+      source: repository,
+      table: true,
+      create: (deps: RepositoryDeps<M>) => new repository(deps.model, deps.db, deps.settings),
+    });
+  }
+  return Object.freeze({
+    kind: 'repositoryBinding',
+    model,
+    source: repository.create,
+    table: repository.table !== false,
+    create: repository.create,
+  });
 }
 
 export function isRepositoryBinding(value: unknown): value is AnyRepositoryBinding {

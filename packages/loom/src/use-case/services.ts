@@ -1,4 +1,6 @@
+import type { AppConfigSections, LoomConfig } from '../config/index.ts';
 import type { Token } from '../context/container.ts';
+import type { AppServices } from '../context/service-provider.ts';
 import type { Database } from '../db/database.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { Repository } from '../repository/repository.ts';
@@ -28,4 +30,14 @@ export interface UseCaseServices {
   resolve<T>(token: Token<T>): T;
   /** The request's trace id when called over HTTP or from a job. */
   readonly traceId: string | undefined;
+  /**
+   * The application's own services (`createApp({ services })`), typed from the {@link AppServices}
+   * registry. Call-scoped ones are built on first read and disposed when the invocation settles.
+   */
+  readonly services: AppServices;
+  /** The resolved configuration: loom's sections plus the application's own ({@link AppConfigSections}). */
+  readonly config: ContextConfig;
 }
+
+/** The configuration use cases and providers see: loom's sections and the application's own. */
+export type ContextConfig = LoomConfig & AppConfigSections;

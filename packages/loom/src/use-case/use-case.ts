@@ -43,7 +43,7 @@ export type ModelOfTarget<T> = T extends {
     : null;
 export type RepoOfTarget<T> = T extends {
   readonly kind: 'repositoryBinding';
-  readonly repositoryClass: new (...args: never[]) => infer R;
+  readonly create: (deps: never) => infer R;
 }
   ? R
   : T extends AnyModel

@@ -16,7 +16,7 @@ function summary(d: Declarations) {
     jobs: [...d.jobs.values()].sort(),
     callbacks: d.callbacks.map((c) => c.name).sort(),
     interfaces: d.interfaces.length,
-    repositories: d.repositories.map((r) => r.repositoryClass.name).sort(),
+    repositories: d.repositories.map((r) => r.source.name).sort(),
   };
 }
 

@@ -18,5 +18,7 @@ it('an app type-checked against the published .d.ts rejects the same mistakes', 
   expect(result.status, output).toBe(0);
   expect(output).toContain('packages/loom/dist/index.d.ts');
   expect(output).toContain('packages/loom/dist/testing/index.d.ts');
+  // Services and config sections declared by augmenting 'loom-kernel', as an installed app does.
+  expect(output).toContain('published-types/services-consumer.ts');
   expect(output).not.toContain('packages/loom/src/index.ts');
 }, 130_000);

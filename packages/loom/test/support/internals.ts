@@ -37,6 +37,7 @@ export {
   type LoomConfig,
   loadConfig,
   loadConfigSync,
+  loadConfigWithSections,
   parseDatabaseUrl,
   redactConfig,
   resolveConfig,
