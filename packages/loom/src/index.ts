@@ -37,6 +37,8 @@ export {
   updateCommandOf,
 } from './command/model-commands.ts';
 export { type PatchField, patch } from './command/patch.ts';
+// Who a call runs for (authentication's result, `ctx.identity`).
+export type { Identity, IdentityClaims } from './context/identity.ts';
 // Errors: the catalogue (stable LOOM_* codes) and the errors a use case throws.
 export * from './errors/index.ts';
 // Jobs and callbacks.
@@ -117,12 +119,20 @@ export {
   type ProfilesOption,
   type RouteDecl,
   type RouteOptions,
+  type RouteRateLimit,
   route,
 } from './rest/route.ts';
 export { type Static, type TSchema, t, withDefault } from './schema/t.ts';
 // Use cases: markers, rules, computes, custom repositories, what `execute` receives.
 export type { ParamsIn, PayloadOf, RawInvokeArgs } from './use-case/call-args.ts';
 export type { Compute, ComputeBuilder } from './use-case/compute.ts';
+export {
+  type Guard,
+  type GuardBuilder,
+  type GuardContext,
+  type GuardStage,
+  guard,
+} from './use-case/guard.ts';
 export type { EntityInvoker, EntityListQuery, Invoker } from './use-case/invoker-types.ts';
 export type {
   CallbacksRef,

@@ -6,7 +6,9 @@
 export { type ConfigPath, formatPath, type PathSegment } from './config-path.ts';
 export {
   type AppConfig,
+  type AuthConfig,
   type CacheConfig,
+  type CorsConfig,
   type DatabaseConfig,
   type HealthConfig,
   type JobOverride,
@@ -16,6 +18,7 @@ export {
   type LoomConfigInput,
   LoomConfigSchema,
   type MetricsConfig,
+  type RateLimitConfig,
   type ShutdownConfig,
   type TraceConfig,
 } from './config-schema.ts';

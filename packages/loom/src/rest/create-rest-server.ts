@@ -5,6 +5,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { MethodNotAllowed, RouteNotFound } from '../errors/index.ts';
+import { installAuthentication, type RestAuth } from './auth/install-auth.ts';
 import { installBodyParsers } from './body-parsers.ts';
 import { problemClientErrorHandler } from './client-error.ts';
 import { compileRoutes, type RestKernel } from './compile-routes.ts';
@@ -47,6 +48,18 @@ export interface RestServerOptions {
    * logs), and on Node 20 an active AsyncLocalStorage slows every promise of the process.
    */
   readonly ambientContext?: boolean;
+  /**
+   * Authentication: every request is authenticated (`request.identity`), guards of interfaces, routes
+   * and use cases are enforced, OpenAPI lists the security schemes. Without it no guard is checked.
+   */
+  readonly auth?: RestAuth;
+  /**
+   * Registers plugins before the routes (CORS, security headers, rate limits: `createApp` builds this
+   * from config), so their route hooks see every route.
+   */
+  readonly plugins?: (app: FastifyInstance) => void;
+  /** Swagger UI sends its own Content-Security-Policy (when security headers are on). */
+  readonly docsStaticCsp?: boolean;
 }
 
 /** Per-request limits of a REST server (config `app.rest.limits`, see docs/limits.md). */
@@ -97,9 +110,11 @@ export function createRestServer(options: RestServerOptions): RestServer {
   const { kernel, interfaces } = options;
   const routes = compileRoutes(kernel, interfaces);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const auth = options.auth;
   const sendProblem = problemReplier({
     bodyLimit,
     ...(options.problemTypeBase === undefined ? {} : { typeBase: options.problemTypeBase }),
+    ...(auth === undefined ? {} : { challenge: auth.challenge }),
   });
   const app = Fastify({
     bodyLimit,
@@ -118,6 +133,8 @@ export function createRestServer(options: RestServerOptions): RestServer {
   installBodyParsers(app, { jsonDepth: options.limits?.jsonDepth ?? DEFAULT_MAX_JSON_DEPTH });
   echoTraceHeader(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  if (auth !== undefined) installAuthentication(app, auth, sendProblem);
+  options.plugins?.(app);
 
   const document = buildOpenApiDocument(
     {
@@ -126,6 +143,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
       ...(options.description === undefined ? {} : { description: options.description }),
     },
     routes,
+    auth?.schemes,
   );
   const openapiPath = options.openapiPath ?? '/openapi.json';
   const allowedMethods = methodMatcher([
@@ -152,11 +170,17 @@ export function createRestServer(options: RestServerOptions): RestServer {
       kernel,
       options.ambientContext === true,
       options.limits?.queryParameters,
+      auth !== undefined,
     );
+    const rateLimit = route.rateLimit;
     app.route({
       method: route.method,
       url: route.path.fastify,
       schema: { ...requestSchemas(route), ...(schemas === undefined ? {} : { response: schemas }) },
+      // Read by @fastify/rate-limit when createApp registers it (app.rest.rateLimit).
+      ...(rateLimit === undefined
+        ? {}
+        : { config: { rateLimit: rateLimit && { max: rateLimit.max, timeWindow: rateLimit.windowMs } } }),
       handler,
     });
   }
@@ -167,7 +191,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
     });
   }
   const docsPath = options.docsPath ?? '/docs';
-  if (docsPath !== false) registerSwaggerUi(app, document, docsPath);
+  if (docsPath !== false) registerSwaggerUi(app, document, docsPath, options.docsStaticCsp === true);
   app.decorate('openapi', document);
   return app as RestServer;
 }

@@ -1,5 +1,6 @@
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
+import type { Guard } from '../use-case/guard.ts';
 import {
   isRouteDecl,
   type PaginationMode,
@@ -20,6 +21,8 @@ export interface RestInterfaceOptions {
   readonly allowPaginationOverride?: boolean;
   /** Profiles a client may request with `?profile=` on every route. */
   readonly profiles?: ProfilesOption;
+  /** Guards of every route (checked before the route's and the use case's own). */
+  readonly guards?: readonly Guard[];
   readonly routes: readonly RouteDecl[];
 }
 
@@ -32,6 +35,7 @@ export interface RestInterface<M extends AnyModel | null = AnyModel | null> {
   readonly pagination: PaginationMode | undefined;
   readonly allowPaginationOverride: boolean | undefined;
   readonly profiles: ProfilePolicy | undefined;
+  readonly guards: readonly Guard[];
   readonly routes: readonly RouteDecl[];
 }
 
@@ -92,6 +96,7 @@ export function restInterface<M extends AnyModel | null>(
     pagination: options.pagination,
     allowPaginationOverride: options.allowPaginationOverride,
     profiles: profilePolicyOf(options.profiles),
+    guards: Object.freeze([...(options.guards ?? [])]),
     routes: Object.freeze([...options.routes]),
   });
 }

@@ -1,10 +1,18 @@
 import type { Parsed } from '../command/command.ts';
 import { type CallContext, callContextObject } from '../context/call-context.ts';
-import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
+import {
+  Forbidden,
+  NotFound,
+  RuleViolations,
+  Unauthorized,
+  ValidationError,
+  type Violation,
+} from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
 import type { Repository } from '../repository/repository.ts';
 import { bindParams } from './bind-params.ts';
+import { type Guard, type GuardSet, mergeGuards } from './guard.ts';
 import type { LoadStep, Plan } from './plan.ts';
 import type { RuleContext } from './rule.ts';
 import type { UseCaseServices } from './services.ts';
@@ -27,6 +35,11 @@ export interface CallArgs {
    * them to test rules and `execute` without a database).
    */
   readonly loaded?: Readonly<Record<string, unknown>>;
+  /**
+   * Enforce guards: the use case's own plus these (a route's and its interface's). Set by the REST
+   * layer for requests when authentication is configured; calls from code leave it out and are trusted.
+   */
+  readonly guards?: GuardSet;
 }
 
 /** What the executor needs from the application around it. */
@@ -89,6 +102,11 @@ export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Pr
 
 /** The call up to `execute`; synchronous when the plan has no loads. Throws or returns its result. */
 function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+  const guards = args.guards === undefined ? undefined : mergeGuards(args.guards, plan.guards);
+  const identity = args.context?.identity;
+  // Guards on the caller alone run before anything about the request is looked at.
+  if (guards !== undefined && guards.identity.length > 0)
+    enforce(guards.identity, { identity, params: args.params ?? {}, input: undefined, load: {} });
   const params = bindParams(plan, args.params);
   let input: Parsed<Record<string, unknown>> | undefined;
   if (plan.input) {
@@ -97,8 +115,22 @@ function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> 
     }
     input = plan.input.parse(args.payload) as Parsed<Record<string, unknown>>;
   }
-  if (plan.loads.length > 0) return withLoads(host, plan, args, params, input);
+  // Before any load: a forbidden caller never learns whether the ids it named exist.
+  if (guards !== undefined && guards.call.length > 0)
+    enforce(guards.call, { identity, params, input, load: {} });
+  const afterLoads = guards !== undefined && guards.loaded.length > 0 ? guards.loaded : undefined;
+  if (plan.loads.length > 0) return withLoads(host, plan, args, params, input, afterLoads);
+  if (afterLoads !== undefined) enforce(afterLoads, { identity, params, input, load: {} });
   return Promise.resolve(finish(host, plan, args, params, input, {}));
+}
+
+/** Throws the first failing guard's error: 401 without an identity, 403 with one. */
+function enforce(guards: readonly Guard[], ctx: Parameters<Guard['check']>[0]): void {
+  for (const g of guards) {
+    if (g.check(ctx)) continue;
+    if (ctx.identity === undefined) throw new Unauthorized('this operation needs an authenticated caller');
+    throw new Forbidden(g.message);
+  }
 }
 
 async function withLoads(
@@ -107,15 +139,27 @@ async function withLoads(
   args: CallArgs,
   params: Record<string, unknown>,
   input: Parsed<Record<string, unknown>> | undefined,
+  afterLoads: readonly Guard[] | undefined,
 ): Promise<unknown> {
   const load: Record<string, unknown> = {};
   const given = args.loaded;
+  const identity = args.context?.identity;
   for (const step of plan.loads) {
-    load[step.name] =
-      given !== undefined && Object.hasOwn(given, step.name)
-        ? given[step.name]
-        : await runLoad(host, step, params, input);
+    try {
+      load[step.name] =
+        given !== undefined && Object.hasOwn(given, step.name)
+          ? given[step.name]
+          : await runLoad(host, step, params, input);
+    } catch (error) {
+      // With an ownership guard, "missing" must look like "someone else's": the same 401/403.
+      if (afterLoads !== undefined && error instanceof NotFound) {
+        if (identity === undefined) throw new Unauthorized('this operation needs an authenticated caller');
+        throw new Forbidden((afterLoads[0] as Guard).message);
+      }
+      throw error;
+    }
   }
+  if (afterLoads !== undefined) enforce(afterLoads, { identity, params, input, load });
   return finish(host, plan, args, params, input, load);
 }
 
@@ -129,10 +173,12 @@ function finish(
   load: Record<string, unknown>,
 ): unknown {
   let input = parsed;
-  let ctx: RuleContext<unknown, unknown, unknown> = { input, params, load };
+  const identity = args.context?.identity;
+  let ctx: RuleContext<unknown, unknown, unknown> =
+    identity === undefined ? { input, params, load } : { input, params, load, identity };
   if (input && plan.computes.length > 0) {
     input = applyComputes(plan, input, ctx);
-    ctx = { input, params, load };
+    ctx = identity === undefined ? { input, params, load } : { input, params, load, identity };
   }
   if (plan.rules.length > 0) {
     const violations: Violation[] = [];
@@ -146,7 +192,9 @@ function finish(
   const query = plan.query ? (args.query ?? DEFAULT_QUERY) : undefined;
   // The declaration's types were checked at compile time; at run time the context is assembled untyped.
   const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string | symbol, unknown>) => unknown;
-  return execute(callContextObject(host.services, { input, params, load, repo, query }, args.context));
+  return execute(
+    callContextObject(host.services, { input, params, load, repo, query, identity }, args.context),
+  );
 }
 
 type Input = Parsed<Record<string, unknown>>;
@@ -167,7 +215,7 @@ function applyComputes(plan: Plan, parsed: Input, ctx: RuleContext<unknown, unkn
       draft = { ...parsed };
       fieldsSet = new Set<string>(parsed.$fieldsSet);
       Object.defineProperty(draft, '$fieldsSet', { value: fieldsSet, enumerable: false });
-      current = { input: draft, params: ctx.params, load: ctx.load };
+      current = { ...ctx, input: draft };
     }
     draft[compute.field] = out.value;
     fieldsSet.add(compute.field);
