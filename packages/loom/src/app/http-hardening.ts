@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { LoomConfig } from '../config/index.ts';
+import { type LoomConfig, redactUrl } from '../config/index.ts';
 import { TooManyRequests } from '../errors/index.ts';
 import type { Logger } from '../use-case/services.ts';
 import { redisRateLimitStore } from './rate-limit-store.ts';
@@ -81,6 +81,13 @@ async function rateLimiting(config: LoomConfig, logger: Logger): Promise<(app: F
       connectTimeout: 1_000,
     });
     redis.on('error', () => {}); // reported per failed command by the store (throttled)
+    // Without an offline queue, commands sent before the connection is up fail: wait for it (bounded),
+    // so a healthy Redis counts from the first request; an absent one is logged and boot goes on.
+    if (!(await readyWithin(redis, 2_000)))
+      logger.warn(
+        { redisUrl: redactUrl(url) },
+        'rate limit: Redis is not reachable; requests are let through uncounted',
+      );
   }
   const prefix = `${r.keyPrefix}${config.app.name}:`;
   return (app) => {
@@ -103,4 +110,22 @@ async function rateLimiting(config: LoomConfig, logger: Logger): Promise<(app: F
       });
     }
   };
+}
+
+/** Resolves true once the client is ready, false after `ms` (or on a connection error). */
+function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const onError = () => done(false);
+    const timer = setTimeout(() => done(false), ms);
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
 }

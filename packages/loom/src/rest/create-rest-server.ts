@@ -134,7 +134,6 @@ export function createRestServer(options: RestServerOptions): RestServer {
   echoTraceHeader(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   if (auth !== undefined) installAuthentication(app, auth, sendProblem);
-  options.plugins?.(app);
 
   const document = buildOpenApiDocument(
     {
@@ -164,30 +163,41 @@ export function createRestServer(options: RestServerOptions): RestServer {
     return sendProblem(error, request, reply);
   });
 
-  for (const route of routes) {
-    const { handler, schemas } = routeHandler(
-      route,
-      kernel,
-      options.ambientContext === true,
-      options.limits?.queryParameters,
-      auth !== undefined,
-    );
-    const rateLimit = route.rateLimit;
-    app.route({
-      method: route.method,
-      url: route.path.fastify,
-      schema: { ...requestSchemas(route), ...(schemas === undefined ? {} : { response: schemas }) },
-      // Read by @fastify/rate-limit when createApp registers it (app.rest.rateLimit).
-      ...(rateLimit === undefined
-        ? {}
-        : { config: { rateLimit: rateLimit && { max: rateLimit.max, timeWindow: rateLimit.windowMs } } }),
-      handler,
-    });
-  }
-  if (openapiPath !== false) {
-    const text = JSON.stringify(document);
-    app.get(openapiPath, (_request, reply) => {
-      reply.type('application/json; charset=utf-8').send(text);
+  const addRoutes = () => {
+    for (const route of routes) {
+      const { handler, schemas } = routeHandler(
+        route,
+        kernel,
+        options.ambientContext === true,
+        options.limits?.queryParameters,
+        auth !== undefined,
+      );
+      const rateLimit = route.rateLimit;
+      app.route({
+        method: route.method,
+        url: route.path.fastify,
+        schema: { ...requestSchemas(route), ...(schemas === undefined ? {} : { response: schemas }) },
+        // Read by @fastify/rate-limit when createApp registers it (app.rest.rateLimit).
+        ...(rateLimit === undefined
+          ? {}
+          : { config: { rateLimit: rateLimit && { max: rateLimit.max, timeWindow: rateLimit.windowMs } } }),
+        handler,
+      });
+    }
+    if (openapiPath !== false) {
+      const text = JSON.stringify(document);
+      app.get(openapiPath, (_request, reply) => {
+        reply.type('application/json; charset=utf-8').send(text);
+      });
+    }
+  };
+  if (options.plugins === undefined) addRoutes();
+  else {
+    // Route-hook plugins (rate limits) see only routes added after they load: add them once loaded.
+    options.plugins(app);
+    app.after((error) => {
+      if (error) throw error;
+      addRoutes();
     });
   }
   const docsPath = options.docsPath ?? '/docs';
