@@ -196,3 +196,31 @@ describe("the framework's own endpoints", () => {
     }
   });
 });
+
+describe('the read cache on a dead Redis', () => {
+  it('serves from the database (never a 5xx) and logs the outage', async () => {
+    const log = captureLogger('warn');
+    const running = await startAuthApp(
+      'sqlite',
+      {
+        cache: {
+          enabled: true,
+          backend: 'redis',
+          redisUrl: 'redis://127.0.0.1:1',
+          keyPrefix: 'loomtest-dead:',
+        },
+      },
+      { logger: log.logger },
+    );
+    try {
+      const created = await call(running.base, 'POST', '/members', {}, { name: 'Ada' });
+      expect(created.status).toBe(201);
+      const read = await call(running.base, 'GET', `/members/${created.body.id}`);
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({ name: 'Ada' });
+      expect(log.lines.some((l) => String(l.msg).startsWith('cache: the store is unavailable'))).toBe(true);
+    } finally {
+      await running.close();
+    }
+  });
+});
