@@ -3,7 +3,7 @@ import { isUseCase } from 'loom-kernel';
 import { AddressApi } from './address/interface.ts';
 import { Address } from './address/model.ts';
 import * as addressUseCases from './address/use-cases.ts';
-import { OrderApi } from './order/interface.ts';
+import { OrderApi, UserOrderApi } from './order/interface.ts';
 import { Order } from './order/model.ts';
 import * as orderUseCases from './order/use-cases.ts';
 import { OrderItemApi } from './order-item/interface.ts';
@@ -31,5 +31,5 @@ export const USE_CASES = [
 ];
 export const JOBS = [SendRestockEmail, BuildProductSummary, SyncProductToErp];
 export const CALLBACKS = [RestockEmailCallbacks];
-export const INTERFACES = [UserApi, AddressApi, ProductApi, OrderApi, OrderItemApi];
+export const INTERFACES = [UserApi, AddressApi, ProductApi, OrderApi, OrderItemApi, UserOrderApi];
 export const REPOSITORIES = [Products];

@@ -125,11 +125,20 @@ function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> 
 }
 
 /** Throws the first failing guard's error: 401 without an identity, 403 with one. */
-function enforce(guards: readonly Guard[], ctx: Parameters<Guard['check']>[0]): void {
+function enforce(guards: readonly Guard[], ctx: Parameters<Guard['check']>[0], partial = false): void {
   for (const g of guards) {
-    if (g.check(ctx)) continue;
+    if (partial ? passesWithout(g, ctx) : g.check(ctx)) continue;
     if (ctx.identity === undefined) throw new Unauthorized('this operation needs an authenticated caller');
     throw new Forbidden(g.message);
+  }
+}
+
+/** A guard's verdict when a loaded entity is missing: a predicate that trips over its absence fails. */
+function passesWithout(g: Guard, ctx: Parameters<Guard['check']>[0]): boolean {
+  try {
+    return g.check(ctx);
+  } catch {
+    return false;
   }
 }
 
@@ -151,11 +160,11 @@ async function withLoads(
           ? given[step.name]
           : await runLoad(host, step, params, input);
     } catch (error) {
-      // With an ownership guard, "missing" must look like "someone else's": the same 401/403.
-      if (afterLoads !== undefined && error instanceof NotFound) {
-        if (identity === undefined) throw new Unauthorized('this operation needs an authenticated caller');
-        throw new Forbidden((afterLoads[0] as Guard).message);
-      }
+      // With an ownership guard, "missing" must look like "someone else's": the guards run without the
+      // entity (a predicate that reads it fails), so only a caller they let through anyway (an admin)
+      // learns that it is missing.
+      if (afterLoads !== undefined && error instanceof NotFound)
+        enforce(afterLoads, { identity, params, input, load }, true);
       throw error;
     }
   }

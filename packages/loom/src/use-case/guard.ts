@@ -48,9 +48,10 @@ export interface GuardBuilder<I, P, L> {
    */
   allowIf(predicate: (ctx: Omit<GuardContext<I, P, L>, 'load'>) => boolean, message?: string): Guard;
   /**
-   * A predicate that also reads the loaded entities (ownership: "only the owner reads an order"). While a
-   * use case has such a guard, a missing entity answers the same 403 as someone else's (no 404 that
-   * would tell the two apart).
+   * A predicate that also reads the loaded entities (ownership: "only the owner reads an order"). When
+   * an entity is missing, the predicate runs without it (reading it throws, which counts as failing):
+   * a caller it refuses gets the same 403 as for someone else's entity (no 404 that would tell the two
+   * apart); one it lets through without reading the entity (`isAdmin(identity) || …`) gets the 404.
    */
   allowIfLoaded(predicate: (ctx: GuardContext<I, P, L>) => boolean, message?: string): Guard;
 }
