@@ -15,7 +15,7 @@ export interface SqliteStoreOptions {
   readonly discovery?: 'modules' | 'manifest';
   /** Turns on the repository read cache (memory backend). */
   readonly cache?: boolean;
-  /** Boots config/auth.yaml (auth on); the client sends these headers (an admin's token) by default. */
+  /** Adds config/auth.yaml (auth on); the client sends these headers (an admin's token) by default. */
   readonly auth?: Readonly<Record<string, string>>;
 }
 
@@ -28,8 +28,9 @@ export async function startSqliteStore(options: SqliteStoreOptions = {}): Promis
     ...(options.cache ? { cache: { backend: 'memory' } } : {}),
   });
   const { logger, collector } = captureLogger();
-  const base = options.auth ? CONFIG.auth : discovery === 'manifest' ? CONFIG.apiManifest : CONFIG.api;
-  const app = await createApp({ config: [base, overlay], logger });
+  const base = discovery === 'manifest' ? CONFIG.apiManifest : CONFIG.api;
+  const layers = options.auth ? [base, CONFIG.auth, overlay] : [base, overlay];
+  const app = await createApp({ config: layers, logger });
   const { host, port } = app.loom.config.app.rest;
   await app.listen({ host, port });
   const address = app.server.address() as AddressInfo;
