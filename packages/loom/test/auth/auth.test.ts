@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/rest/auth/api-keys.ts';
 import { captureLogger } from '../observability/store-app.ts';
@@ -188,6 +191,44 @@ describe.each(DIALECTS)('authentication and guards through a real server (%s)', 
     expect(doc.paths['/me']?.post?.responses).toHaveProperty('401');
     expect(doc.paths['/me/ping']?.get?.security).toBeUndefined();
     expect(doc.components.responses).toHaveProperty('Unauthorized');
+    // Swagger UI reads the same document (its Authorize button lists the schemes).
+    const ui = (await call(running.base, 'GET', '/docs/json')).body as typeof doc;
+    expect(ui.components.securitySchemes).toEqual(doc.components.securitySchemes);
+  });
+});
+
+describe('JWT from a JWKS endpoint', () => {
+  it('verifies RS256 tokens by kid; a token signed by another key is 401', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const other = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const jwks = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+    const running = await startAuthApp('sqlite', {
+      auth: { enabled: true, jwt: { jwksUrl: url, audience: 'authtest' } },
+    });
+    const sign = (key: typeof privateKey) =>
+      new SignJWT({ roles: ['admin'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('5')
+        .setAudience('authtest')
+        .setExpirationTime('1h')
+        .sign(key);
+    try {
+      const ok = await call(running.base, 'POST', '/me', bearer(await sign(privateKey)));
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ subject: '5', roles: ['admin'] });
+      const forged = await call(running.base, 'POST', '/me', bearer(await sign(other.privateKey)));
+      expect(forged.status).toBe(401);
+      expect(forged.body.detail).toBe('the token signature does not verify');
+    } finally {
+      await running.close();
+      jwks.close();
+    }
   });
 });
 

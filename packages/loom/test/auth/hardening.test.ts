@@ -88,6 +88,26 @@ describe('rate limits', () => {
     }
   });
 
+  it("a route's own limit applies to that route only (in-process counters without Redis)", async () => {
+    const running = await startAuthApp('sqlite', {
+      app: {
+        name: 'authtest',
+        env: 'test',
+        cursorSecret: 'auth-test-cursor-secret',
+        rest: { rateLimit: { enabled: true, max: 100, windowMs: 60_000 } },
+      },
+    });
+    try {
+      expect((await call(running.base, 'GET', '/me/limited')).status).toBe(200);
+      const limited = await call(running.base, 'GET', '/me/limited');
+      expect(limited.status).toBe(429);
+      expect(limited.body).toMatchObject({ code: 'LOOM_RATE_LIMITED' });
+      expect((await call(running.base, 'GET', '/me/ping')).status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('a dead Redis port from the start: still served', async () => {
     const running = await startAuthApp('sqlite', {
       app: {

@@ -99,7 +99,11 @@ const GetNote = useCase(Note, {
 
 export const MeApi = restInterface(null, {
   prefix: '/me',
-  routes: [route.post('/', WhoAmI), route.get('/ping', Ping)],
+  routes: [
+    route.post('/', WhoAmI),
+    route.get('/ping', Ping),
+    route.get('/limited', Ping, { rateLimit: { max: 1, windowMs: 60_000 } }),
+  ],
 });
 export const AdminApi = restInterface(null, {
   prefix: '/admin',
