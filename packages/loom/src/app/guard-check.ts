@@ -21,6 +21,9 @@ export function warnUnenforcedGuards(
 ): void {
   if (config.auth.enabled) return;
   const guarded: string[] = [];
+  // Endpoint guards (auth.endpoints) are not enforced either with auth off.
+  for (const [name, declared] of Object.entries(config.auth.endpoints))
+    if (declared !== undefined) guarded.push(`auth.endpoints.${name}`);
   for (const api of interfaces) {
     for (const r of api.routes) {
       const own = (api.guards?.length ?? 0) + (r.options.guards?.length ?? 0);
@@ -31,7 +34,7 @@ export function warnUnenforcedGuards(
   if (guarded.length === 0) return;
   if (!isDevelopmentEnvironment(environmentOf(config)))
     throw new ConfigError(
-      `auth.enabled is false but ${guarded.length} routes declare guards (${guarded.slice(0, 3).join(', ')}, …): enable auth, or set app.env to development`,
+      `auth.enabled is false but ${guarded.length} routes or endpoints declare guards (${guarded.slice(0, 3).join(', ')}, …): enable auth, or set app.env to development`,
     );
   logger.warn(
     { routes: guarded },

@@ -285,6 +285,6 @@ describe('auth off', () => {
       startAuthApp('sqlite', {
         app: { name: 'authtest', env: 'production', cursorSecret: 'a-real-production-secret-value' },
       }),
-    ).rejects.toThrow(/auth.enabled is false but \d+ routes declare guards/);
+    ).rejects.toThrow(/auth.enabled is false but \d+ routes or endpoints declare guards/);
   });
 });
