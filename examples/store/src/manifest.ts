@@ -3,7 +3,7 @@ import { isUseCase } from 'loom-kernel';
 import { AddressApi } from './address/interface.ts';
 import { Address } from './address/model.ts';
 import * as addressUseCases from './address/use-cases.ts';
-import { OrderApi } from './order/interface.ts';
+import { OrderApi, UserOrderApi } from './order/interface.ts';
 import { Order } from './order/model.ts';
 import * as orderUseCases from './order/use-cases.ts';
 import { OrderItemApi } from './order-item/interface.ts';
@@ -38,5 +38,14 @@ export const USE_CASES = [
 ];
 export const JOBS = [SendRestockEmail, BuildProductSummary, SyncProductToErp];
 export const CALLBACKS = [RestockEmailCallbacks];
-export const INTERFACES = [UserApi, AddressApi, ProductApi, TagApi, OrderApi, OrderItemApi, PricingApi];
+export const INTERFACES = [
+  UserApi,
+  AddressApi,
+  ProductApi,
+  TagApi,
+  OrderApi,
+  OrderItemApi,
+  PricingApi,
+  UserOrderApi,
+];
 export const REPOSITORIES = [Products];

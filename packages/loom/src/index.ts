@@ -50,6 +50,8 @@ export {
   type ConfigSectionsOf,
   defineConfigSections,
 } from './config/app-sections.ts';
+// Who a call runs for (authentication's result, `ctx.identity`).
+export type { Identity, IdentityClaims } from './context/identity.ts';
 export type {
   AppServices,
   ProvideOptions,
@@ -138,6 +140,7 @@ export {
   type ProfilesOption,
   type RouteDecl,
   type RouteOptions,
+  type RouteRateLimit,
   route,
 } from './rest/route.ts';
 export type { UnknownQueryPolicy } from './rest/unknown-query.ts';
@@ -145,6 +148,13 @@ export { type Static, type TSchema, t, withDefault } from './schema/t.ts';
 // Use cases: markers, rules, computes, custom repositories, what `execute` receives.
 export type { ParamsIn, PayloadOf, RawInvokeArgs } from './use-case/call-args.ts';
 export type { Compute, ComputeBuilder } from './use-case/compute.ts';
+export {
+  type Guard,
+  type GuardBuilder,
+  type GuardContext,
+  type GuardStage,
+  guard,
+} from './use-case/guard.ts';
 export type { EntityInvoker, EntityListQuery, Invoker } from './use-case/invoker-types.ts';
 export type {
   CallbacksRef,

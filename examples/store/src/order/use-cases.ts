@@ -1,5 +1,6 @@
-import { command, exists, loadById, NotFound, patch, t, useCase, withDefault } from 'loom-kernel';
+import { and, command, exists, loadById, NotFound, patch, t, useCase, where, withDefault } from 'loom-kernel';
 import { Address } from '../address/model.ts';
+import { isAdmin, isUser } from '../shared/access.ts';
 import { User } from '../user/model.ts';
 import { ORDER_STATUSES, Order } from './model.ts';
 
@@ -31,8 +32,24 @@ export const CreateOrderUseCase = useCase(Order, {
     user: exists(User, { from: 'input.userId', against: 'id', onMissing: 'raise' }),
     address: exists(Address, { from: 'input.addressId', against: 'id', onMissing: 'raise' }),
   },
+  // With auth on: a user orders for themselves (decided before the user and address are looked up).
+  guards: ({ allowIf }) => [
+    allowIf(({ identity, input }) => isUser(identity, input.userId), 'you may only order for yourself'),
+  ],
   rules: ({ check }) => [check('status', validStatus)],
   execute: ({ input, repo }) => repo.create(input),
+});
+
+export const ListUserOrdersUseCase = useCase(Order, {
+  name: 'ListUserOrders',
+  summary: "List a user's orders",
+  params: { userId: t.Integer() },
+  query: true,
+  readOnly: true,
+  execute: ({ params, query, repo }) => {
+    const scope = where('userId', 'eq', params.userId);
+    return repo.list({ ...query, filter: query.filter ? and(scope, query.filter) : scope });
+  },
 });
 
 export const UpdateOrderUseCase = useCase(Order, {
@@ -41,6 +58,14 @@ export const UpdateOrderUseCase = useCase(Order, {
   params: { orderId: t.Integer() },
   input: UpdateOrder,
   load: { order: loadById(Order, { by: 'orderId' }) },
+  // With auth on: only the order's owner or an admin (a missing order answers a user the same 403 as
+  // someone else's; an admin, who passes without reading it, gets the 404).
+  guards: ({ allowIfLoaded }) => [
+    allowIfLoaded(
+      ({ identity, load }) => isAdmin(identity) || isUser(identity, load.order.userId),
+      'not your order',
+    ),
+  ],
   rules: ({ check }) => [check('status', validStatus)],
   execute: async ({ params, input, repo }) => {
     const updated = await repo.update(params.orderId, input);

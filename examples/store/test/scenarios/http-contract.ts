@@ -44,6 +44,7 @@ export const STORE_OPERATIONS = [
   'GET /orders/{id}',
   'PATCH /orders/{orderId}',
   'DELETE /orders/{id}',
+  'GET /users/{userId}/orders',
   'POST /order-items',
   'GET /order-items',
   'GET /order-items/{id}',

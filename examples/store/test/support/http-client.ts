@@ -29,11 +29,16 @@ async function send<T>(
   path: string,
   body: unknown,
   options: SendOptions = {},
+  defaults: Readonly<Record<string, string>> = {},
 ): Promise<Reply<T>> {
   const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    headers: {
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+      ...defaults,
+      ...options.headers,
+    },
     ...(payload === undefined ? {} : { body: payload }),
   });
   const text = await res.text();
@@ -56,16 +61,17 @@ async function send<T>(
  * @example
  * ```ts
  * const api = storeClient('http://127.0.0.1:8000');
+ * const asAda = storeClient('http://127.0.0.1:8000', { authorization: `Bearer ${token}` });
  * const { status, body } = await api.post<User>('/users', { full_name: 'Ana', email: 'ana@example.com' });
  * ```
  */
-export function storeClient(baseUrl: string): StoreClient {
+export function storeClient(baseUrl: string, headers: Readonly<Record<string, string>> = {}): StoreClient {
   return {
     baseUrl,
-    get: (path, options) => send(baseUrl, 'GET', path, undefined, options),
-    post: (path, body, options) => send(baseUrl, 'POST', path, body, options),
-    patch: (path, body, options) => send(baseUrl, 'PATCH', path, body, options),
-    put: (path, body, options) => send(baseUrl, 'PUT', path, body, options),
-    delete: (path, options) => send(baseUrl, 'DELETE', path, undefined, options),
+    get: (path, options) => send(baseUrl, 'GET', path, undefined, options, headers),
+    post: (path, body, options) => send(baseUrl, 'POST', path, body, options, headers),
+    patch: (path, body, options) => send(baseUrl, 'PATCH', path, body, options, headers),
+    put: (path, body, options) => send(baseUrl, 'PUT', path, body, options, headers),
+    delete: (path, options) => send(baseUrl, 'DELETE', path, undefined, options, headers),
   };
 }

@@ -13,5 +13,6 @@ export const STORE_WORKER = here('../../src/worker.ts');
 export const CONFIG = {
   api: here('../../config/api.yaml'),
   apiManifest: here('../../config/api-manifest.yaml'),
+  auth: here('../../config/auth.yaml'),
   bullmq: here('../../config/bullmq.yaml'),
 } as const;

@@ -15,6 +15,8 @@ export interface SqliteStoreOptions {
   readonly discovery?: 'modules' | 'manifest';
   /** Turns on the repository read cache (memory backend). */
   readonly cache?: boolean;
+  /** Adds config/auth.yaml (auth on); the client sends these headers (an admin's token) by default. */
+  readonly auth?: Readonly<Record<string, string>>;
 }
 
 /** The embedded defaults: a SQLite file in a temporary folder and in-process jobs, run by this process. */
@@ -27,14 +29,15 @@ export async function startSqliteStore(options: SqliteStoreOptions = {}): Promis
   });
   const { logger, collector } = captureLogger();
   const base = discovery === 'manifest' ? CONFIG.apiManifest : CONFIG.api;
-  const app = await createApp({ config: [base, overlay], logger });
+  const layers = options.auth ? [base, CONFIG.auth, overlay] : [base, overlay];
+  const app = await createApp({ config: layers, logger });
   const { host, port } = app.loom.config.app.rest;
   await app.listen({ host, port });
   const address = app.server.address() as AddressInfo;
   return {
-    label: `SQLite + in-process jobs (${discovery}${options.cache ? ', memory cache' : ''})`,
+    label: `SQLite + in-process jobs (${discovery}${options.cache ? ', memory cache' : ''}${options.auth ? ', auth' : ''})`,
     app,
-    api: storeClient(`http://127.0.0.1:${address.port}`),
+    api: storeClient(`http://127.0.0.1:${address.port}`, options.auth),
     jobs: new JobLog(collector.lines),
     queueOf: (job) => DECLARED_QUEUES[job],
     async close() {

@@ -1,8 +1,11 @@
 import type { AssembleOptions } from './assemble.ts';
+import type { AuthOptions } from './auth-from-config.ts';
 
 /** `createApp` / `createWorker` with options: the config files plus parts that replace what config would build. */
 export interface CreateAppOptions extends AssembleOptions {
   readonly config: readonly string[];
+  /** Authentication in code: a custom authenticator, an API key provider (used when `auth.enabled`). */
+  readonly auth?: AuthOptions;
 }
 
 /**

@@ -110,7 +110,7 @@ export async function assemble(
       );
     }
     const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db), dbPool: () => db.poolStats() });
-    cache = cacheOf(config, metrics);
+    cache = cacheOf(config, metrics, logger);
     const kernel = new TracedKernel({
       db,
       cursorSecret,
@@ -177,8 +177,15 @@ export async function assemble(
 }
 
 /** The repository read cache the `cache:` section asks for, counted in `loom_cache_events_total`. */
-function cacheOf(config: LoomConfig, metrics: Metrics): RepositoryCache | undefined {
+function cacheOf(config: LoomConfig, metrics: Metrics, logger: Logger): RepositoryCache | undefined {
   const c = config.cache;
+  // Reads fall back to the database when the store fails; say so, at most once per 10 s.
+  let lastLogged = 0;
+  const storeError = (error: unknown) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    logger.warn({ err: error }, 'cache: the store is unavailable, reads go to the database until it answers');
+  };
   const redisUrl = c.redisUrl ?? config.jobs.redisUrl;
   const count = (entity: string, event: string) => metrics.cacheEvents.inc({ entity, event });
   return repositoryCacheFromConfig(
@@ -197,6 +204,7 @@ function cacheOf(config: LoomConfig, metrics: Metrics): RepositoryCache | undefi
       miss: (entity) => count(entity, 'miss'),
       bypass: (entity) => count(entity, 'bypass'),
       invalidation: (table) => count(table, 'invalidation'),
+      storeError,
     },
   );
 }

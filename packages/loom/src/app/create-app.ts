@@ -6,7 +6,10 @@ import { createRestServer, type RestServer } from '../rest/create-rest-server.ts
 import type { RestInterface } from '../rest/rest-interface.ts';
 import { appArgs, type CreateAppOptions } from './app-options.ts';
 import { type Assembly, assemble } from './assemble.ts';
+import { restAuthOf } from './auth-from-config.ts';
+import { warnUnenforcedGuards } from './guard-check.ts';
 import { mountHealth } from './health.ts';
+import { httpHardening } from './http-hardening.ts';
 import { MEMORY_CACHE_WITH_WORKERS } from './memory-cache-warning.ts';
 
 /** A loom application: the Fastify server plus the assembly behind it. */
@@ -38,21 +41,34 @@ export type LoomApp = RestServer & {
  * ```
  */
 export async function createApp(...args: string[] | [CreateAppOptions]): Promise<LoomApp> {
-  const { config: configPaths, ...options } = appArgs(args);
+  const { config: configPaths, auth: authOptions, ...options } = appArgs(args);
   const assembly = await assemble(configPaths, options);
   const { config, kernel, jobs, metrics, logger } = assembly;
   const rest = config.app.rest;
+  const dashboard = config.jobs.backend === 'bullmq' && config.jobs.dashboard.enabled;
   let server: RestServer;
   try {
+    const interfaces = assembly.declarations.interfaces as unknown as readonly RestInterface[];
+    warnUnenforcedGuards(config, kernel, interfaces, logger);
+    const auth = await restAuthOf(config, authOptions, {
+      ...(rest.docsEnabled ? { docs: rest.docsPath } : {}),
+      ...(rest.openapiEnabled ? { openapi: rest.openapiPath } : {}),
+      ...(config.metrics.enabled ? { metrics: config.metrics.path } : {}),
+      ...(dashboard ? { jobs: config.jobs.dashboard.path } : {}),
+    });
+    const hardening = await httpHardening(config, logger);
     server = createRestServer({
       kernel,
-      interfaces: assembly.declarations.interfaces as unknown as readonly RestInterface[],
+      interfaces,
       title: rest.title,
       version: rest.version,
       bodyLimit: rest.bodyLimit,
       limits: { jsonDepth: rest.limits.jsonDepth, queryParameters: rest.limits.queryParameters },
-      docsPath: rest.docsPath,
-      openapiPath: rest.openapiPath,
+      docsPath: rest.docsEnabled ? rest.docsPath : false,
+      openapiPath: rest.openapiEnabled ? rest.openapiPath : false,
+      ...(auth === undefined ? {} : { auth }),
+      ...(hardening.plugins === undefined ? {} : { plugins: hardening.plugins }),
+      docsStaticCsp: hardening.docsStaticCsp,
       logger: fastifyLogger(logger),
       // Statement logs and spans read the call context ambiently; the rest of the kernel is handed it.
       ambientContext: rest.ambientContext || config.database.logStatements || tracingEnabled(),
@@ -71,7 +87,7 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
     });
   }
   const health = mountHealth(server, assembly, config.health);
-  if (config.jobs.backend === 'bullmq' && config.jobs.dashboard.enabled) {
+  if (dashboard) {
     // Loaded only when configured: bull-board is a sizeable import for every other boot.
     const { mountJobDashboard } = await import('./job-dashboard.ts');
     await mountJobDashboard(server, assembly, config.jobs.dashboard);

@@ -15,6 +15,7 @@
 
 export {
   type AppConfig,
+  type AuthConfig,
   type CacheConfig,
   type DatabaseConfig,
   type JobsConfig,
@@ -29,7 +30,11 @@ export {
   resolveConfig,
   type TraceConfig,
 } from '../config/index.ts';
+export type { ApiKeyProvider, ApiKeyRecord } from '../rest/auth/api-keys.ts';
+export { hashApiKey } from '../rest/auth/api-keys.ts';
+export type { Authenticator } from '../rest/auth/authenticator.ts';
 export type { CreateAppOptions } from './app-options.ts';
+export type { AuthOptions } from './auth-from-config.ts';
 export { createApp, type LoomApp } from './create-app.ts';
 export { createWorker, type LoomWorker } from './create-worker.ts';
 export { type Declarations, declarationsFromManifest, type Manifest } from './declarations.ts';

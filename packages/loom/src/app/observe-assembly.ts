@@ -38,9 +38,12 @@ export function observeDatabase(db: Database, logger: Logger, logStatements: boo
 export function observeKernel(kernel: Kernel, logger: Logger, metrics: Metrics): void {
   kernel.observeCalls((plan, outcome, ms, error, context) => {
     metrics.useCaseDuration.observe({ use_case: plan.name, outcome }, ms / 1000);
-    const traceId = givenOrAmbient(context)?.traceId;
+    const call = givenOrAmbient(context);
+    const traceId = call?.traceId;
+    const subject = call?.identity?.subject;
     const line = {
       ...(traceId === undefined ? {} : { traceId }),
+      ...(subject === undefined ? {} : { subject }),
       useCase: plan.name,
       outcome,
       durationMs: round(ms),

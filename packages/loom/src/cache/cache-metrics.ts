@@ -22,6 +22,8 @@ export interface CacheMetrics {
   invalidation(table: string): void;
   /** A read that skipped the cache (its transaction wrote a table it depends on, or it is not cacheable). */
   bypass?(entity: string, op: CacheOperation): void;
+  /** The store failed (Redis down): the read went to the database, the failure is reported here. */
+  storeError?(error: unknown): void;
 }
 
 /** Totals of {@link cacheCounters}. */

@@ -48,7 +48,8 @@ export class ReadThrough {
   invalidate(tables: readonly string[]): Promise<void> {
     const unique = [...new Set(tables)];
     for (const t of unique) this.#metrics?.invalidation(t);
-    const bump = this.#store.bump(unique).catch(() => {
+    const bump = this.#store.bump(unique).catch((error: unknown) => {
+      this.#metrics?.storeError?.(error);
       const until = Date.now() + this.#maxTtlMs;
       for (const t of unique) this.#suspect.set(t, until);
     });
@@ -99,8 +100,9 @@ export class ReadThrough {
       const gens = await this.#store.generations(tags);
       key = `${read.key}:g${gens.join('.')}`;
       cached = await this.#store.get(key);
-    } catch {
+    } catch (error) {
       // The store is unreachable: serve from the database.
+      this.#metrics?.storeError?.(error);
       this.#metrics?.bypass?.(read.entity, read.op);
       return read.load();
     }

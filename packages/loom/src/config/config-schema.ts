@@ -57,6 +57,49 @@ export const RestLimitsConfigSchema = Type.Object(
   closed,
 );
 
+// app.rest.cors / securityHeaders / rateLimit: HTTP hardening (docs/security.md).
+export const CorsConfigSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false }),
+    origins: Type.Array(nonEmpty('an allowed origin (https://app.example.com), or "*"'), {
+      default: [],
+      description: 'origins allowed to call the API from a browser',
+    }),
+    credentials: Type.Boolean({ default: false, description: 'Access-Control-Allow-Credentials' }),
+    methods: Type.Array(nonEmpty('HTTP method'), {
+      default: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    }),
+    allowedHeaders: Type.Array(nonEmpty('request header'), {
+      default: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'if-match'],
+    }),
+    exposedHeaders: Type.Array(nonEmpty('response header'), {
+      default: ['x-request-id', 'etag', 'retry-after', 'www-authenticate'],
+    }),
+    maxAgeSeconds: Type.Integer({ minimum: 0, default: 600, description: 'preflight cache lifetime' }),
+  },
+  closed,
+);
+
+export const SecurityHeadersConfigSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'helmet: CSP, HSTS, nosniff, frame options, …' }),
+    contentSecurityPolicy: Type.Boolean({ default: true }),
+    hsts: Type.Boolean({ default: true, description: 'Strict-Transport-Security (serve over HTTPS)' }),
+  },
+  closed,
+);
+
+export const RateLimitConfigSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false }),
+    max: Type.Integer({ minimum: 1, default: 100, description: 'requests per client (IP) and window' }),
+    windowMs: Type.Integer({ minimum: 1, default: 60_000 }),
+    redisUrl: redisUrl('counters shared by every process; defaults to the REDIS_URL environment variable'),
+    keyPrefix: Type.String({ minLength: 1, default: 'loom:ratelimit:', description: 'Redis key prefix' }),
+  },
+  closed,
+);
+
 export const RestConfigSchema = Type.Object(
   {
     title: Type.String({ description: 'OpenAPI title; defaults to app.name' }),
@@ -69,6 +112,11 @@ export const RestConfigSchema = Type.Object(
       description: 'max request body, bytes; larger → 413',
     }),
     limits: RestLimitsConfigSchema,
+    docsEnabled: Type.Boolean({ default: true, description: 'serve Swagger UI at docsPath' }),
+    openapiEnabled: Type.Boolean({ default: true, description: 'serve the OpenAPI document at openapiPath' }),
+    cors: CorsConfigSchema,
+    securityHeaders: SecurityHeadersConfigSchema,
+    rateLimit: RateLimitConfigSchema,
     host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'listen address' }),
     port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8000, description: 'listen port' }),
     ambientContext: Type.Boolean({
@@ -287,6 +335,78 @@ export const HealthConfigSchema = Type.Object(
   closed,
 );
 
+// auth: who a request is from, and who may reach the framework's own endpoints (docs/security.md).
+const EndpointGuardSchema = Type.Object(
+  {
+    roles: Type.Array(nonEmpty('role'), { default: [], description: 'any one of these (none: any caller)' }),
+    scopes: Type.Array(nonEmpty('scope'), { default: [], description: 'all of these' }),
+  },
+  { additionalProperties: false, description: 'set: an authenticated caller is required' },
+);
+
+export const ApiKeyConfigSchema = Type.Object(
+  {
+    sha256: Type.String({
+      pattern: '^[0-9a-fA-F]{64}$',
+      description: 'hex SHA-256 of the key, never the key',
+    }),
+    subject: nonEmpty('who the key stands for'),
+    roles: Type.Array(nonEmpty('role'), { default: [] }),
+    scopes: Type.Array(nonEmpty('scope'), { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+export const AuthConfigSchema = Type.Object(
+  {
+    enabled: Type.Boolean({
+      default: false,
+      description: 'authenticate requests and enforce guards; off: no identity, guards are not checked',
+    }),
+    realm: Type.Optional(nonEmpty('realm of WWW-Authenticate challenges; defaults to app.name')),
+    jwt: Type.Optional(
+      Type.Object(
+        {
+          secret: Type.Optional(Type.String({ minLength: 32, description: 'HMAC secret (HS256/384/512)' })),
+          jwksUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'JWKS of the issuer' })),
+          issuer: Type.Optional(nonEmpty('required iss')),
+          audience: Type.Optional(nonEmpty('required aud')),
+          clockSkewSeconds: Type.Integer({ minimum: 0, default: 30 }),
+          algorithms: Type.Optional(Type.Array(nonEmpty('JWS alg'), { minItems: 1 })),
+          rolesClaim: Type.String({ minLength: 1, default: 'roles' }),
+          scopesClaim: Type.String({ minLength: 1, default: 'scope' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    apiKeys: Type.Optional(
+      Type.Object(
+        {
+          header: Type.String({ minLength: 1, default: 'x-api-key' }),
+          keys: Type.Array(ApiKeyConfigSchema, {
+            default: [],
+            description: 'several keys may name one subject: rotate by adding the new, then removing the old',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    endpoints: Type.Object(
+      {
+        docs: Type.Optional(EndpointGuardSchema),
+        openapi: Type.Optional(EndpointGuardSchema),
+        metrics: Type.Optional(EndpointGuardSchema),
+        jobs: Type.Optional(EndpointGuardSchema),
+      },
+      {
+        ...closed,
+        description: 'guards of Swagger UI, the OpenAPI document, /metrics and the job dashboard',
+      },
+    ),
+  },
+  closed,
+);
+
 /**
  * The TypeBox schema of a whole (merged) loom configuration. Closed at every level; every key but
  * `app.name` has a default.
@@ -307,6 +427,7 @@ export const LoomConfigSchema = Type.Object(
     trace: TraceConfigSchema,
     metrics: MetricsConfigSchema,
     health: HealthConfigSchema,
+    auth: AuthConfigSchema,
   },
   { additionalProperties: false },
 );
@@ -323,6 +444,9 @@ export type TraceConfig = LoomConfig['trace'];
 export type MetricsConfig = LoomConfig['metrics'];
 export type HealthConfig = LoomConfig['health'];
 export type ShutdownConfig = LoomConfig['app']['shutdown'];
+export type AuthConfig = LoomConfig['auth'];
+export type CorsConfig = LoomConfig['app']['rest']['cors'];
+export type RateLimitConfig = LoomConfig['app']['rest']['rateLimit'];
 
 type DeepPartial<T> = T extends readonly unknown[]
   ? T

@@ -14,7 +14,9 @@ export {
 export { type ConfigPath, formatPath, type PathSegment } from './config-path.ts';
 export {
   type AppConfig,
+  type AuthConfig,
   type CacheConfig,
+  type CorsConfig,
   type DatabaseConfig,
   type HealthConfig,
   type JobOverride,
@@ -24,6 +26,7 @@ export {
   type LoomConfigInput,
   LoomConfigSchema,
   type MetricsConfig,
+  type RateLimitConfig,
   type ShutdownConfig,
   type TraceConfig,
 } from './config-schema.ts';

@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Identity } from './identity.ts';
 
-/** Per-call context: the trace id of the request or job a use case runs for. */
+/** Per-call context: the trace id of the request or job a use case runs for, and who it runs for. */
 export interface CallContext {
   readonly traceId: string;
+  /** The authenticated caller, when the request (or the dispatching call of a job) had one. */
+  readonly identity?: Identity;
 }
 
 /**

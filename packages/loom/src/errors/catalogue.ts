@@ -137,6 +137,12 @@ export class Unauthorized extends LoomError {
   readonly code = 'LOOM_UNAUTHORIZED';
   readonly status = 401;
   readonly title = 'Unauthorized';
+  /** The `WWW-Authenticate` challenge sent with the 401 (RFC 9110 §11.6.1), when the thrower knows it. */
+  readonly challenge: string | undefined;
+  constructor(message: string, challenge?: string) {
+    super(message);
+    this.challenge = challenge;
+  }
 }
 
 /**
@@ -288,6 +294,30 @@ export class DatabaseUnavailable extends LoomError {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.reason = reason;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+  }
+}
+
+/**
+ * The client sent more requests than a rate limit allows (`app.rest.rateLimit` or a route's
+ * `rateLimit`). The `Retry-After` header says when to come back. → 429
+ *
+ * @example
+ * ```ts
+ * throw new TooManyRequests('at most 100 requests per 60 s', 42);
+ * ```
+ */
+export class TooManyRequests extends LoomError {
+  readonly code = 'LOOM_RATE_LIMITED';
+  readonly status = 429;
+  readonly title = 'Too Many Requests';
+  /** Seconds until the window resets. */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+  override problemExtensions() {
+    return { retryAfterSeconds: this.retryAfterSeconds };
   }
 }
 

@@ -5,6 +5,7 @@ import {
   currentCallContext,
   withCallContext,
 } from '../context/call-context.ts';
+import { type Identity, identityOf } from '../context/identity.ts';
 import { disposeCallServices } from '../context/service-runtime.ts';
 import { DeclarationError } from '../errors/index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
@@ -48,6 +49,8 @@ interface JobPayload {
   readonly payload: unknown;
   readonly callbacks?: string;
   readonly traceId?: string;
+  /** Who dispatched it: the identity as data (never a token), the job's `ctx.identity`. */
+  readonly identity?: Identity;
 }
 
 interface CallbackPayload {
@@ -55,6 +58,7 @@ interface CallbackPayload {
   readonly jobName: string;
   readonly context: { params: Record<string, unknown>; payload: unknown };
   readonly traceId?: string;
+  readonly identity?: Identity;
   readonly result?: unknown;
   readonly error?: { type: string; message: string };
   readonly attempts?: number;
@@ -246,11 +250,13 @@ export class JobRuntime implements JobService {
     }
     const id = randomUUID();
     const traceId = context?.traceId;
+    const identity = identityOf(context?.identity);
     const payload: JobPayload = {
       params,
       payload: a.payload ?? null,
       ...(a.callbacks ? { callbacks: a.callbacks.name } : {}),
       ...(traceId ? { traceId } : {}),
+      ...(identity ? { identity } : {}),
     };
     const message: JobMessage = {
       id,
@@ -316,7 +322,8 @@ export class JobRuntime implements JobService {
     if (p.callbacks && !cb)
       throw new Error(`no callbacks named "${p.callbacks}" are registered in this worker`);
     this.#emit({ type: 'started', name: message.name, queue: message.queue });
-    const context = { traceId: p.traceId ?? message.id };
+    const identity = identityOf(p.identity);
+    const context = { traceId: p.traceId ?? message.id, ...(identity ? { identity } : {}) };
     return withCallContext(context, () =>
       db.transaction(async () => {
         const result = await this.kernel.call(job, {
@@ -347,6 +354,7 @@ export class JobRuntime implements JobService {
       jobName: message.name,
       context: { params: p.params, payload: p.payload },
       ...(p.traceId ? { traceId: p.traceId } : {}),
+      ...(p.identity ? { identity: p.identity } : {}),
       ...extra,
     };
     return {
@@ -369,7 +377,8 @@ export class JobRuntime implements JobService {
     const p = message.payload as CallbackPayload;
     const fn = success ? cb.onSuccess : cb.onFailure;
     if (!fn) return null;
-    const callContext = { traceId: p.traceId ?? message.id };
+    const identity = identityOf(p.identity);
+    const callContext = { traceId: p.traceId ?? message.id, ...(identity ? { identity } : {}) };
     const extra = success ? { result: p.result } : { error: p.error, attempts: p.attempts };
     const fields = { jobId: p.jobId, jobName: p.jobName, context: p.context, ...extra };
     const ctx = callContextObject(this.kernel.services, fields, callContext);

@@ -111,8 +111,11 @@ export function observeHttp(server: FastifyInstance, options: HttpObserverOption
       { method: request.method, route, status: String(status) },
       durationMs / 1000,
     );
+    // The subject only: never the credential that proved it (docs/security.md).
+    const subject = (request as { identity?: { subject: string } }).identity?.subject;
     const line = {
       traceId: request.id,
+      ...(subject === undefined ? {} : { subject }),
       request: `${request.method} ${route}`,
       method: request.method,
       route,

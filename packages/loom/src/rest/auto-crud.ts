@@ -1,6 +1,7 @@
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import { autoUseCasesOf } from '../use-case/auto-crud.ts';
+import type { Guard } from '../use-case/guard.ts';
 import type { AutoOperation, RouteDecl } from './route.ts';
 
 /** Options of {@link autoCrud}. */
@@ -12,6 +13,8 @@ export interface AutoCrudOptions {
    * a 428 (lost updates become impossible for clients of these routes). Default `'optional'`.
    */
   readonly ifMatch?: 'optional' | 'required';
+  /** Guards per operation (`{ delete: [guard.requireRoles('admin')] }`), as a route's `guards`. */
+  readonly guards?: Partial<Readonly<Record<AutoOperation, readonly Guard[]>>>;
 }
 
 const ALL: readonly AutoOperation[] = ['create', 'get', 'list', 'update', 'delete'];
@@ -54,11 +57,13 @@ export function autoCrud(model: AnyModel, options: AutoCrudOptions = {}): RouteD
       method: shape.method,
       path: shape.path,
       useCase: useCases[op],
-      options: Object.freeze(
-        options.ifMatch !== undefined && (op === 'update' || op === 'delete')
-          ? { status: shape.status, ifMatch: options.ifMatch }
-          : { status: shape.status },
-      ),
+      options: Object.freeze({
+        status: shape.status,
+        ...(options.ifMatch !== undefined && (op === 'update' || op === 'delete')
+          ? { ifMatch: options.ifMatch }
+          : {}),
+        ...(options.guards?.[op] === undefined ? {} : { guards: options.guards[op] }),
+      }),
       auto: op,
     });
   });

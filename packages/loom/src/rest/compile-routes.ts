@@ -3,13 +3,14 @@ import { DeclarationError } from '../errors/index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { AnyModel } from '../model/model.ts';
 import { CALL_ONLY_PARAMS } from '../use-case/auto-crud.ts';
+import { type GuardSet, guardSet } from '../use-case/guard.ts';
 import type { ParamBinding, Plan } from '../use-case/plan.ts';
 import type { AnyUseCase } from '../use-case/use-case.ts';
 import { conditionalRequest } from './conditional-request.ts';
 import { RESERVED_QUERY_KEYS } from './query-grammar.ts';
 import type { RestInterface } from './rest-interface.ts';
 import { profilePolicyOf } from './rest-interface.ts';
-import type { HttpMethod, PaginationMode, RouteDecl } from './route.ts';
+import type { HttpMethod, PaginationMode, RouteDecl, RouteRateLimit } from './route.ts';
 import { type RoutePath, resolveRoutePath } from './route-path.ts';
 import { type ResolvedProfiles, resolveProfiles } from './route-profiles.ts';
 import { isUnknownQueryPolicy, type UnknownQueryPolicy } from './unknown-query.ts';
@@ -58,6 +59,10 @@ export interface CompiledRoute {
   readonly ifMatchRequired: boolean;
   /** Unknown query parameters, route → interface; undefined: the server's setting applies. */
   readonly unknownQuery: UnknownQueryPolicy | undefined;
+  /** The interface's and the route's guards (the use case's own are in `plan.guards`). */
+  readonly guards: GuardSet;
+  /** The route's own rate limit, `false` for none, undefined for the app-wide one. */
+  readonly rateLimit: RouteRateLimit | false | undefined;
 }
 
 type ConditionalRequest = NonNullable<ReturnType<typeof conditionalRequest>>;
@@ -175,6 +180,19 @@ export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInter
 
       const response = responseShape(r, listModel, isList);
       if (typeof response === 'string') fail(response);
+      let guards: GuardSet = guardSet([]);
+      try {
+        guards = guardSet([...(api.guards ?? []), ...(r.options.guards ?? [])]);
+      } catch (error) {
+        fail((error as Error).message);
+      }
+      const rateLimit = r.options.rateLimit;
+      if (
+        rateLimit !== undefined &&
+        rateLimit !== false &&
+        !(Number.isInteger(rateLimit.max) && rateLimit.max > 0 && rateLimit.windowMs > 0)
+      )
+        fail('rateLimit needs a positive integer max and a positive windowMs');
       compiled.push(
         Object.freeze({
           method: r.method,
@@ -202,6 +220,8 @@ export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInter
           conditional: conditionalRequest(r.useCase.model ?? null, r.auto, r.options.ifMatch),
           ifMatchRequired: r.options.ifMatch === 'required',
           unknownQuery,
+          guards,
+          rateLimit,
         }),
       );
     }

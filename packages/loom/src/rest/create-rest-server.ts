@@ -5,6 +5,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { MethodNotAllowed, RouteNotFound } from '../errors/index.ts';
+import { installAuthentication, type RestAuth } from './auth/install-auth.ts';
 import { installBodyParsers } from './body-parsers.ts';
 import { problemClientErrorHandler } from './client-error.ts';
 import { compileRoutes, type RestKernel } from './compile-routes.ts';
@@ -54,6 +55,18 @@ export interface RestServerOptions {
    * docs/decisions/0018-unknown-query-parameters.md.
    */
   readonly unknownQuery?: UnknownQueryPolicy;
+  /**
+   * Authentication: every request is authenticated (`request.identity`), guards of interfaces, routes
+   * and use cases are enforced, OpenAPI lists the security schemes. Without it no guard is checked.
+   */
+  readonly auth?: RestAuth;
+  /**
+   * Registers plugins before the routes (CORS, security headers, rate limits: `createApp` builds this
+   * from config), so their route hooks see every route.
+   */
+  readonly plugins?: (app: FastifyInstance) => void;
+  /** Swagger UI sends its own Content-Security-Policy (when security headers are on). */
+  readonly docsStaticCsp?: boolean;
 }
 
 /** Per-request limits of a REST server (config `app.rest.limits`, see docs/limits.md). */
@@ -104,9 +117,11 @@ export function createRestServer(options: RestServerOptions): RestServer {
   const { kernel, interfaces } = options;
   const routes = compileRoutes(kernel, interfaces);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const auth = options.auth;
   const sendProblem = problemReplier({
     bodyLimit,
     ...(options.problemTypeBase === undefined ? {} : { typeBase: options.problemTypeBase }),
+    ...(auth === undefined ? {} : { challenge: auth.challenge }),
   });
   const app = Fastify({
     bodyLimit,
@@ -125,6 +140,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
   installBodyParsers(app, { jsonDepth: options.limits?.jsonDepth ?? DEFAULT_MAX_JSON_DEPTH });
   echoTraceHeader(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  if (auth !== undefined) installAuthentication(app, auth, sendProblem);
 
   const document = buildOpenApiDocument(
     {
@@ -133,6 +149,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
       ...(options.description === undefined ? {} : { description: options.description }),
     },
     routes,
+    auth?.schemes,
   );
   const openapiPath = options.openapiPath ?? '/openapi.json';
   const allowedMethods = methodMatcher([
@@ -153,29 +170,46 @@ export function createRestServer(options: RestServerOptions): RestServer {
     return sendProblem(error, request, reply);
   });
 
-  for (const route of routes) {
-    const { handler, schemas } = routeHandler(
-      route,
-      kernel,
-      options.ambientContext === true,
-      options.limits?.queryParameters,
-      options.unknownQuery,
-    );
-    app.route({
-      method: route.method,
-      url: route.path.fastify,
-      schema: { ...requestSchemas(route), ...(schemas === undefined ? {} : { response: schemas }) },
-      handler,
-    });
-  }
-  if (openapiPath !== false) {
-    const text = JSON.stringify(document);
-    app.get(openapiPath, (_request, reply) => {
-      reply.type('application/json; charset=utf-8').send(text);
+  const addRoutes = () => {
+    for (const route of routes) {
+      const { handler, schemas } = routeHandler(
+        route,
+        kernel,
+        options.ambientContext === true,
+        options.limits?.queryParameters,
+        options.unknownQuery,
+        auth !== undefined,
+      );
+      const rateLimit = route.rateLimit;
+      app.route({
+        method: route.method,
+        url: route.path.fastify,
+        schema: { ...requestSchemas(route), ...(schemas === undefined ? {} : { response: schemas }) },
+        // Read by @fastify/rate-limit when createApp registers it (app.rest.rateLimit).
+        ...(rateLimit === undefined
+          ? {}
+          : { config: { rateLimit: rateLimit && { max: rateLimit.max, timeWindow: rateLimit.windowMs } } }),
+        handler,
+      });
+    }
+    if (openapiPath !== false) {
+      const text = JSON.stringify(document);
+      app.get(openapiPath, (_request, reply) => {
+        reply.type('application/json; charset=utf-8').send(text);
+      });
+    }
+  };
+  if (options.plugins === undefined) addRoutes();
+  else {
+    // Route-hook plugins (rate limits) see only routes added after they load: add them once loaded.
+    options.plugins(app);
+    app.after((error) => {
+      if (error) throw error;
+      addRoutes();
     });
   }
   const docsPath = options.docsPath ?? '/docs';
-  if (docsPath !== false) registerSwaggerUi(app, document, docsPath);
+  if (docsPath !== false) registerSwaggerUi(app, document, docsPath, options.docsStaticCsp === true);
   app.decorate('openapi', document);
   return app as RestServer;
 }

@@ -42,6 +42,7 @@ export {
   type ProfilesOption,
   type RouteDecl,
   type RouteOptions,
+  type RouteRateLimit,
   route,
 } from './route.ts';
 export { newTraceId, TRACE_HEADER, traceIdOf } from './trace-id.ts';

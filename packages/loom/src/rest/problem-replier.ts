@@ -1,5 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DatabaseUnavailable, type LoomError, MethodNotAllowed } from '../errors/index.ts';
+import {
+  DatabaseUnavailable,
+  type LoomError,
+  MethodNotAllowed,
+  TooManyRequests,
+  Unauthorized,
+} from '../errors/index.ts';
 import { toLoomError } from './http-errors.ts';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.ts';
 import { TRACE_HEADER } from './trace-id.ts';
@@ -21,6 +27,8 @@ export type ProblemReplier = (error: unknown, request: FastifyRequest, reply: Fa
 export function problemReplier(options: {
   readonly bodyLimit: number;
   readonly typeBase?: string;
+  /** `WWW-Authenticate` of a 401 whose error names no challenge of its own (a guard's). */
+  readonly challenge?: string;
 }): ProblemReplier {
   return (error, request, reply) => {
     const { error: loomError, unexpected } = toLoomError(error, options.bodyLimit);
@@ -38,6 +46,13 @@ export function problemReplier(options: {
     if (loomError instanceof MethodNotAllowed) reply.header('allow', loomError.allowed.join(', '));
     // RFC 9110 §10.2.3: tell the client when to come back; 1 s unless the error knows better.
     if (loomError.status === 503) reply.header('retry-after', String(retryAfterOf(loomError)));
+    if (loomError instanceof TooManyRequests)
+      reply.header('retry-after', String(loomError.retryAfterSeconds));
+    // RFC 9110 §15.5.2: a 401 names how to authenticate.
+    if (loomError instanceof Unauthorized) {
+      const challenge = loomError.challenge ?? options.challenge;
+      if (challenge !== undefined) reply.header('www-authenticate', challenge);
+    }
     return reply.send(JSON.stringify(body));
   };
 }

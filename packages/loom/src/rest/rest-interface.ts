@@ -1,5 +1,6 @@
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
+import type { Guard } from '../use-case/guard.ts';
 import {
   isRouteDecl,
   type PaginationMode,
@@ -26,6 +27,8 @@ export interface RestInterfaceOptions {
    * `app.rest.unknownQuery` (itself `'ignore'`). Misspelled filters are a 400 either way.
    */
   readonly unknownQuery?: UnknownQueryPolicy;
+  /** Guards of every route (checked before the route's and the use case's own). */
+  readonly guards?: readonly Guard[];
   readonly routes: readonly RouteDecl[];
 }
 
@@ -39,6 +42,7 @@ export interface RestInterface<M extends AnyModel | null = AnyModel | null> {
   readonly allowPaginationOverride: boolean | undefined;
   readonly profiles: ProfilePolicy | undefined;
   readonly unknownQuery?: UnknownQueryPolicy | undefined;
+  readonly guards: readonly Guard[];
   readonly routes: readonly RouteDecl[];
 }
 
@@ -102,6 +106,7 @@ export function restInterface<M extends AnyModel | null>(
     allowPaginationOverride: options.allowPaginationOverride,
     profiles: profilePolicyOf(options.profiles),
     ...(options.unknownQuery === undefined ? {} : { unknownQuery: options.unknownQuery }),
+    guards: Object.freeze([...(options.guards ?? [])]),
     routes: Object.freeze([...options.routes]),
   });
 }

@@ -27,6 +27,7 @@ export function routeHandler(
   ambient: boolean,
   maxQueryParameters?: number,
   unknownQuery?: UnknownQueryPolicy,
+  enforceGuards = false,
 ) {
   const readQuery = compileRouteQuery(route, maxQueryParameters, unknownQuery);
   const responder = routeResponder(route);
@@ -35,6 +36,7 @@ export function routeHandler(
   const { useCase, hasBody, status } = route;
   const isList = route.list !== null;
   const conditional = route.conditional;
+  const guards = enforceGuards ? route.guards : undefined;
 
   // Not an async function: with an AsyncLocalStorage active (transactions, the ambient context), every
   // `await` costs V8 an extra promise and hook calls, so the result is chained with one `then`.
@@ -46,9 +48,11 @@ export function routeHandler(
       : fromQuery;
     const extra = conditional?.params(request);
     if (extra !== undefined) params = { ...params, ...extra };
-    const context = { traceId: request.id };
+    const identity = request.identity;
+    const context = identity === undefined ? { traceId: request.id } : { traceId: request.id, identity };
     let args: CallArgs =
       query === undefined ? { params, readOnly, context } : { params, query, readOnly, context };
+    if (guards !== undefined) args = { ...args, guards };
     if (hasBody) {
       const body = request.body;
       if (body === UNSUPPORTED_BODY) {

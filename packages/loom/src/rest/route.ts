@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox';
+import type { Guard } from '../use-case/guard.ts';
 import type { AnyUseCase } from '../use-case/use-case.ts';
 import type { UnknownQueryPolicy } from './unknown-query.ts';
 
@@ -58,6 +59,22 @@ export interface RouteOptions {
    * name: `'reject'` (400) or `'ignore'`. Default: the interface's, then `app.rest.unknownQuery`.
    */
   readonly unknownQuery?: UnknownQueryPolicy;
+  /**
+   * Who may call this route, checked with the interface's guards and the use case's own (see `guard`).
+   * Enforced when authentication is configured (`auth.enabled`).
+   */
+  readonly guards?: readonly Guard[];
+  /**
+   * This route's own rate limit (`app.rest.rateLimit` must be enabled), or `false` to exempt it from
+   * the app-wide one. Counted per client (IP) and route.
+   */
+  readonly rateLimit?: RouteRateLimit | false;
+}
+
+/** A route's rate limit: at most `max` requests per client in `windowMs`; more → 429 with Retry-After. */
+export interface RouteRateLimit {
+  readonly max: number;
+  readonly windowMs: number;
 }
 
 /** A declared route: method, path relative to the interface prefix, use case, options. */

@@ -14,7 +14,12 @@ import type { OpenApiDocument } from './openapi/openapi-document.ts';
  * registerSwaggerUi(app, document, '/docs');
  * ```
  */
-export function registerSwaggerUi(app: FastifyInstance, document: OpenApiDocument, docsPath: string): void {
+export function registerSwaggerUi(
+  app: FastifyInstance,
+  document: OpenApiDocument,
+  docsPath: string,
+  staticCsp = false,
+): void {
   let yamlText: string | undefined;
   const provider = Object.assign(
     (instance: FastifyInstance, _options: unknown, done: (error?: Error) => void) => {
@@ -32,5 +37,10 @@ export function registerSwaggerUi(app: FastifyInstance, document: OpenApiDocumen
     },
   );
   app.register(provider);
-  app.register(swaggerUi, { routePrefix: docsPath });
+  // With security headers on, the UI's pages carry their own CSP (hashes of its inline scripts).
+  app.register(swaggerUi, {
+    routePrefix: docsPath,
+    uiConfig: { persistAuthorization: true },
+    ...(staticCsp ? { staticCSP: true } : {}),
+  });
 }

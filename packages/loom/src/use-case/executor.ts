@@ -1,11 +1,19 @@
 import type { Parsed } from '../command/command.ts';
 import { type CallContext, callContextObject } from '../context/call-context.ts';
 import { disposeCallServices } from '../context/service-runtime.ts';
-import { NotFound, RuleViolations, ValidationError, type Violation } from '../errors/index.ts';
+import {
+  Forbidden,
+  NotFound,
+  RuleViolations,
+  Unauthorized,
+  ValidationError,
+  type Violation,
+} from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
 import type { Repository } from '../repository/repository.ts';
 import { bindParams } from './bind-params.ts';
+import { type Guard, type GuardSet, mergeGuards } from './guard.ts';
 import type { LoadStep, Plan } from './plan.ts';
 import type { RuleContext } from './rule.ts';
 import type { UseCaseServices } from './services.ts';
@@ -28,6 +36,11 @@ export interface CallArgs {
    * them to test rules and `execute` without a database).
    */
   readonly loaded?: Readonly<Record<string, unknown>>;
+  /**
+   * Enforce guards: the use case's own plus these (a route's and its interface's). Set by the REST
+   * layer for requests when authentication is configured; calls from code leave it out and are trusted.
+   */
+  readonly guards?: GuardSet;
 }
 
 /** What the executor needs from the application around it. */
@@ -92,6 +105,11 @@ export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Pr
 
 /** The call up to `execute`; synchronous when the plan has no loads. Throws or returns its result. */
 function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+  const guards = args.guards === undefined ? undefined : mergeGuards(args.guards, plan.guards);
+  const identity = args.context?.identity;
+  // Guards on the caller alone run before anything about the request is looked at.
+  if (guards !== undefined && guards.identity.length > 0)
+    enforce(guards.identity, { identity, params: args.params ?? {}, input: undefined, load: {} });
   const params = bindParams(plan, args.params);
   let input: Parsed<Record<string, unknown>> | undefined;
   if (plan.input) {
@@ -100,8 +118,31 @@ function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> 
     }
     input = plan.input.parse(args.payload) as Parsed<Record<string, unknown>>;
   }
-  if (plan.loads.length > 0) return withLoads(host, plan, args, params, input);
+  // Before any load: a forbidden caller never learns whether the ids it named exist.
+  if (guards !== undefined && guards.call.length > 0)
+    enforce(guards.call, { identity, params, input, load: {} });
+  const afterLoads = guards !== undefined && guards.loaded.length > 0 ? guards.loaded : undefined;
+  if (plan.loads.length > 0) return withLoads(host, plan, args, params, input, afterLoads);
+  if (afterLoads !== undefined) enforce(afterLoads, { identity, params, input, load: {} });
   return Promise.resolve(finish(host, plan, args, params, input, {}));
+}
+
+/** Throws the first failing guard's error: 401 without an identity, 403 with one. */
+function enforce(guards: readonly Guard[], ctx: Parameters<Guard['check']>[0], partial = false): void {
+  for (const g of guards) {
+    if (partial ? passesWithout(g, ctx) : g.check(ctx)) continue;
+    if (ctx.identity === undefined) throw new Unauthorized('this operation needs an authenticated caller');
+    throw new Forbidden(g.message);
+  }
+}
+
+/** A guard's verdict when a loaded entity is missing: a predicate that trips over its absence fails. */
+function passesWithout(g: Guard, ctx: Parameters<Guard['check']>[0]): boolean {
+  try {
+    return g.check(ctx);
+  } catch {
+    return false;
+  }
 }
 
 async function withLoads(
@@ -110,15 +151,27 @@ async function withLoads(
   args: CallArgs,
   params: Record<string, unknown>,
   input: Parsed<Record<string, unknown>> | undefined,
+  afterLoads: readonly Guard[] | undefined,
 ): Promise<unknown> {
   const load: Record<string, unknown> = {};
   const given = args.loaded;
+  const identity = args.context?.identity;
   for (const step of plan.loads) {
-    load[step.name] =
-      given !== undefined && Object.hasOwn(given, step.name)
-        ? given[step.name]
-        : await runLoad(host, step, params, input);
+    try {
+      load[step.name] =
+        given !== undefined && Object.hasOwn(given, step.name)
+          ? given[step.name]
+          : await runLoad(host, step, params, input);
+    } catch (error) {
+      // With an ownership guard, "missing" must look like "someone else's": the guards run without the
+      // entity (a predicate that reads it fails), so only a caller they let through anyway (an admin)
+      // learns that it is missing.
+      if (afterLoads !== undefined && error instanceof NotFound)
+        enforce(afterLoads, { identity, params, input, load }, true);
+      throw error;
+    }
   }
+  if (afterLoads !== undefined) enforce(afterLoads, { identity, params, input, load });
   return finish(host, plan, args, params, input, load);
 }
 
@@ -132,10 +185,12 @@ function finish(
   load: Record<string, unknown>,
 ): unknown {
   let input = parsed;
-  let ctx: RuleContext<unknown, unknown, unknown> = { input, params, load };
+  const identity = args.context?.identity;
+  let ctx: RuleContext<unknown, unknown, unknown> =
+    identity === undefined ? { input, params, load } : { input, params, load, identity };
   if (input && plan.computes.length > 0) {
     input = applyComputes(plan, input, ctx);
-    ctx = { input, params, load };
+    ctx = identity === undefined ? { input, params, load } : { input, params, load, identity };
   }
   if (plan.rules.length > 0) {
     const violations: Violation[] = [];
@@ -149,7 +204,7 @@ function finish(
   const query = plan.query ? (args.query ?? DEFAULT_QUERY) : undefined;
   // The declaration's types were checked at compile time; at run time the context is assembled untyped.
   const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string | symbol, unknown>) => unknown;
-  const call = callContextObject(host.services, { input, params, load, repo, query }, args.context);
+  const call = callContextObject(host.services, { input, params, load, repo, query, identity }, args.context);
   if (host.callScopedServices !== true) return execute(call);
   return settleThenDispose(host, call, execute);
 }
@@ -199,7 +254,7 @@ function applyComputes(plan: Plan, parsed: Input, ctx: RuleContext<unknown, unkn
       draft = { ...parsed };
       fieldsSet = new Set<string>(parsed.$fieldsSet);
       Object.defineProperty(draft, '$fieldsSet', { value: fieldsSet, enumerable: false });
-      current = { input: draft, params: ctx.params, load: ctx.load };
+      current = { ...ctx, input: draft };
     }
     draft[compute.field] = out.value;
     fieldsSet.add(compute.field);

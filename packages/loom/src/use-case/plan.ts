@@ -5,6 +5,7 @@ import { DeclarationError } from '../errors/index.ts';
 import { type AnyModel, isModel } from '../model/model.ts';
 import { compileValidator, type Validator } from '../schema/validator.ts';
 import { type Compute, computeBuilder } from './compute.ts';
+import { type GuardSet, guardBuilder, guardSet } from './guard.ts';
 import type { AnyMarker } from './markers.ts';
 import { type Rule, ruleBuilder } from './rule.ts';
 import type { AnyUseCase } from './use-case.ts';
@@ -41,6 +42,8 @@ export interface Plan {
   readonly loads: readonly LoadStep[];
   readonly computes: readonly Compute[];
   readonly rules: readonly Rule[];
+  /** The use case's own guards, by stage (enforced on calls made for a request: `CallArgs.guards`). */
+  readonly guards: GuardSet;
   readonly readOnly: boolean;
   readonly singleStatement: boolean;
   readonly query: boolean;
@@ -138,6 +141,12 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
     for (const f of named) if (!hasInputField(f)) fail(`whenPresent names unknown input field "${f}"`);
   }
   if (decl.query && !useCase.model) fail('query: true needs a model (the list query is over its fields)');
+  let guards: GuardSet;
+  try {
+    guards = guardSet(decl.guards ? [...decl.guards(guardBuilder())] : []);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   return Object.freeze({
     name,
     useCase,
@@ -147,6 +156,7 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
     loads,
     computes,
     rules,
+    guards,
     readOnly: decl.readOnly === true,
     singleStatement: decl.singleStatement === true,
     query: decl.query === true,

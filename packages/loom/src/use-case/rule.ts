@@ -1,3 +1,4 @@
+import type { Identity } from '../context/identity.ts';
 import type { Violation } from '../errors/index.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface RuleContext<I, P, L> {
   readonly input: I;
   readonly params: P;
   readonly load: L;
+  /** Who the call runs for (see {@link Identity}); absent for anonymous and internal calls. */
+  readonly identity?: Identity;
 }
 
 /** A presence condition over input fields: one field, or any/all of several. */

@@ -4,6 +4,7 @@ import type { AnyModel, FieldName } from '../model/model.ts';
 import type { QuerySpec } from '../repository/query-spec.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { Compute, ComputeBuilder } from './compute.ts';
+import type { Guard, GuardBuilder } from './guard.ts';
 import type { ExistsMarker, LoadByIdMarker, LoadMarker, MarkerValue, SourceRef } from './markers.ts';
 import type { AnyRepositoryBinding } from './repository-binding.ts';
 import type { Rule, RuleBuilder, RuleContext } from './rule.ts';
@@ -75,6 +76,12 @@ export interface UseCaseDecl<T, P extends ParamsDecl, C, L, Q extends boolean, R
   readonly computes?: (
     builder: ComputeBuilder<InputOf<C>, ParamsOf<P>, LoadedOf<L>>,
   ) => readonly Compute<InputOf<C>>[];
+  /**
+   * Who may call this use case over HTTP (see {@link GuardBuilder}): `requireAuth()`, roles, scopes, or
+   * predicates over the caller, params, input and loaded entities. Guards protect entry points: calls
+   * from code (`ctx.app.invoke`, jobs) trust their caller and do not re-check them.
+   */
+  readonly guards?: (builder: GuardBuilder<InputOf<C>, ParamsOf<P>, LoadedOf<L>>) => readonly Guard[];
   /** All rules run; their violations are collected into one `RuleViolations` (422). */
   readonly rules?: (
     builder: RuleBuilder<InputOf<C>, ParamsOf<P>, LoadedOf<L>>,

@@ -133,7 +133,8 @@ describe('loom db sync / migrate (SQLite file)', () => {
   it('db sync creates the missing tables, once', async () => {
     expect(await cli('db', 'sync', STORE_API, overlay)).toMatchObject({
       code: 0,
-      stdout: 'created tables: users, addresses, products, tags, product_tags, orders, order_items, loom_outbox\n',
+      stdout:
+        'created tables: users, addresses, products, tags, product_tags, orders, order_items, loom_outbox\n',
     });
     expect(await cli('db', 'sync', STORE_API, overlay)).toMatchObject({
       code: 0,

@@ -2,12 +2,19 @@ import { STATUS_CODES } from 'node:http';
 import type { AnyCommand } from '../../command/command.ts';
 import type { AnyModel } from '../../model/model.ts';
 import { entitySchemaOf } from '../../model/model-schema.ts';
+import { mergeGuards } from '../../use-case/guard.ts';
+import type { SecurityScheme } from '../auth/authenticator.ts';
 import type { CompiledRoute } from '../compile-routes.ts';
 import { type JsonSchema, plainSchema } from '../json-schema.ts';
 import { cursorPageSchema, offsetPageSchema } from '../page-schemas.ts';
 import { type ComponentRegistry, componentRegistry } from './component-registry.ts';
 import { routeParameters } from './openapi-parameters.ts';
-import { PRECONDITION_RESPONSES, PROBLEM_RESPONSES, PROBLEM_SCHEMA } from './problem-schema.ts';
+import {
+  AUTH_RESPONSES,
+  PRECONDITION_RESPONSES,
+  PROBLEM_RESPONSES,
+  PROBLEM_SCHEMA,
+} from './problem-schema.ts';
 
 /** The `info` of the document. */
 export interface OpenApiInfo {
@@ -25,6 +32,7 @@ export interface OpenApiDocument {
   readonly components: {
     readonly schemas: Record<string, JsonSchema>;
     readonly responses: Record<string, JsonSchema>;
+    readonly securitySchemes?: Record<string, JsonSchema>;
   };
 }
 
@@ -115,7 +123,35 @@ function errorResponses(route: CompiledRoute): Record<string, JsonSchema> {
   return out;
 }
 
-function operationOf(route: CompiledRoute, components: ComponentRegistry): JsonSchema {
+/**
+ * The operation's `security` (any one scheme satisfies it; the scopes a guard names are listed) and its
+ * 401/403 responses, when the route is guarded and the server authenticates.
+ */
+function securityOf(
+  route: CompiledRoute,
+  schemes: readonly SecurityScheme[] | undefined,
+): { security?: JsonSchema[]; responses: Record<string, JsonSchema> } {
+  const guards = mergeGuards(route.guards, route.plan.guards);
+  if (schemes === undefined || schemes.length === 0 || guards.all.length === 0) return { responses: {} };
+  const scopes = [...new Set(guards.all.flatMap((g) => g.scopes))];
+  const needsMore = guards.all.some((g) => g.description !== 'authenticated');
+  return {
+    security: schemes.map((s) => ({
+      [s.name]: s.scheme.type === 'http' || s.scheme.type === 'oauth2' ? scopes : [],
+    })),
+    responses: {
+      '401': { $ref: '#/components/responses/Unauthorized' },
+      ...(needsMore ? { '403': { $ref: '#/components/responses/Forbidden' } } : {}),
+    },
+  };
+}
+
+function operationOf(
+  route: CompiledRoute,
+  components: ComponentRegistry,
+  schemes?: readonly SecurityScheme[],
+): JsonSchema {
+  const secured = securityOf(route, schemes);
   const schema = successSchema(route, components);
   const etag =
     route.conditional?.versioned && route.method !== 'DELETE'
@@ -148,7 +184,8 @@ function operationOf(route: CompiledRoute, components: ComponentRegistry): JsonS
           },
         }
       : {}),
-    responses: { [String(route.status)]: success, ...errorResponses(route) },
+    ...(secured.security === undefined ? {} : { security: secured.security }),
+    responses: { [String(route.status)]: success, ...secured.responses, ...errorResponses(route) },
   };
 }
 
@@ -164,7 +201,11 @@ function operationOf(route: CompiledRoute, components: ComponentRegistry): JsonS
  * doc.paths['/users/{id}']?.get?.operationId; // 'getUser'
  * ```
  */
-export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly CompiledRoute[]): OpenApiDocument {
+export function buildOpenApiDocument(
+  info: OpenApiInfo,
+  routes: readonly CompiledRoute[],
+  schemes?: readonly SecurityScheme[],
+): OpenApiDocument {
   const components = componentRegistry();
   // Registered first, so a model that happens to be named Problem becomes Problem2, not the reverse.
   components.ref('Problem', PROBLEM_SCHEMA, () => PROBLEM_SCHEMA);
@@ -178,7 +219,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly Compile
     if (route.ifMatchRequired) responses.PreconditionRequired = PRECONDITION_RESPONSES.PreconditionRequired;
     for (const tag of route.tags) tags.add(tag);
     const item = paths[route.path.template] ?? {};
-    item[route.method.toLowerCase()] = operationOf(route, components);
+    item[route.method.toLowerCase()] = operationOf(route, components, schemes);
     paths[route.path.template] = item;
   }
   return {
@@ -192,7 +233,11 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly Compile
     paths,
     components: {
       schemas: components.schemas(),
-      responses,
+      responses:
+        schemes === undefined || schemes.length === 0 ? responses : { ...responses, ...AUTH_RESPONSES },
+      ...(schemes === undefined || schemes.length === 0
+        ? {}
+        : { securitySchemes: Object.fromEntries(schemes.map((s) => [s.name, { ...s.scheme }])) }),
     },
   };
 }

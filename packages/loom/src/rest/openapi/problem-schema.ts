@@ -71,3 +71,11 @@ export const PRECONDITION_RESPONSES: Readonly<
   ),
   PreconditionRequired: problem('This route requires an If-Match header (the ETag of a GET).'),
 };
+
+/** The responses of guarded operations (documents of servers with authentication). */
+export const AUTH_RESPONSES: Readonly<Record<'Unauthorized' | 'Forbidden', JsonSchema>> = {
+  Unauthorized: problem(
+    'No valid credentials: missing, expired, for another audience, or unknown. WWW-Authenticate says how to authenticate.',
+  ),
+  Forbidden: problem('The caller is authenticated but may not do this (role, scope or ownership).'),
+};
