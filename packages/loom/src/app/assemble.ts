@@ -19,6 +19,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { TracedKernel } from '../kernel/traced-kernel.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { startTelemetry, type TelemetrySdk } from '../observability/telemetry-sdk.ts';
 import type { Logger } from '../use-case/services.ts';
 import { compileDeclarations, discoverDeclarations } from './boot.ts';
 import type { Declarations } from './declarations.ts';
@@ -87,6 +88,8 @@ export async function assemble(
     options.logger ??
     createLogger({ level: config.logger.level, pretty: config.logger.pretty, name: config.app.name });
   const declarations = options.declarations ?? (await discoverDeclarations(config, configPaths));
+  // Before anything that reads whether tracing is on (ambient call context, span helpers).
+  const telemetry: TelemetrySdk | undefined = await startTelemetry(config.trace, logger);
   const db = options.database ?? openConfiguredDatabase(config);
   let queue: QueueBackend | undefined;
   let cache: RepositoryCache | undefined;
@@ -141,12 +144,15 @@ export async function assemble(
         await backend.close();
         await cache?.close();
         await db.close();
+        // Last: the spans of the shutdown itself are exported too.
+        await telemetry?.shutdown();
       },
     };
   } catch (error) {
     await queue?.close().catch(() => {});
     await cache?.close().catch(() => {});
     await db.close().catch(() => {});
+    await telemetry?.shutdown().catch(() => {});
     throw error;
   }
 }

@@ -56,6 +56,7 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
       logger: fastifyLogger(logger),
       // Statement logs and spans read the call context ambiently; the rest of the kernel is handed it.
       ambientContext: rest.ambientContext || config.database.logStatements || tracingEnabled(),
+      traceHeader: config.trace.header,
     });
   } catch (error) {
     await assembly.close();

@@ -47,6 +47,8 @@ export interface RestServerOptions {
    * logs), and on Node 20 an active AsyncLocalStorage slows every promise of the process.
    */
   readonly ambientContext?: boolean;
+  /** The request id header: read (else an id is generated) and echoed. Default `x-request-id`. */
+  readonly traceHeader?: string;
 }
 
 /** Per-request limits of a REST server (config `app.rest.limits`, see docs/limits.md). */
@@ -97,17 +99,19 @@ export function createRestServer(options: RestServerOptions): RestServer {
   const { kernel, interfaces } = options;
   const routes = compileRoutes(kernel, interfaces);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const traceHeader = (options.traceHeader ?? TRACE_HEADER).toLowerCase();
   const sendProblem = problemReplier({
     bodyLimit,
+    traceHeader,
     ...(options.problemTypeBase === undefined ? {} : { typeBase: options.problemTypeBase }),
   });
   const app = Fastify({
     bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    genReqId: (req) => traceIdOf(req.headers[TRACE_HEADER]),
+    genReqId: (req) => traceIdOf(req.headers[traceHeader]),
     logController: new LogController({ requestIdLogLabel: 'traceId' }),
     ...loggerOptions(options.logger),
-    clientErrorHandler: problemClientErrorHandler(options.problemTypeBase),
+    clientErrorHandler: problemClientErrorHandler(options.problemTypeBase, traceHeader),
     frameworkErrors: (error, request, reply) => {
       sendProblem(error, request, reply);
     },
@@ -116,7 +120,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
   // loom validates params, queries and bodies itself; Ajv must neither check nor mutate them.
   app.setValidatorCompiler(() => (value) => ({ value }));
   installBodyParsers(app, { jsonDepth: options.limits?.jsonDepth ?? DEFAULT_MAX_JSON_DEPTH });
-  echoTraceHeader(app);
+  echoTraceHeader(app, traceHeader);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
 
   const document = buildOpenApiDocument(
