@@ -5,7 +5,10 @@ import type { LoomConfig } from '../config/index.ts';
 import { assertSecretsSet, loadConfig } from '../config/index.ts';
 import type { Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrations/index.ts';
+import { schemaDifferences } from '../db/schema-check.ts';
 import { syncSchema } from '../db/schema-sync.ts';
+import { tableSpecOf } from '../db/table-spec.ts';
+import { SchemaDrift } from '../errors/index.ts';
 import {
   createBullmqBackend,
   createEagerBackend,
@@ -65,7 +68,7 @@ function backendOf(config: LoomConfig): QueueBackend {
 /**
  * Loads config, discovers declarations, opens the database, builds the kernel (custom repositories,
  * every plan compiled — declaration mistakes fail here), prepares the schema (`database.sync`: create
- * missing tables, or apply the pending migrations of `migrations/` next to the first config file) and
+ * missing tables and refuse existing ones that differ from the models ({@link SchemaDrift}), or apply the pending migrations of `migrations/` next to the first config file) and
  * wires jobs, logs, metrics and traces. Shared by `createApp` and `createWorker`.
  *
  * @example
@@ -113,7 +116,14 @@ export async function assemble(
     });
     compileDeclarations(kernel, declarations);
 
-    if (config.database.sync === 'create') await syncSchema(db, [...declarations.models, OutboxEntry]);
+    if (config.database.sync === 'create') {
+      const models = [...declarations.models, OutboxEntry];
+      // Sync leaves existing tables as they are: refuse to serve models they do not match (checked
+      // first: creating the index of a column the table lacks would fail less clearly).
+      const differences = await schemaDifferences(db, models.map(tableSpecOf), { missingTablesOk: true });
+      if (differences.length > 0) throw new SchemaDrift(differences);
+      await syncSchema(db, models);
+    }
     if (config.database.sync === 'migrate') {
       const { applied } = await migrateToLatest(db, defaultMigrationsDir(configPaths));
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');

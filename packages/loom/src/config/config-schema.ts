@@ -121,7 +121,8 @@ export const DatabaseConfigSchema = Type.Object(
   {
     url: Type.String({
       default: 'sqlite:./loom.db',
-      description: 'postgres://…, postgresql://…, sqlite:./file.db, sqlite::memory: (see parseDatabaseUrl)',
+      description:
+        'postgres://…, postgresql://…, sqlite:./file.db (relative to the first config file), sqlite::memory: (see parseDatabaseUrl)',
     }),
     poolSize: Type.Integer({ minimum: 1, default: 10, description: 'PostgreSQL pool size' }),
     logStatements: Type.Boolean({ default: false, description: 'log every SQL statement' }),

@@ -38,7 +38,7 @@ export interface LoadConfigOptions {
  */
 export async function loadConfig(...paths: string[]): Promise<LoomConfig> {
   const raw = await loadRawConfig(paths);
-  return resolveConfig(raw.value, raw.sources);
+  return resolveConfig(raw.value, raw.sources, baseDirOf(paths));
 }
 
 /**
@@ -51,7 +51,7 @@ export async function loadConfig(...paths: string[]): Promise<LoomConfig> {
  */
 export function loadConfigSync(...paths: string[]): LoomConfig {
   const raw = loadRawConfigSync(paths);
-  return resolveConfig(raw.value, raw.sources);
+  return resolveConfig(raw.value, raw.sources, baseDirOf(paths));
 }
 
 /**
@@ -176,4 +176,10 @@ function unreadable(file: string, chain: readonly string[], error: unknown): Con
     return new ConfigError(`Configuration path is a directory, not a file: ${file}${from}`);
   const reason = error instanceof Error ? error.message : String(error);
   return new ConfigError(`Cannot read configuration file ${file}${from}: ${reason}`);
+}
+
+/** Relative paths in config (modules, a SQLite file) start at the first file's folder. */
+function baseDirOf(paths: readonly string[]): { baseDir?: string } {
+  const first = paths[0];
+  return first === undefined ? {} : { baseDir: path.dirname(path.resolve(first)) };
 }

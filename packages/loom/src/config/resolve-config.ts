@@ -4,6 +4,7 @@ import { isPlainObject } from './config-path.ts';
 import { type ConfigProblem, configError } from './config-problem.ts';
 import { type LoomConfig, type LoomConfigInput, LoomConfigSchema } from './config-schema.ts';
 import type { ConfigSources } from './config-sources.ts';
+import { anchorSqliteUrl } from './database-url.ts';
 import { prepareConfig } from './prepare-config.ts';
 import { schemaProblems } from './schema-problems.ts';
 
@@ -29,6 +30,7 @@ import { schemaProblems } from './schema-problems.ts';
 export function resolveConfig(
   raw: LoomConfigInput | Readonly<Record<string, unknown>> | undefined,
   sources?: ConfigSources,
+  options: ResolveOptions = {},
 ): LoomConfig {
   const problems: ConfigProblem[] = [];
   if (raw !== undefined && !isPlainObject(raw)) {
@@ -40,6 +42,7 @@ export function resolveConfig(
   const prepared = prepareConfig(LoomConfigSchema, raw ?? {}, problems);
   const defaulted = Value.Default(LoomConfigSchema, prepared);
   fillDerivedDefaults(defaulted);
+  if (options.baseDir !== undefined) anchorPaths(defaulted, options.baseDir);
   problems.push(...schemaProblems(LoomConfigSchema, defaulted));
   if (problems.length > 0) throw configError(problems, sources);
 
@@ -47,6 +50,19 @@ export function resolveConfig(
   const inconsistent = crossChecks(config);
   if (inconsistent.length > 0) throw configError(inconsistent, sources);
   return deepFreeze(config);
+}
+
+/** Options of {@link resolveConfig}. */
+export interface ResolveOptions {
+  /** Where relative file paths start (the first config file's folder): SQLite's `database.url`. */
+  readonly baseDir?: string;
+}
+
+/** A relative SQLite file in `database.url` (given or the default) starts at `baseDir`. */
+function anchorPaths(config: unknown, baseDir: string): void {
+  if (!isPlainObject(config) || !isPlainObject(config.database)) return;
+  const { database } = config;
+  if (typeof database.url === 'string') database.url = anchorSqliteUrl(database.url, baseDir);
 }
 
 /** Defaults that depend on another key: the OpenAPI title and the trace service name are the app name. */
