@@ -89,6 +89,18 @@ describe.each(DIALECTS)('schema drift and baselines (%s)', (dialect) => {
     expect(error.message).toContain('loom db migrate --baseline');
   });
 
+  // PostgreSQL's race. Three SQLite connections in one thread would wait on each other synchronously (a
+  // busy handler blocks the event loop); booting SQLite processes together is cluster.test.ts.
+  it.skipIf(dialect === 'sqlite')(
+    'processes booting together on an empty database create the tables once, without a catalogue race',
+    async () => {
+      const db = await newDatabase();
+      // As `loom serve --workers N` does: every process runs schema sync at the same moment.
+      await Promise.all([boot(configs.v2, db), boot(configs.v2, db), boot(configs.v2, db)]);
+      await boot(configs.v2, db);
+    },
+  );
+
   it('names a NOT NULL column the models lost, a changed type and a changed nullability', async () => {
     const db = await newDatabase();
     await boot(configs.v2, db);
