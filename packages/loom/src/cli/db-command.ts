@@ -15,6 +15,7 @@ import {
 import { schemaDifferences } from '../db/schema-check.ts';
 import { syncSchema } from '../db/schema-sync.ts';
 import { tableSpecOf } from '../db/table-spec.ts';
+import { SchemaDrift } from '../errors/index.ts';
 import { type CliContext, configPathsOf, EXIT, parseCommand, UsageError } from './cli-context.ts';
 import { DB_HELP } from './help.ts';
 
@@ -86,6 +87,12 @@ export async function dbCommand(args: readonly string[], ctx: CliContext): Promi
       if (values.baseline) unsupported('--baseline');
       return withDatabase(configPaths, async (db, app) => {
         const before = await tableNames(db);
+        // As at boot: existing tables that differ from their models are reported, not papered over.
+        const drift = await schemaDifferences(db, app.models.map(tableSpecOf), { missingTablesOk: true });
+        if (drift.length > 0) {
+          ctx.stderr(`${new SchemaDrift(drift).message}\n`);
+          return EXIT.failure;
+        }
         await syncSchema(db, app.models);
         const created = app.models.map((m) => tableSpecOf(m).name).filter((t) => !before.has(t));
         ctx.stdout(

@@ -57,7 +57,8 @@ Options:
 export const DB_HELP = `Usage: loom db <sync|migrate|make-migration> [options] <config.yaml>...
 
   db sync                    create every table of the models that does not exist yet (no changes to
-                             existing tables)
+                             existing tables; fails, listing them, when existing tables differ from
+                             their models)
   db migrate [--dir D]       apply the migrations of D that have not run yet, in order, each in a
                              transaction
   db migrate --baseline [--dir D]

@@ -87,6 +87,12 @@ describe.each(DIALECTS)('schema drift and baselines (%s)', (dialect) => {
     expect(error.differences).toHaveLength(4);
     expect(error.message).toContain('books.pages: missing from the table');
     expect(error.message).toContain('loom db migrate --baseline');
+
+    // loom db sync reports the same differences and changes nothing.
+    const synced = await cli('db', 'sync', configs.v2, db);
+    expect(synced.code).toBe(1);
+    expect(synced.stderr).toContain('books.pages: missing from the table');
+    await boot(configs.v1, db);
   });
 
   // PostgreSQL's race. Three SQLite connections in one thread would wait on each other synchronously (a
