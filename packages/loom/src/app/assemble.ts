@@ -93,7 +93,13 @@ export async function assemble(
   const declarations = options.declarations ?? (await discoverDeclarations(config, configPaths));
   // Before anything that reads whether tracing is on (ambient call context, span helpers).
   const telemetry: TelemetrySdk | undefined = await startTelemetry(config.trace, logger);
-  const db = options.database ?? openConfiguredDatabase(config);
+  let db: Database;
+  try {
+    db = options.database ?? openConfiguredDatabase(config);
+  } catch (error) {
+    await telemetry?.shutdown().catch(() => {});
+    throw error;
+  }
   let queue: QueueBackend | undefined;
   let cache: RepositoryCache | undefined;
   try {
