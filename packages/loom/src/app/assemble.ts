@@ -6,7 +6,10 @@ import { assertSecretsSet, type ConfigSectionSchemas, loadConfigWithSections } f
 import { ServiceRuntime } from '../context/service-runtime.ts';
 import type { Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrations/index.ts';
+import { schemaDifferences } from '../db/schema-check.ts';
 import { syncSchema } from '../db/schema-sync.ts';
+import { tableSpecOf } from '../db/table-spec.ts';
+import { SchemaDrift } from '../errors/index.ts';
 import {
   createBullmqBackend,
   createEagerBackend,
@@ -20,6 +23,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { TracedKernel } from '../kernel/traced-kernel.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { startTelemetry, type TelemetrySdk } from '../observability/telemetry-sdk.ts';
 import type { ServiceRegistration } from '../use-case/service-registration.ts';
 import type { Logger } from '../use-case/services.ts';
 import { compileDeclarations, discoverDeclarations, tableModels } from './boot.ts';
@@ -73,7 +77,7 @@ function backendOf(config: LoomConfig): QueueBackend {
 /**
  * Loads config, discovers declarations, opens the database, builds the kernel (custom repositories,
  * every plan compiled — declaration mistakes fail here), prepares the schema (`database.sync`: create
- * missing tables, or apply the pending migrations of `migrations/` next to the first config file) and
+ * missing tables and refuse existing ones that differ from the models ({@link SchemaDrift}), or apply the pending migrations of `migrations/` next to the first config file) and
  * wires jobs, logs, metrics and traces. Shared by `createApp` and `createWorker`.
  *
  * @example
@@ -97,7 +101,15 @@ export async function assemble(
     options.logger ??
     createLogger({ level: config.logger.level, pretty: config.logger.pretty, name: config.app.name });
   const declarations = options.declarations ?? (await discoverDeclarations(config, configPaths));
-  const db = options.database ?? openConfiguredDatabase(config);
+  // Before anything that reads whether tracing is on (ambient call context, span helpers).
+  const telemetry: TelemetrySdk | undefined = await startTelemetry(config.trace, logger);
+  let db: Database;
+  try {
+    db = options.database ?? openConfiguredDatabase(config);
+  } catch (error) {
+    await telemetry?.shutdown().catch(() => {});
+    throw error;
+  }
   let queue: QueueBackend | undefined;
   let cache: RepositoryCache | undefined;
   const services = new ServiceRuntime(options.services?.providers ?? {}, config);
@@ -128,8 +140,12 @@ export async function assemble(
     if (config.database.sync === 'create') {
       // Models kept outside SQL by their repository (also those bound by use cases) get no table.
       const elsewhere = new Set(kernel.tablelessModels);
-      const models = tableModels(declarations).filter((m) => !elsewhere.has(m));
-      await syncSchema(db, [...models, OutboxEntry]);
+      const models = [...tableModels(declarations).filter((m) => !elsewhere.has(m)), OutboxEntry];
+      // Sync leaves existing tables as they are: refuse to serve models they do not match (checked
+      // first: creating the index of a column the table lacks would fail less clearly).
+      const differences = await schemaDifferences(db, models.map(tableSpecOf), { missingTablesOk: true });
+      if (differences.length > 0) throw new SchemaDrift(differences);
+      await syncSchema(db, models);
     }
     if (config.database.sync === 'migrate') {
       const { applied } = await migrateToLatest(db, defaultMigrationsDir(configPaths));
@@ -165,6 +181,8 @@ export async function assemble(
           .catch((error: unknown) => logger.error({ err: error }, 'closing services failed'));
         await cache?.close();
         await db.close();
+        // Last: the spans of the shutdown itself are exported too.
+        await telemetry?.shutdown();
       },
     };
   } catch (error) {
@@ -172,6 +190,7 @@ export async function assemble(
     await queue?.close().catch(() => {});
     await cache?.close().catch(() => {});
     await db.close().catch(() => {});
+    await telemetry?.shutdown().catch(() => {});
     throw error;
   }
 }

@@ -2,12 +2,15 @@ import type { Consumer } from '../job/backends/index.ts';
 import { appArgs, type CreateAppOptions } from './app-options.ts';
 import { type Assembly, assemble } from './assemble.ts';
 import { MEMORY_CACHE_WITH_WORKERS } from './memory-cache-warning.ts';
+import { serveWorkerMetrics, type WorkerMetricsEndpoint } from './worker-metrics.ts';
 
 /** A worker process: consumes queues until stopped. */
 export interface LoomWorker {
   readonly assembly: Assembly;
   /** The queues it consumes. */
   readonly queues: readonly string[];
+  /** Where its Prometheus metrics are served (`metrics.workerPort`), or undefined when not served. */
+  readonly metricsUrl: string | undefined;
   /** Starts the outbox relay and the consumers. */
   start(): void;
   /** Graceful: stops taking jobs, lets in-flight ones finish within `timeoutMs`, closes connections. */
@@ -16,7 +19,8 @@ export interface LoomWorker {
 
 /**
  * Builds a worker from config files: the same discovery and declarations as the API, consuming every
- * queue its jobs (and their callbacks) use plus `jobs.queues`, with `jobs.concurrency`. Each attempt is
+ * queue its jobs (and their callbacks) use plus `jobs.queues`, with `jobs.concurrency`, its Prometheus
+ * metrics served on `metrics.workerPort` when set. Each attempt is
  * logged (trace id, name, outcome, duration) and traced as a span joined to the dispatcher's trace.
  *
  * @example
@@ -32,6 +36,21 @@ export async function createWorker(...args: string[] | [CreateAppOptions]): Prom
   const { config, jobs, logger } = assembly;
   const queues = [...new Set([...jobs.queues(), ...config.jobs.queues])];
   if (config.cache.enabled && config.cache.backend === 'memory') logger.warn(MEMORY_CACHE_WITH_WORKERS);
+  let endpoint: WorkerMetricsEndpoint | undefined;
+  const { metrics: metricsConfig } = config;
+  if (metricsConfig.enabled && metricsConfig.workerPort !== undefined) {
+    try {
+      endpoint = await serveWorkerMetrics(assembly.metrics, {
+        host: config.app.rest.host,
+        port: metricsConfig.workerPort,
+        path: metricsConfig.path,
+      });
+    } catch (error) {
+      await assembly.close();
+      throw error;
+    }
+    logger.info({ url: endpoint.url, port: endpoint.port }, 'worker metrics listening');
+  }
   let consumer: Consumer | undefined;
   let stopping: Promise<void> | undefined;
   // In-process queues hold no socket open: keep the process alive while consuming.
@@ -39,6 +58,7 @@ export async function createWorker(...args: string[] | [CreateAppOptions]): Prom
   return {
     assembly,
     queues,
+    metricsUrl: endpoint?.url,
     start() {
       keepAlive ??= setInterval(() => {}, 60_000);
       jobs.start();
@@ -54,6 +74,7 @@ export async function createWorker(...args: string[] | [CreateAppOptions]): Prom
         logger.info('worker stopping');
         await consumer?.close(options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
         await assembly.close();
+        await endpoint?.close();
         clearInterval(keepAlive);
         logger.info('worker stopped');
       })();

@@ -1,5 +1,6 @@
 import { currentCallContext, givenOrAmbient } from '../context/call-context.ts';
 import type { Database } from '../db/database.ts';
+import { LoomError } from '../errors/index.ts';
 import type { JobRuntime } from '../job/job-runtime.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -37,7 +38,10 @@ export function observeDatabase(db: Database, logger: Logger, logStatements: boo
 /** Use-case calls: a debug line each and the duration histogram. See {@link observeDatabase}. */
 export function observeKernel(kernel: Kernel, logger: Logger, metrics: Metrics): void {
   kernel.observeCalls((plan, outcome, ms, error, context) => {
-    metrics.useCaseDuration.observe({ use_case: plan.name, outcome }, ms / 1000);
+    metrics.useCaseDuration.observe(
+      { use_case: plan.name, outcome, error_kind: errorKindOf(outcome, error) },
+      ms / 1000,
+    );
     const call = givenOrAmbient(context);
     const traceId = call?.traceId;
     const subject = call?.identity?.subject;
@@ -51,6 +55,15 @@ export function observeKernel(kernel: Kernel, logger: Logger, metrics: Metrics):
     };
     logger.debug(line, 'use case');
   });
+}
+
+/**
+ * The `error_kind` label of a call: its catalogue code (`LOOM_NOT_FOUND`, …: a bounded set), `unexpected`
+ * for any other error (a bug or an outage the catalogue did not map), `none` on success.
+ */
+function errorKindOf(outcome: string, error: unknown): string {
+  if (outcome === 'success') return 'none';
+  return error instanceof LoomError ? error.code : 'unexpected';
 }
 
 /** Job lifecycle events into the job metrics. See {@link observeDatabase}. */

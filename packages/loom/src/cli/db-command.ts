@@ -5,9 +5,17 @@ import { loadApp } from '../app/inspect-app.ts';
 import { defaultMigrationsDir } from '../app/migrations-dir.ts';
 import { openConfiguredDatabase } from '../app/open-database.ts';
 import type { Database } from '../db/database.ts';
-import { describeChange, makeMigration, migrateToLatest } from '../db/migrations/index.ts';
+import {
+  baselineMigrations,
+  describeChange,
+  makeMigration,
+  migrateToLatest,
+  readSchemaSnapshot,
+} from '../db/migrations/index.ts';
+import { schemaDifferences } from '../db/schema-check.ts';
 import { syncSchema } from '../db/schema-sync.ts';
 import { tableSpecOf } from '../db/table-spec.ts';
+import { SchemaDrift } from '../errors/index.ts';
 import { type CliContext, configPathsOf, EXIT, parseCommand, UsageError } from './cli-context.ts';
 import { DB_HELP } from './help.ts';
 
@@ -59,6 +67,7 @@ export async function dbCommand(args: readonly string[], ctx: CliContext): Promi
     dir: { type: 'string' },
     name: { type: 'string' },
     'allow-drop': { type: 'boolean' },
+    baseline: { type: 'boolean' },
   });
   if (values.help) {
     ctx.stdout(DB_HELP);
@@ -75,8 +84,15 @@ export async function dbCommand(args: readonly string[], ctx: CliContext): Promi
       if (values.dir !== undefined) unsupported('--dir');
       if (values.name !== undefined) unsupported('--name');
       if (values['allow-drop']) unsupported('--allow-drop');
+      if (values.baseline) unsupported('--baseline');
       return withDatabase(configPaths, async (db, app) => {
         const before = await tableNames(db);
+        // As at boot: existing tables that differ from their models are reported, not papered over.
+        const drift = await schemaDifferences(db, app.models.map(tableSpecOf), { missingTablesOk: true });
+        if (drift.length > 0) {
+          ctx.stderr(`${new SchemaDrift(drift).message}\n`);
+          return EXIT.failure;
+        }
         await syncSchema(db, app.models);
         const created = app.models.map((m) => tableSpecOf(m).name).filter((t) => !before.has(t));
         ctx.stdout(
@@ -92,6 +108,7 @@ export async function dbCommand(args: readonly string[], ctx: CliContext): Promi
         ctx.stderr(`no migrations folder at ${dir}: write the first migration with loom db make-migration\n`);
         return EXIT.failure;
       }
+      if (values.baseline) return baseline(configPaths, dir, ctx);
       return withDatabase(configPaths, async (db) => {
         const { applied } = await migrateToLatest(db, dir);
         ctx.stdout(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'no pending migrations\n');
@@ -99,6 +116,7 @@ export async function dbCommand(args: readonly string[], ctx: CliContext): Promi
       });
     }
     case 'make-migration': {
+      if (values.baseline) unsupported('--baseline');
       const app = await loadApp(configPaths);
       const made = await makeMigration(dir, app.models, {
         ...(values.name === undefined ? {} : { name: values.name }),
@@ -114,4 +132,30 @@ export async function dbCommand(args: readonly string[], ctx: CliContext): Promi
     }
   }
   return EXIT.usage;
+}
+
+/**
+ * `loom db migrate --baseline`: adopts a database created by schema sync. The live tables must be what
+ * the migrations create (the folder's snapshot); then every migration is recorded as applied, unrun.
+ */
+async function baseline(configPaths: readonly string[], dir: string, ctx: CliContext): Promise<number> {
+  const { tables } = await readSchemaSnapshot(dir);
+  return withDatabase(configPaths, async (db) => {
+    const differences = await schemaDifferences(db, tables);
+    if (differences.length > 0) {
+      ctx.stderr(
+        `baseline refused: the database does not match the tables the migrations of ${dir} create:\n${differences
+          .map((d) => `  - ${d.table}.${d.column}: ${d.problem}`)
+          .join('\n')}\n`,
+      );
+      return EXIT.failure;
+    }
+    const { applied } = await baselineMigrations(db, dir);
+    ctx.stdout(
+      applied.length > 0
+        ? `baseline: recorded as applied (not run): ${applied.join(', ')}\n`
+        : 'baseline: no migrations to record\n',
+    );
+    return EXIT.ok;
+  });
 }

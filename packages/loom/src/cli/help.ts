@@ -8,7 +8,8 @@ Commands:
   serve [--workers N]        serve the REST API (N > 1: N processes sharing the port)
   worker                     run the job worker until SIGTERM/SIGINT
   db sync                    create the tables that do not exist yet
-  db migrate [--dir D]       apply the pending migrations
+  db migrate [--dir D] [--baseline]
+                             apply the pending migrations (--baseline: adopt a synced database)
   db make-migration [--dir D] [--name N] [--allow-drop]
                              write the next migration from what changed in the models
   routes                     print the routes: method, path, use case, status
@@ -56,9 +57,14 @@ Options:
 export const DB_HELP = `Usage: loom db <sync|migrate|make-migration> [options] <config.yaml>...
 
   db sync                    create every table of the models that does not exist yet (no changes to
-                             existing tables)
+                             existing tables; fails, listing them, when existing tables differ from
+                             their models)
   db migrate [--dir D]       apply the migrations of D that have not run yet, in order, each in a
                              transaction
+  db migrate --baseline [--dir D]
+                             adopt a database created by schema sync (database.sync: create): check
+                             that its tables are those D's migrations create (schema.snapshot.json),
+                             then record every migration as applied without running it
   db make-migration [--dir D] [--name N] [--allow-drop]
                              write the next migration of D from the difference between the models and
                              D's schema snapshot (schema.snapshot.json), and the new snapshot. The first
@@ -69,6 +75,7 @@ Options:
   --dir D                    the migrations folder. Default: migrations/ next to the first config file.
   --name N                   words of the new file's name (0002_<N>.ts). Default: from the changes.
   --allow-drop               generate drops of columns and tables the models no longer have
+  --baseline                 (migrate) record the migrations as applied after checking the tables
   -h, --help                 show this help
 `;
 

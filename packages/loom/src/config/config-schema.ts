@@ -174,7 +174,8 @@ export const DatabaseConfigSchema = Type.Object(
   {
     url: Type.String({
       default: 'sqlite:./loom.db',
-      description: 'postgres://…, postgresql://…, sqlite:./file.db, sqlite::memory: (see parseDatabaseUrl)',
+      description:
+        'postgres://…, postgresql://…, sqlite:./file.db (relative to the first config file), sqlite::memory: (see parseDatabaseUrl)',
     }),
     poolSize: Type.Integer({ minimum: 1, default: 10, description: 'PostgreSQL pool size' }),
     logStatements: Type.Boolean({ default: false, description: 'log every SQL statement' }),
@@ -303,9 +304,46 @@ export const LoggerConfigSchema = Type.Object(
 
 export const TraceConfigSchema = Type.Object(
   {
-    enabled: Type.Boolean({ default: true }),
-    serviceName: Type.String({ minLength: 1, description: 'defaults to app.name' }),
-    header: Type.String({ minLength: 1, default: 'x-request-id', description: 'request id header' }),
+    enabled: Type.Boolean({
+      default: true,
+      description: 'false: no OpenTelemetry SDK is started even when `exporter` is set',
+    }),
+    serviceName: Type.String({
+      minLength: 1,
+      description: 'service.name of the spans; defaults to app.name',
+    }),
+    header: Type.String({
+      minLength: 1,
+      pattern: '^[A-Za-z0-9-]+$',
+      default: 'x-request-id',
+      description: 'request id header: read from requests (else generated) and echoed in every response',
+    }),
+    exporter: Type.Optional(
+      Type.Object(
+        {
+          endpoint: Type.String({
+            pattern: '^https?://',
+            description: 'OTLP/HTTP traces URL, e.g. http://collector:4318/v1/traces',
+          }),
+          headers: Type.Record(Type.String(), Type.String(), {
+            default: {},
+            description: 'headers sent with every export (an API key of a hosted collector)',
+          }),
+          timeoutMs: Type.Integer({ minimum: 1, default: 10_000, description: 'bound of one export' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    sampleRatio: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 1,
+      description: 'share of new traces recorded (parent-based: a sampled caller is always followed)',
+    }),
+    resourceAttributes: Type.Record(Type.String(), Type.String(), {
+      default: {},
+      description: 'OpenTelemetry resource attributes of every span (deployment.environment, …)',
+    }),
   },
   closed,
 );
@@ -314,6 +352,13 @@ export const MetricsConfigSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: true }),
     path: routePath('/metrics', 'Prometheus scrape endpoint'),
+    workerPort: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65_535,
+        description: 'loom worker: serve `path` on this port (on app.rest.host); unset = no endpoint',
+      }),
+    ),
   },
   closed,
 );

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors/index.ts';
 import { redactUrl } from './redact.ts';
 
@@ -16,7 +17,7 @@ const SQLITE = /^sqlite(\+[a-z0-9_]+)?:/i;
  * |---|---|
  * | `postgres://u:p@host:5432/db`, `postgresql://…` | PostgreSQL, the URL as given |
  * | `postgresql+asyncpg://…` (any `+driver`) | PostgreSQL, the driver suffix dropped |
- * | `sqlite:./file.db`, `sqlite:file.db`, `sqlite:/abs/file.db` | SQLite file (relative to the working directory) |
+ * | `sqlite:./file.db`, `sqlite:file.db`, `sqlite:/abs/file.db` | SQLite file (loadConfig: relative to the first config file's folder) |
  * | `sqlite::memory:` | SQLite in memory |
  * | `sqlite:///./file.db`, `sqlite+aiosqlite:///./file.db` | SQLite file `./file.db` (SQLAlchemy: three slashes, then the path) |
  * | `sqlite:////abs/file.db` | SQLite file `/abs/file.db` |
@@ -68,4 +69,27 @@ function sqliteFilename(url: string, rest: string): string {
 
 function invalid(url: string, reason: string): ConfigError {
   return new ConfigError(`Invalid database URL "${redactUrl(url)}": ${reason}`);
+}
+
+/**
+ * A SQLite URL whose relative file path is anchored at `baseDir` (the first config file's folder, where
+ * module paths start too), so the database does not depend on the working directory. Absolute paths,
+ * in-memory databases, other dialects and URLs that do not parse are returned unchanged.
+ *
+ * @example
+ * ```ts
+ * anchorSqliteUrl('sqlite:../store.db', '/srv/store/config'); // 'sqlite:/srv/store/store.db'
+ * anchorSqliteUrl('sqlite::memory:', '/srv/store/config');    // 'sqlite::memory:'
+ * ```
+ */
+export function anchorSqliteUrl(url: string, baseDir: string): string {
+  let target: DatabaseTarget;
+  try {
+    target = parseDatabaseUrl(url);
+  } catch {
+    return url; // reported, with its reason, when the database is opened
+  }
+  if (target.dialect !== 'sqlite' || target.filename === ':memory:' || isAbsolute(target.filename))
+    return url;
+  return `sqlite:${resolve(baseDir, target.filename)}`;
 }

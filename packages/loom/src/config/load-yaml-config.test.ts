@@ -140,7 +140,8 @@ describe('loadConfig: several files, errors, defaults', () => {
     const file = await write('min.yaml', 'app:\n  name: store\n');
     const config = await loadConfig(file);
     expect(config.database).toEqual({
-      url: 'sqlite:./loom.db',
+      // The default `sqlite:./loom.db`, next to the config file.
+      url: `sqlite:${path.join(dir, 'loom.db')}`,
       poolSize: 10,
       logStatements: false,
       profileReads: 'batched',
@@ -237,5 +238,37 @@ describe('loadConfigSync and loadRawConfig', () => {
     expect(raw.sources.locate(['app', 'name'])).toBe(`${path.join(dir, 'base.yaml')}:2`);
     expect(raw.sources.locate(['app', 'rest', 'port'])).toBe(`${api}:4`);
     expect(raw.sources.files).toEqual([path.join(dir, 'base.yaml'), api]);
+  });
+});
+
+describe('SQLite paths in database.url start at the first config file, like module paths', () => {
+  it('anchors a relative file (given, from the environment, or the default) at the first file’s folder', async () => {
+    const first = await write(
+      'app/config/api.yaml',
+      'app:\n  name: shop\ndatabase:\n  url: sqlite:../shop.db\n',
+    );
+    expect((await loadConfig(first)).database.url).toBe(`sqlite:${path.join(dir, 'app', 'shop.db')}`);
+    expect(loadConfigSync(first).database.url).toBe(`sqlite:${path.join(dir, 'app', 'shop.db')}`);
+
+    const defaulted = await write('other/loom.yaml', 'app:\n  name: shop\n');
+    expect((await loadConfig(defaulted)).database.url).toBe(`sqlite:${path.join(dir, 'other', 'loom.db')}`);
+
+    vi.stubEnv('DATABASE_URL', 'sqlite:data/env.db');
+    const fromEnv = await write(
+      'env/api.yaml',
+      'app:\n  name: shop\ndatabase:\n  url: ${env:DATABASE_URL}\n',
+    );
+    // A later file does not move the anchor: paths start at the first file, as modules do.
+    const overlay = await write('elsewhere/overlay.yaml', 'app:\n  rest:\n    port: 1\n');
+    expect((await loadConfig(fromEnv, overlay)).database.url).toBe(
+      `sqlite:${path.join(dir, 'env', 'data', 'env.db')}`,
+    );
+  });
+
+  it('leaves absolute paths, in-memory databases and PostgreSQL URLs alone', async () => {
+    for (const url of ['sqlite::memory:', 'sqlite:/var/lib/shop.db', 'postgres://u@h:5432/db']) {
+      const file = await write('c/api.yaml', `app:\n  name: shop\ndatabase:\n  url: "${url}"\n`);
+      expect((await loadConfig(file)).database.url).toBe(url);
+    }
   });
 });

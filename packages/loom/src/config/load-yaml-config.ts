@@ -39,7 +39,7 @@ export interface LoadConfigOptions {
  */
 export async function loadConfig(...paths: string[]): Promise<LoomConfig> {
   const raw = await loadRawConfig(paths);
-  return resolveConfig(raw.value, raw.sources);
+  return resolveConfig(raw.value, raw.sources, undefined, baseDirOf(paths));
 }
 
 /**
@@ -56,7 +56,7 @@ export async function loadConfigWithSections<S extends ConfigSectionSchemas = {}
   sections: S | undefined,
 ): Promise<ConfigWithSections<S>> {
   const raw = await loadRawConfig(paths);
-  return resolveConfig(raw.value, raw.sources, sections);
+  return resolveConfig(raw.value, raw.sources, sections, baseDirOf(paths));
 }
 
 /**
@@ -69,7 +69,7 @@ export async function loadConfigWithSections<S extends ConfigSectionSchemas = {}
  */
 export function loadConfigSync(...paths: string[]): LoomConfig {
   const raw = loadRawConfigSync(paths);
-  return resolveConfig(raw.value, raw.sources);
+  return resolveConfig(raw.value, raw.sources, undefined, baseDirOf(paths));
 }
 
 /**
@@ -194,4 +194,10 @@ function unreadable(file: string, chain: readonly string[], error: unknown): Con
     return new ConfigError(`Configuration path is a directory, not a file: ${file}${from}`);
   const reason = error instanceof Error ? error.message : String(error);
   return new ConfigError(`Cannot read configuration file ${file}${from}: ${reason}`);
+}
+
+/** Relative paths in config (modules, a SQLite file) start at the first file's folder. */
+function baseDirOf(paths: readonly string[]): { baseDir?: string } {
+  const first = paths[0];
+  return first === undefined ? {} : { baseDir: path.dirname(path.resolve(first)) };
 }

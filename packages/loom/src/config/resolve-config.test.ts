@@ -63,7 +63,13 @@ describe('resolveConfig: defaults', () => {
         ttl: {},
       },
       logger: { level: 'info', pretty: false },
-      trace: { enabled: true, serviceName: 'store', header: 'x-request-id' },
+      trace: {
+        enabled: true,
+        serviceName: 'store',
+        header: 'x-request-id',
+        sampleRatio: 1,
+        resourceAttributes: {},
+      },
       metrics: { enabled: true, path: '/metrics' },
       health: { enabled: true, livePath: '/health/live', readyPath: '/health/ready', checkTimeoutMs: 2_000 },
     });

@@ -5,6 +5,7 @@ import { isPlainObject } from './config-path.ts';
 import { type ConfigProblem, configError } from './config-problem.ts';
 import type { LoomConfig, LoomConfigInput } from './config-schema.ts';
 import type { ConfigSources } from './config-sources.ts';
+import { anchorSqliteUrl } from './database-url.ts';
 import { prepareConfig } from './prepare-config.ts';
 import { schemaProblems } from './schema-problems.ts';
 
@@ -32,6 +33,7 @@ export function resolveConfig<S extends ConfigSectionSchemas = {}>(
   raw: LoomConfigInput | Readonly<Record<string, unknown>> | undefined,
   sources?: ConfigSources,
   sections?: S,
+  options: ResolveOptions = {},
 ): ConfigWithSections<S> {
   const schema = configSchemaWith(sections);
   const problems: ConfigProblem[] = [];
@@ -44,6 +46,7 @@ export function resolveConfig<S extends ConfigSectionSchemas = {}>(
   const prepared = prepareConfig(schema, raw ?? {}, problems);
   const defaulted = Value.Default(schema, prepared);
   fillDerivedDefaults(defaulted);
+  if (options.baseDir !== undefined) anchorPaths(defaulted, options.baseDir);
   problems.push(...schemaProblems(schema, defaulted));
   if (problems.length > 0) throw configError(problems, sources);
 
@@ -51,6 +54,19 @@ export function resolveConfig<S extends ConfigSectionSchemas = {}>(
   const inconsistent = crossChecks(config);
   if (inconsistent.length > 0) throw configError(inconsistent, sources);
   return deepFreeze(config);
+}
+
+/** Options of {@link resolveConfig}. */
+export interface ResolveOptions {
+  /** Where relative file paths start (the first config file's folder): SQLite's `database.url`. */
+  readonly baseDir?: string;
+}
+
+/** A relative SQLite file in `database.url` (given or the default) starts at `baseDir`. */
+function anchorPaths(config: unknown, baseDir: string): void {
+  if (!isPlainObject(config) || !isPlainObject(config.database)) return;
+  const { database } = config;
+  if (typeof database.url === 'string') database.url = anchorSqliteUrl(database.url, baseDir);
 }
 
 /** Defaults that depend on another key: the OpenAPI title and the trace service name are the app name. */

@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { type CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.ts';
 import { guardedPool } from './guarded-pool.ts';
 import { openNodeSqlite } from './node-sqlite-database.ts';
 import { StatementNames } from './prepared-statements.ts';
+import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 
 /** Rows are plain records keyed by SQL column name; tables are known at run time, not compile time. */
 export type AnyRow = Record<string, unknown>;
@@ -290,7 +291,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
   // node:sqlite, Node's built-in SQLite (docs/decisions/0004-node-sqlite.md): WAL, foreign keys, busy timeout.
   const sqlite = openNodeSqlite(options.filename);
-  const kysely = new Kysely<AnyDB>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  const kysely = new Kysely<AnyDB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }), log });
   database = new Database('sqlite', kysely);
   return database;
 }

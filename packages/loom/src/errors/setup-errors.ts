@@ -65,3 +65,38 @@ export class ServiceError extends Error {
     this.name = 'ServiceError';
   }
 }
+
+/** One way a live table differs from its model: which table and column, and what differs. */
+export interface SchemaDifference {
+  readonly table: string;
+  readonly column: string;
+  /** What differs, e.g. `missing from the table`, `type is text, the model wants integer`. */
+  readonly problem: string;
+}
+
+/**
+ * The database's tables do not match the models (`database.sync: create` found at boot a column the
+ * table lacks, a type or nullability that differs, a NOT NULL column the models do not know). Serving
+ * would show `null` for the missing data and fail writes with 500s, so the app refuses to start. The
+ * message lists every difference and the way out (a migration).
+ *
+ * @example
+ * ```ts
+ * throw new SchemaDrift([{ table: 'products', column: 'weight', problem: 'missing from the table' }]);
+ * ```
+ */
+export class SchemaDrift extends Error {
+  readonly code = 'LOOM_SCHEMA_DRIFT';
+  readonly differences: readonly SchemaDifference[];
+  constructor(differences: readonly SchemaDifference[]) {
+    super(
+      `the database does not match the models (database.sync: create only creates missing tables):\n${differences
+        .map((d) => `  - ${d.table}.${d.column}: ${d.problem}`)
+        .join(
+          '\n',
+        )}\nChange the tables with a migration (loom db make-migration, then database.sync: migrate; adopt this database with loom db migrate --baseline first), or recreate the database.`,
+    );
+    this.differences = differences;
+    this.name = 'SchemaDrift';
+  }
+}

@@ -16,7 +16,7 @@ export interface MetricSources {
  * @example
  * ```ts
  * const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db), dbPool: () => db.poolStats() });
- * metrics.useCaseDuration.observe({ use_case: 'CreateUser', outcome: 'success' }, 0.004);
+ * metrics.useCaseDuration.observe({ use_case: 'CreateUser', outcome: 'success', error_kind: 'none' }, 0.004);
  * const text = await metrics.registry.metrics();
  * ```
  */
@@ -35,8 +35,8 @@ export function createMetrics(sources: MetricSources = {}) {
     }),
     useCaseDuration: new Histogram({
       name: 'loom_use_case_duration_seconds',
-      help: 'Use-case duration by name and outcome (success, rule_failure, failure)',
-      labelNames: ['use_case', 'outcome'] as const,
+      help: 'Use-case duration by name, outcome (success, rule_failure, failure) and error kind (the LOOM_* code, "unexpected" for any other error, "none")',
+      labelNames: ['use_case', 'outcome', 'error_kind'] as const,
       buckets,
       registers: [registry],
     }),

@@ -15,7 +15,7 @@ import { newTraceId, TRACE_HEADER } from './trace-id.ts';
  * Fastify({ clientErrorHandler: problemClientErrorHandler('https://loom.dev/problems/') });
  * ```
  */
-export function problemClientErrorHandler(typeBase?: string) {
+export function problemClientErrorHandler(typeBase?: string, traceHeader: string = TRACE_HEADER) {
   return (error: Error & { code?: string }, socket: Socket): void => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -35,7 +35,7 @@ export function problemClientErrorHandler(typeBase?: string) {
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         `content-type: ${PROBLEM_CONTENT_TYPE}\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\n` +
-        `${TRACE_HEADER}: ${traceId}\r\n` +
+        `${traceHeader}: ${traceId}\r\n` +
         'connection: close\r\n\r\n' +
         body,
     );

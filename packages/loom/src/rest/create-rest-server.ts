@@ -67,6 +67,8 @@ export interface RestServerOptions {
   readonly plugins?: (app: FastifyInstance) => void;
   /** Swagger UI sends its own Content-Security-Policy (when security headers are on). */
   readonly docsStaticCsp?: boolean;
+  /** The request id header: read (else an id is generated) and echoed. Default `x-request-id`. */
+  readonly traceHeader?: string;
 }
 
 /** Per-request limits of a REST server (config `app.rest.limits`, see docs/limits.md). */
@@ -118,18 +120,20 @@ export function createRestServer(options: RestServerOptions): RestServer {
   const routes = compileRoutes(kernel, interfaces);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const auth = options.auth;
+  const traceHeader = (options.traceHeader ?? TRACE_HEADER).toLowerCase();
   const sendProblem = problemReplier({
     bodyLimit,
+    traceHeader,
     ...(options.problemTypeBase === undefined ? {} : { typeBase: options.problemTypeBase }),
     ...(auth === undefined ? {} : { challenge: auth.challenge }),
   });
   const app = Fastify({
     bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    genReqId: (req) => traceIdOf(req.headers[TRACE_HEADER]),
+    genReqId: (req) => traceIdOf(req.headers[traceHeader]),
     logController: new LogController({ requestIdLogLabel: 'traceId' }),
     ...loggerOptions(options.logger),
-    clientErrorHandler: problemClientErrorHandler(options.problemTypeBase),
+    clientErrorHandler: problemClientErrorHandler(options.problemTypeBase, traceHeader),
     frameworkErrors: (error, request, reply) => {
       sendProblem(error, request, reply);
     },
@@ -138,7 +142,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
   // loom validates params, queries and bodies itself; Ajv must neither check nor mutate them.
   app.setValidatorCompiler(() => (value) => ({ value }));
   installBodyParsers(app, { jsonDepth: options.limits?.jsonDepth ?? DEFAULT_MAX_JSON_DEPTH });
-  echoTraceHeader(app);
+  echoTraceHeader(app, traceHeader);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   if (auth !== undefined) installAuthentication(app, auth, sendProblem);
 

@@ -29,7 +29,10 @@ export function problemReplier(options: {
   readonly typeBase?: string;
   /** `WWW-Authenticate` of a 401 whose error names no challenge of its own (a guard's). */
   readonly challenge?: string;
+  /** The request id header; default `x-request-id`. */
+  readonly traceHeader?: string;
 }): ProblemReplier {
+  const traceHeader = options.traceHeader ?? TRACE_HEADER;
   return (error, request, reply) => {
     const { error: loomError, unexpected } = toLoomError(error, options.bodyLimit);
     if (unexpected) request.log.error({ err: error }, 'unexpected error while serving the request');
@@ -42,7 +45,7 @@ export function problemReplier(options: {
       instance: q === -1 ? request.url : request.url.slice(0, q),
       ...(options.typeBase === undefined ? {} : { typeBase: options.typeBase }),
     });
-    reply.code(loomError.status).header(TRACE_HEADER, request.id).type(PROBLEM_CONTENT_TYPE);
+    reply.code(loomError.status).header(traceHeader, request.id).type(PROBLEM_CONTENT_TYPE);
     if (loomError instanceof MethodNotAllowed) reply.header('allow', loomError.allowed.join(', '));
     // RFC 9110 §10.2.3: tell the client when to come back; 1 s unless the error knows better.
     if (loomError.status === 503) reply.header('retry-after', String(retryAfterOf(loomError)));

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod 
 import { TRACE_HEADER } from './trace-id.ts';
 
 /**
- * Echoes the request's trace id in `x-request-id` on every route of the instance, loom's and any added
+ * Echoes the request's trace id in `header` (default `x-request-id`) on every route of the instance, loom's and any added
  * later (plugins included): each route handler is wrapped when the route is registered, which costs one
  * function call per request instead of an `onRequest` hook. Errors, 404 and 405 set the header in the
  * problem replier.
@@ -12,7 +12,7 @@ import { TRACE_HEADER } from './trace-id.ts';
  * echoTraceHeader(app); // before any route is added
  * ```
  */
-export function echoTraceHeader(app: FastifyInstance): void {
+export function echoTraceHeader(app: FastifyInstance, header: string = TRACE_HEADER): void {
   app.addHook('onRoute', (options) => {
     const handler = options.handler as RouteHandlerMethod;
     options.handler = function tracedHandler(
@@ -20,7 +20,7 @@ export function echoTraceHeader(app: FastifyInstance): void {
       request: FastifyRequest,
       reply: FastifyReply,
     ) {
-      reply.header(TRACE_HEADER, request.id);
+      reply.header(header, request.id);
       return handler.call(this, request, reply);
     };
   });

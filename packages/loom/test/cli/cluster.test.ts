@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, STORE_API, send, tempDir } from '../observability/store-app.ts';
 import { kill, type LoggedChild, spawnLoom } from './child-process.ts';
@@ -40,4 +41,51 @@ describe('loom serve --workers (node:cluster, store on SQLite)', () => {
     expect(p.lines.at(-1)).toMatchObject({ msg: 'cluster stopped', failed: false });
     expect(() => process.kill(replacement.worker, 0)).toThrow();
   }, 90_000); // ~8 s on an idle machine; three app boots take longer when the machine is busy
+
+  it('--workers 2 drains every worker on SIGTERM: readiness 503 while requests are still served, then a clean exit', async () => {
+    const overlay = `${(await tmp).path}/drain.yaml`;
+    // Long enough for the checks below on a busy machine; they wait for log lines, not for the clock.
+    await writeFile(overlay, 'app:\n  shutdown:\n    drainDelayMs: 8000\n');
+    proc = spawnLoom(['serve', '--workers', '2', '--port', '0', STORE_API, overlay], env);
+    const p = proc;
+    const workerLines = () => p.lines.filter((l) => l.msg === 'cluster worker listening');
+    await eventually(() => workerLines().length === 2, 40_000);
+    const workers = (workerLines() as { worker: number; port: number }[]).map((l) => l.worker);
+    const base = `http://127.0.0.1:${workerLines()[0]!.port}`;
+    // Health answers through the shared port, whichever worker takes the connection.
+    for (let i = 0; i < 6; i++) expect((await send(base, 'GET', '/health/ready')).status).toBe(200);
+
+    p.child.kill('SIGTERM');
+    const draining = () =>
+      p.lines.filter((l) => l.msg === 'draining: still serving while readiness is 503').map((l) => l.pid);
+    await eventually(() => draining().length === 2, 20_000);
+    expect(draining().sort()).toEqual([...workers].sort());
+    // Both workers draining: a load balancer sees 503 on readiness, and every request is still served.
+    const during = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        send(
+          base,
+          i % 2 === 0 ? 'GET' : 'POST',
+          i % 2 === 0 ? '/users' : '/users',
+          i % 2 === 0
+            ? undefined
+            : {
+                fullName: `Drain ${i}`,
+                email: `drain-${i}@example.com`,
+              },
+        ),
+      ),
+    );
+    expect(during.map((r) => r.status)).toEqual(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 200 : 201)),
+    );
+    expect((await send(base, 'GET', '/health/ready')).status).toBe(503);
+    expect((await send(base, 'GET', '/health/live')).status).toBe(200);
+
+    expect(await p.exited()).toBe(0);
+    const stopped = p.lines.filter((l) => l.msg === 'stopped').map((l) => l.pid);
+    expect(stopped.sort()).toEqual([...workers].sort());
+    expect(p.lines.at(-1)).toMatchObject({ msg: 'cluster stopped', failed: false });
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  }, 90_000);
 });

@@ -63,13 +63,19 @@ describe('/metrics of a listening store (createApp, SQLite)', () => {
     expect(count('POST', '/products/{productId}/jobs/restock-email', '202')).toBe(1);
   });
 
-  it('times each use case by name and outcome', () => {
-    const count = (useCase: string, outcome: string) =>
-      sample(text, 'loom_use_case_duration_seconds_count', { use_case: useCase, outcome });
+  it('times each use case by name, outcome and error kind', () => {
+    const count = (useCase: string, outcome: string, errorKind = 'none') =>
+      sample(text, 'loom_use_case_duration_seconds_count', {
+        use_case: useCase,
+        outcome,
+        error_kind: errorKind,
+      });
     expect(count('createProduct', 'success')).toBe(1);
     // The GET, plus the restock callback's own read of the product.
     expect(count('getProduct', 'success')).toBeGreaterThanOrEqual(1);
-    expect(count('getProduct', 'failure')).toBe(1);
+    // The 404: its error kind is the catalogue code.
+    expect(count('getProduct', 'failure', 'LOOM_NOT_FOUND')).toBe(1);
+    expect(count('getProduct', 'failure')).toBeUndefined();
     expect(count('DispatchRestockEmail', 'success')).toBe(1);
     // The job's own use case, run by the in-process worker.
     expect(count('SendRestockEmail', 'success')).toBe(1);

@@ -4,6 +4,7 @@ export {
   type MadeMigration,
   type MakeMigrationOptions,
   makeMigration,
+  readSchemaSnapshot,
 } from './make-migration.ts';
 export {
   generateInitialMigration,
@@ -21,6 +22,7 @@ export {
 } from './migration-provider.ts';
 export { type MigrationTools, migrationToolsFor } from './migration-tools.ts';
 export {
+  baselineMigrations,
   MIGRATION_TABLE,
   type MigrationRun,
   migrateDown,

@@ -75,7 +75,15 @@ export async function down(db: Kysely<unknown>, loom: MigrationTools): Promise<v
 `;
 }
 
-async function readSnapshot(folder: string): Promise<SchemaSnapshot> {
+/**
+ * The schema snapshot of a migrations folder: the tables its migrations create, all applied.
+ *
+ * @example
+ * ```ts
+ * const { tables } = await readSchemaSnapshot('migrations');
+ * ```
+ */
+export async function readSchemaSnapshot(folder: string): Promise<SchemaSnapshot> {
   let text: string;
   try {
     text = await readFile(join(folder, SNAPSHOT_FILE), 'utf8');
@@ -116,7 +124,7 @@ export async function makeMigration(
     const changes = current.tables.map((table): SchemaChange => ({ kind: 'createTable', table }));
     return { file, name: INITIAL_MIGRATION, changes, warnings: [] };
   }
-  const snapshot = await readSnapshot(folder);
+  const snapshot = await readSchemaSnapshot(folder);
   const warnings: string[] = [];
   const newest = migrationNameOf(existing[existing.length - 1]!);
   if (newest !== snapshot.migration) {

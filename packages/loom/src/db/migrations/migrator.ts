@@ -1,4 +1,4 @@
-import { Migrator, sql } from 'kysely';
+import { type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Database } from '../database.ts';
 import { LoomMigrationProvider } from './migration-provider.ts';
 import { migrationToolsFor } from './migration-tools.ts';
@@ -6,16 +6,30 @@ import { migrationToolsFor } from './migration-tools.ts';
 /** The table recording applied migrations (and its lock table, `loom_migration_lock`). */
 export const MIGRATION_TABLE = 'loom_migration';
 
-async function migratorFor(db: Database, folder: string): Promise<Migrator> {
+/**
+ * The provider of a baseline: the folder's migrations by name, each with an `up` that does nothing, so
+ * the migrator records them as applied without running them.
+ */
+function recordOnly(provider: LoomMigrationProvider): MigrationProvider {
+  return {
+    async getMigrations() {
+      const names = Object.keys(await provider.getMigrations());
+      return Object.fromEntries(names.map((name) => [name, { up: async () => {} }]));
+    },
+  };
+}
+
+async function migratorFor(db: Database, folder: string, baseline = false): Promise<Migrator> {
   // On PostgreSQL the bookkeeping tables live in the current schema: Kysely would otherwise find a
   // `loom_migration` table of another schema and believe it is ours.
   const schema =
     db.dialect === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
       : undefined;
+  const provider = new LoomMigrationProvider(folder, migrationToolsFor(db.dialect));
   return new Migrator({
     db: db.kysely,
-    provider: new LoomMigrationProvider(folder, migrationToolsFor(db.dialect)),
+    provider: baseline ? recordOnly(provider) : provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: `${MIGRATION_TABLE}_lock`,
     ...(schema ? { migrationTableSchema: schema } : {}),
@@ -47,12 +61,13 @@ async function run(
   db: Database,
   folder: string,
   step: (m: Migrator) => ReturnType<Migrator['migrateToLatest']>,
+  baseline = false,
 ): Promise<MigrationRun> {
   // Kysely's setup looks its bookkeeping table up across every schema of the database; a schema that
   // another client drops meanwhile makes that lookup fail (3F000) before any migration has run. The
   // setup is idempotent, so it is tried again; after the last try the failure is reported as below.
   const outcome = await despiteCatalogRace(async () => {
-    const attempt = await step(await migratorFor(db, folder));
+    const attempt = await step(await migratorFor(db, folder, baseline));
     if (attempt.results === undefined && droppedMeanwhile(attempt.error)) throw attempt.error;
     return attempt;
   }).catch((error: unknown) => {
@@ -100,4 +115,26 @@ export async function pendingMigrations(db: Database, folder: string): Promise<s
   // The same catalog race as in `run`: reading is idempotent.
   const infos = await despiteCatalogRace(async () => (await migratorFor(db, folder)).getMigrations());
   return infos.filter((i) => i.executedAt === undefined).map((i) => i.name);
+}
+
+/**
+ * Adopts a database whose tables exist already (created by `database.sync: create`): records every
+ * migration of `folder` as applied without running it. Check first that the tables are what the
+ * migrations would create (`loom db migrate --baseline` does). Refuses a database that has applied
+ * migrations already.
+ *
+ * @example
+ * ```ts
+ * const { applied } = await baselineMigrations(db, 'migrations'); // ['0001_initial'] recorded, not run
+ * ```
+ */
+export async function baselineMigrations(db: Database, folder: string): Promise<MigrationRun> {
+  const infos = await despiteCatalogRace(async () => (await migratorFor(db, folder)).getMigrations());
+  const applied = infos.filter((i) => i.executedAt !== undefined).map((i) => i.name);
+  if (applied.length > 0) {
+    throw new Error(
+      `the database is under migrations already (applied: ${applied.join(', ')}): a baseline adopts a database created by schema sync; run loom db migrate instead`,
+    );
+  }
+  return run(db, folder, (m) => m.migrateToLatest(), true);
 }

@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createWorker, type LoomWorker } from '../../src/app/create-worker.ts';
+import { eventually, REPO_ROOT, storeOverlay, tempDir } from './store-app.ts';
+
+const WORKER_CONFIG = resolve(REPO_ROOT, 'examples/store/config/worker.yaml');
+
+describe('metrics.workerPort: a worker process serves its own Prometheus metrics', () => {
+  const tmp = tempDir('loom-worker-metrics-');
+  let worker: LoomWorker | undefined;
+  afterAll(async () => {
+    await worker?.stop({ timeoutMs: 5_000 });
+    await (await tmp).dispose();
+  });
+
+  it('serves job counters, the outbox backlog and process metrics at metrics.path; 404 elsewhere', async () => {
+    const overlay = await storeOverlay((await tmp).path, 'metrics:\n  workerPort: 0\n');
+    worker = await createWorker({ config: [WORKER_CONFIG, overlay], logger: pino({ level: 'silent' }) });
+    expect(worker.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    worker.start();
+    const url = worker.metricsUrl!;
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await first.text();
+    expect(text).toMatch(/^loom_outbox_backlog \d+$/m);
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+
+    // A job run by this worker shows up in its own registry.
+    await worker.assembly.jobs.dispatchRaw(
+      [...worker.assembly.declarations.jobs].find(([, name]) => name === 'SendRestockEmail')?.[0] ??
+        fail('no SendRestockEmail job'),
+      { params: { productId: 1 }, payload: { recipientEmail: 'a@b.co' } },
+    );
+    await eventually(async () =>
+      /^loom_jobs_total\{job="SendRestockEmail",queue="notifications",event="dispatched"\} 1$/m.test(
+        await (await fetch(url)).text(),
+      ),
+    );
+    expect((await fetch(url.replace('/metrics', '/other'))).status).toBe(404);
+
+    await worker.stop({ timeoutMs: 5_000 });
+    worker = undefined;
+    await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('serves nothing without metrics.workerPort', async () => {
+    const dir = `${(await tmp).path}/plain`;
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+    const plain = await createWorker({
+      config: [WORKER_CONFIG, await storeOverlay(dir)],
+      logger: pino({ level: 'silent' }),
+    });
+    expect(plain.metricsUrl).toBeUndefined();
+    await plain.stop();
+  });
+});
+
+function fail(message: string): never {
+  throw new Error(message);
+}
