@@ -68,7 +68,7 @@ export function describePlan(useCase: AnyUseCase | Plan, kernel?: Kernel): PlanS
         : compilePlan(useCase, useCase.decl.name ?? 'anonymous use case');
   const loads = plan.loads.map((step) => {
     const m = step.marker;
-    const from = `${step.source.kind === 'param' ? 'params' : 'input'}.${step.source.name}`;
+    const from = `${step.source.kind === 'param' ? 'params' : step.source.kind}.${step.source.name}`;
     const against = m.kind === 'loadById' ? m.model.$primaryKey.name : m.against;
     return {
       name: step.name,

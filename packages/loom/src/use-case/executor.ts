@@ -1,5 +1,6 @@
 import type { Parsed } from '../command/command.ts';
 import { type CallContext, callContextObject } from '../context/call-context.ts';
+import type { Identity } from '../context/identity.ts';
 import { disposeCallServices } from '../context/service-runtime.ts';
 import {
   Forbidden,
@@ -161,7 +162,7 @@ async function withLoads(
       load[step.name] =
         given !== undefined && Object.hasOwn(given, step.name)
           ? given[step.name]
-          : await runLoad(host, step, params, input);
+          : await runLoad(host, step, params, input, identity);
     } catch (error) {
       // With an ownership guard, "missing" must look like "someone else's": the guards run without the
       // entity (a predicate that reads it fails), so only a caller they let through anyway (an admin)
@@ -262,14 +263,37 @@ function applyComputes(plan: Plan, parsed: Input, ctx: RuleContext<unknown, unkn
   return draft === undefined ? parsed : (Object.freeze(draft) as Input);
 }
 
+/** The identity's value a load reads; a load that needs the caller answers 401 without one. */
+function identityValue(
+  source: { readonly name: string; readonly numeric: boolean },
+  identity: Identity | undefined,
+): unknown {
+  if (identity === undefined) throw new Unauthorized('this operation needs an authenticated caller');
+  const raw =
+    source.name === 'subject' ? identity.subject : identity.claims[source.name.slice('claims.'.length)];
+  // A subject is a string; a numeric key column compares as a number (a non-numeric subject finds nothing).
+  if (source.numeric && typeof raw === 'string') {
+    const n = Number(raw);
+    return raw.trim() !== '' && Number.isFinite(n) ? n : undefined;
+  }
+  return raw;
+}
+
 async function runLoad(
   host: ExecutionHost,
   step: LoadStep,
   params: Record<string, unknown>,
   input: Record<string, unknown> | undefined,
+  identity: Identity | undefined,
 ): Promise<unknown> {
   const m = step.marker;
-  const value = step.source.kind === 'param' ? params[step.source.name] : input?.[step.source.name];
+  const source = step.source;
+  const value =
+    source.kind === 'param'
+      ? params[source.name]
+      : source.kind === 'input'
+        ? input?.[source.name]
+        : identityValue(source, identity);
   const repo = host.repository(m.model);
   if (m.kind === 'exists') {
     // An absent input field looks nothing up: there is nothing to compare.

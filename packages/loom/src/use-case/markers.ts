@@ -4,7 +4,16 @@ import type { AnyModel, FieldName, Infer } from '../model/model.ts';
 export type OnMissing = 'raise' | 'returnNull' | 'returnFalse';
 
 /** A source of a lookup value: a declared param name, or `input.<field>`. */
-export type SourceRef<P, I> = (keyof P & string) | `input.${keyof I & string}`;
+/**
+ * Where a `load()`/`exists()` takes its value: a declared param, an input field, or the caller's identity
+ * (`identity.subject`, or a claim: `identity.claims.tenantId`). A load from the identity answers 401 when
+ * the call has none, before any statement runs.
+ */
+export type SourceRef<P, I> =
+  | (keyof P & string)
+  | `input.${keyof I & string}`
+  | 'identity.subject'
+  | `identity.claims.${string}`;
 
 // The type parameters of the markers start with the param or source they read, then onMissing, then
 // the model: tsc prints them in that order, and a wrong `by` then shows first, not after every column of

@@ -14,7 +14,14 @@ import type { AnyUseCase } from './use-case.ts';
 export interface LoadStep {
   readonly name: string;
   readonly marker: AnyMarker;
-  readonly source: { readonly kind: 'param' | 'input'; readonly name: string };
+  /**
+   * Where the looked-up value comes from. For `identity`, `name` is `subject` or `claims.<claim>`;
+   * `numeric` says the target field is a number column, so the identity's string is converted.
+   */
+  readonly source:
+    | { readonly kind: 'param'; readonly name: string }
+    | { readonly kind: 'input'; readonly name: string }
+    | { readonly kind: 'identity'; readonly name: string; readonly numeric: boolean };
 }
 
 export interface ParamBinding {
@@ -112,6 +119,16 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
         if (!hasInputField(field))
           fail(`${label}: from "${marker.from}", which is not a field of ${input!.$name}`);
         return { name: lname, marker, source: { kind: 'input', name: field } };
+      }
+      if (marker.from.startsWith('identity.')) {
+        const path = marker.from.slice('identity.'.length);
+        if (path !== 'subject' && !/^claims\.[A-Za-z_$][\w$]*$/.test(path))
+          fail(
+            `${label}: from "${marker.from}": an identity source is identity.subject or identity.claims.<name>`,
+          );
+        const kind = target.$fieldsByName.get(marker.against)?.def.kind;
+        const numeric = kind === 'int' || kind === 'bigint' || kind === 'float';
+        return { name: lname, marker, source: { kind: 'identity', name: path, numeric } };
       }
       if (!(marker.from in paramDecl)) fail(`${label}: from "${marker.from}", which is not a declared param`);
       return { name: lname, marker, source: { kind: 'param', name: marker.from } };

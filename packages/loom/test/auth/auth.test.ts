@@ -92,6 +92,29 @@ describe.each(DIALECTS)('authentication and guards through a real server (%s)', 
     expect((await call(running.base, 'POST', '/me', bearer(otherIssuer))).status).toBe(401);
   });
 
+  it('loads read the identity: subject and claims; 401 without a caller, 404 for a subject with no row', async () => {
+    const anonymous = await call(running.base, 'GET', '/me/profile');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ code: 'LOOM_UNAUTHORIZED' });
+
+    const mine = await call(
+      running.base,
+      'GET',
+      '/me/profile',
+      bearer(await token(String(memberB), { nick: 'A' })),
+    );
+    expect(mine.status).toBe(200);
+    expect(mine.body).toEqual({ id: memberB, name: 'B', namesake: memberA });
+
+    const noClaim = await call(running.base, 'GET', '/me/profile', bearer(await token(String(memberA))));
+    expect(noClaim.body).toEqual({ id: memberA, name: 'A', namesake: null });
+
+    for (const subject of ['999999', 'not-a-number']) {
+      const missing = await call(running.base, 'GET', '/me/profile', bearer(await token(subject)));
+      expect(missing.status).toBe(404);
+    }
+  });
+
   it('roles: 401 anonymous, 403 without the role, 200 with it', async () => {
     expect((await call(running.base, 'GET', '/admin/stats')).status).toBe(401);
     const customer = await call(

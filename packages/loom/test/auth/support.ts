@@ -13,6 +13,7 @@ import {
   guard,
   job,
   type LoomApp,
+  load,
   loadById,
   model,
   resolveConfig,
@@ -97,12 +98,23 @@ const GetNote = useCase(Note, {
   execute: ({ load, identity }) => ({ ...load.note, readBy: identity?.subject }),
 });
 
+/** Loads from the caller's identity: the member whose id is the token's subject. */
+const MyProfile = useCase(Member, {
+  name: 'MyProfile',
+  load: {
+    me: load(Member, { from: 'identity.subject', against: 'id' }),
+    namesake: load(Member, { from: 'identity.claims.nick', against: 'name', onMissing: 'returnNull' }),
+  },
+  execute: ({ load }) => ({ id: load.me.id, name: load.me.name, namesake: load.namesake?.id ?? null }),
+});
+
 export const MeApi = restInterface(null, {
   prefix: '/me',
   routes: [
     route.post('/', WhoAmI),
     route.get('/ping', Ping),
     route.get('/limited', Ping, { rateLimit: { max: 1, windowMs: 60_000 } }),
+    route.get('/profile', MyProfile),
   ],
 });
 export const AdminApi = restInterface(null, {
@@ -131,6 +143,7 @@ const DECLARATIONS = collectDeclarations(
     WriteThing,
     ListMemberNotes,
     GetNote,
+    MyProfile,
     MeApi,
     AdminApi,
     NoteApi,

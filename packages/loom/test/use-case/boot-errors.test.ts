@@ -124,6 +124,19 @@ describe('boot errors name the use case and the field', () => {
     ).toContain('has no input');
   });
 
+  it('a load from the identity names subject or a claim; any other identity path is a boot error', () => {
+    expect(
+      bootError({
+        load: { a: load(Author, { from: 'identity.roles' as 'identity.subject', against: 'email' }) },
+      }).message,
+    ).toContain('"identity.roles": an identity source is identity.subject or identity.claims.<name>');
+    expect(
+      bootError({
+        load: { a: load(Author, { from: 'identity.claims.a-b' as 'identity.subject', against: 'email' }) },
+      }).message,
+    ).toContain('identity.subject or identity.claims.<name>');
+  });
+
   it('exists from an unknown input field or an undeclared param', () => {
     expect(
       bootError({
