@@ -119,6 +119,7 @@ export function createIndexQuery(executor: Executor, table: string, index: Index
     .createIndex(index.name)
     .on(table)
     .columns([...index.columns]);
+  if (index.unique) q = q.unique();
   if (ifNotExists) q = q.ifNotExists();
   return q;
 }

@@ -29,6 +29,8 @@ export interface ColumnSpec {
 export interface IndexSpec {
   readonly name: string;
   readonly columns: readonly string[];
+  /** A unique index (composite uniqueness); absent for a plain index. */
+  readonly unique?: true;
 }
 
 /**
@@ -61,7 +63,12 @@ export function tableSpecOf(model: AnyModel): TableSpec {
   });
   const indexes: IndexSpec[] = model.$fields
     .filter((f) => f.def.index && !f.def.unique && !f.def.primaryKey)
-    .map((f) => ({ name: `ix_${model.$table}_${f.column}`, columns: [f.column] }));
+    .map((f): IndexSpec => ({ name: `ix_${model.$table}_${f.column}`, columns: [f.column] }));
+  for (const index of model.$indexes) {
+    const cols = index.fields.map((f) => model.$fieldsByName.get(f)!.column);
+    const name = `${index.unique ? 'uq' : 'ix'}_${model.$table}_${cols.join('_')}`;
+    indexes.push(index.unique ? { name, columns: cols, unique: true } : { name, columns: cols });
+  }
   return { name: model.$table, columns, indexes };
 }
 

@@ -144,6 +144,10 @@ type CheckProjections<R, PJ> = {
  * relation must exist, `projection.fields` columns must be columns of the related model.
  */
 export type ValidOptions<Cols, O> = {
+  readonly indexes?: readonly {
+    readonly fields: readonly (keyof Cols & string)[];
+    readonly unique?: boolean;
+  }[];
   readonly relations?: CheckRelations<Cols, RelationsOfOptions<O>>;
   readonly projections?: CheckProjections<RelationsOfOptions<O>, ProjectionsOfOptions<O>>;
 };

@@ -24,6 +24,22 @@ export interface ModelOptions {
   readonly relations?: RelationMap;
   /** Derived read-only fields (counts, existence, related columns, custom loaders), per profile. */
   readonly projections?: ProjectionMap;
+  /**
+   * Indexes over several fields (a single field uses `.index()` / `.unique()` on its column). A unique
+   * one makes the pair a constraint: a second row with the same values is a 409 `Conflict`.
+   *
+   * @example
+   * ```ts
+   * indexes: [{ fields: ['productId', 'tagId'], unique: true }]
+   * ```
+   */
+  readonly indexes?: readonly ModelIndex[];
+}
+
+/** An index over several fields of a model, in order; named `uq_<table>_<columns>` or `ix_<table>_<columns>`. */
+export interface ModelIndex {
+  readonly fields: readonly string[];
+  readonly unique?: boolean;
 }
 
 /** One field of a model, resolved: TS name, SQL column and declaration. */
@@ -75,6 +91,8 @@ export interface ModelMeta<
   readonly $projectionOrder: readonly string[];
   /** Every profile of the model, canonical (camelCase) spelling, `default` first. */
   readonly $profiles: readonly ProfileNameOf<R, PJ>[];
+  /** Indexes over several fields, as declared (fields checked). */
+  readonly $indexes: readonly ModelIndex[];
 }
 
 /**
@@ -190,6 +208,16 @@ export function model<const C extends Record<string, AnyColumn>, const O extends
     throw new Error(`model ${name}: exactly one primary key column is required, found ${pks.length}`);
   }
   const extras = checkExtras(name, fields, options?.relations ?? {}, options?.projections ?? {});
+  const indexes = (options?.indexes ?? []).map((index, i) => {
+    if (!Array.isArray(index.fields) || index.fields.length < 2)
+      throw new Error(
+        `model ${name}: indexes[${i}] needs two or more fields (one field: use .index() or .unique())`,
+      );
+    for (const f of index.fields)
+      if (!fields.some((m) => m.name === f))
+        throw new Error(`model ${name}: indexes[${i}] names unknown field "${f}"`);
+    return Object.freeze({ fields: Object.freeze([...index.fields]), unique: index.unique === true });
+  });
   const meta: Record<string, unknown> = {
     kind: 'model',
     $name: name,
@@ -200,6 +228,7 @@ export function model<const C extends Record<string, AnyColumn>, const O extends
     $primaryKey: pks[0],
     $timestamps: options?.timestamps === true,
     $version: options?.version ? fields.find((f) => f.def.managed === 'version') : undefined,
+    $indexes: Object.freeze(indexes),
     ...extras,
   };
   for (const f of fields) {

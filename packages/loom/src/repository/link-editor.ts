@@ -57,6 +57,13 @@ export function linkEditor(db: Database, model: AnyModel, name: string): LinkEdi
     }
     return [...seen.values()].map((v) => codec.encodeValue(link.to, v));
   };
+  const pairIsUnique = link.model.$indexes.some(
+    (i) =>
+      i.unique === true &&
+      i.fields.length === 2 &&
+      i.fields.includes(link.from.name) &&
+      i.fields.includes(link.to.name),
+  );
   const decodeTo = (raw: unknown) => codec.decode({ [link.to.column]: raw })[link.to.name];
   const linked = async (key: unknown): Promise<unknown[]> => {
     const result = await sql<{
@@ -84,12 +91,16 @@ export function linkEditor(db: Database, model: AnyModel, name: string): LinkEdi
       throw new NotFound(rel.target.$name, absent);
     }
     const rows = missing.map((v) => sql`(${key}, ${v})`);
+    // With a unique index on the pair, a concurrent add of the same pair is skipped, not a conflict.
+    const skip = pairIsUnique ? sql` on conflict (${from}, ${to}) do nothing` : sql``;
     try {
-      await sql`insert into ${table} (${from}, ${to}) values ${sql.join(rows)}`.execute(db.executor());
+      const result = await sql`insert into ${table} (${from}, ${to}) values ${sql.join(rows)}${skip}`.execute(
+        db.executor(),
+      );
+      return result.numAffectedRows === undefined ? missing.length : Number(result.numAffectedRows);
     } catch (error) {
       throw toConflict(error, db.dialect, link.model, 'insert') ?? error;
     }
-    return missing.length;
   };
   const remove = async (id: unknown, ids: readonly unknown[]): Promise<number> => {
     const key = owner(id);

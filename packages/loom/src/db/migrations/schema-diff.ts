@@ -153,7 +153,7 @@ export function describeChange(change: SchemaChange): string {
     case 'addColumn':
       return `+ column ${change.table}.${change.column.name}`;
     case 'createIndex':
-      return `+ index ${change.index.name} on ${change.table} (${change.index.columns.join(', ')})`;
+      return `+ ${change.index.unique ? 'unique ' : ''}index ${change.index.name} on ${change.table} (${change.index.columns.join(', ')})`;
     case 'dropIndex':
       return `- index ${change.index.name} on ${change.table}`;
     case 'dropColumn':
