@@ -75,7 +75,8 @@ export async function startApp(app: BenchApp, options: StartOptions): Promise<Ru
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      // Both apps log one info line per request (loom's default), to the log file below.
+      LOG_LEVEL: 'info',
       ...app.env,
       PORT: String(app.port),
       DATABASE_URL: options.databaseUrl,
