@@ -299,6 +299,11 @@ export const LoggerConfigSchema = Type.Object(
   {
     level: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
     pretty: Type.Boolean({ default: false, description: 'human-readable lines instead of JSON' }),
+    requestLogging: Type.Boolean({
+      default: true,
+      description:
+        'one info line per HTTP request (trace id, route, status, duration); false: only 5xx lines (metrics and spans unchanged)',
+    }),
   },
   closed,
 );

@@ -133,7 +133,7 @@ describe('loadConfig: several files, errors, defaults', () => {
     const one = await write('one.yaml', 'app: { name: one }\nlogger: { level: debug, pretty: true }\n');
     const two = await write('two.yaml', 'logger: { level: warn }\n');
     const config = await loadConfig(one, two);
-    expect(config.logger).toEqual({ level: 'warn', pretty: true });
+    expect(config.logger).toEqual({ level: 'warn', pretty: true, requestLogging: true });
   });
 
   it('applies every default to a minimal file', async () => {

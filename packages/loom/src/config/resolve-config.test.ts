@@ -76,7 +76,7 @@ describe('resolveConfig: defaults', () => {
         maxEntries: 10_000,
         ttl: {},
       },
-      logger: { level: 'info', pretty: false },
+      logger: { level: 'info', pretty: false, requestLogging: true },
       trace: {
         enabled: true,
         serviceName: 'store',
