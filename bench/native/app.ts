@@ -6,6 +6,7 @@ import { registerPricingRoute } from './pricing-route.ts';
 import { installProblemHandlers } from './problem.ts';
 import { registerRecordRoutes } from './records-routes.ts';
 import { pingResponseSchema } from './schemas.ts';
+import { registerUsersRoute } from './users-route.ts';
 
 export interface NativeAppOptions {
   readonly connectionString: string;
@@ -54,6 +55,7 @@ export async function buildNativeApp(options: NativeAppOptions): Promise<Fastify
     cursors: createCursorCodec(options.cursorSecret ?? 'loom-bench-cursor'),
   });
   registerPricingRoute(app);
+  registerUsersRoute(app, pool);
 
   await app.ready();
   return app;

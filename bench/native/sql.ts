@@ -92,3 +92,15 @@ export function updateRecordQuery(fields: readonly RecordPatchField[]): NamedQue
   updateCache.set(key, query);
   return query;
 }
+
+/** `$1` email → a row when a user has it (the unique check before an insert). */
+export const EMAIL_TAKEN: NamedQuery = {
+  name: 'bench_email_taken',
+  text: 'SELECT 1 AS one FROM bench_users WHERE email = $1 LIMIT 1',
+};
+
+/** `$1` full name, `$2` email → the new user. */
+export const CREATE_USER: NamedQuery = {
+  name: 'bench_create_user',
+  text: 'INSERT INTO bench_users (full_name, email) VALUES ($1, $2) RETURNING id, full_name AS "fullName", email',
+};
