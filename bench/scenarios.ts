@@ -169,6 +169,26 @@ function request()
 end
 `,
   },
+  {
+    name: 'job_dispatch',
+    measures:
+      'POST dispatching a job: the record checked (404), the message written to the outbox in the request transaction, 202; the job then runs in process',
+    method: 'POST',
+    path: '/bench/records/{id}/jobs/touch',
+    expectedStatus: 202,
+    request: (_i, randomId) => ({
+      method: 'POST',
+      path: `/bench/records/${randomId()}/jobs/touch`,
+      body: '{}',
+    }),
+    lua: `local hdrs = { ["Content-Type"] = "application/json" }
+function request()
+  counter = counter + 1
+  local id = math.random(1, ${RECORD_ID_MAX})
+  return wrk.format("POST", "/bench/records/" .. id .. "/jobs/touch", hdrs, "{}")
+end
+`,
+  },
 ];
 
 /** A small seeded PRNG (mulberry32) for record ids in the autocannon client and the tests. */

@@ -41,7 +41,21 @@ export function nodeCommand(file: string): readonly string[] {
 export const APPS: readonly BenchApp[] = [
   { name: 'loom', port: 8101, command: nodeCommand('loom/main.ts') },
   { name: 'native', port: 8102, command: nodeCommand('native/main.ts') },
-  { name: 'loom-kernel', port: 8104, command: nodeCommand('loom/kernel-main.ts') },
+  {
+    name: 'loom-kernel',
+    port: 8104,
+    command: nodeCommand('loom/kernel-main.ts'),
+    // No job runtime without createApp.
+    scenarios: [
+      'ping',
+      'get_by_id_with_details',
+      'list_cursor_no_count',
+      'list_offset_with_count',
+      'update_autocrud_plain',
+      'pricing_preview_input_compute',
+      'create_with_rules',
+    ],
+  },
   {
     name: 'loom-cached',
     port: 8103,

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { createCursorCodec } from './cursor.ts';
+import { registerJobRoutes } from './jobs.ts';
 import { installObservability, observedFastifyOptions } from './observability.ts';
 import { registerPricingRoute } from './pricing-route.ts';
 import { installProblemHandlers } from './problem.ts';
@@ -43,6 +44,7 @@ export async function buildNativeApp(options: NativeAppOptions): Promise<Fastify
   );
   if (options.logLevel !== undefined) installObservability(app);
   app.addHook('onClose', async () => {
+    stopJobs();
     await pool.end();
   });
   installProblemHandlers(app);
@@ -56,6 +58,7 @@ export async function buildNativeApp(options: NativeAppOptions): Promise<Fastify
   });
   registerPricingRoute(app);
   registerUsersRoute(app, pool);
+  const stopJobs = registerJobRoutes(app, pool);
 
   await app.ready();
   return app;

@@ -41,14 +41,31 @@ const ROUND_TRIPS: Readonly<Record<string, number>> = {
   create_with_rules: 2,
 };
 
+/**
+ * Scenarios whose round trips are not compared here: after a dispatch, the job runs in process and the
+ * outbox is drained in the background of both apps, so statements cannot be told apart from the
+ * request's by counting at the driver (by design: BEGIN, the record, the outbox row, COMMIT in both).
+ */
+const UNCOUNTED = new Set(['job_dispatch']);
+
+/** Scenarios the bare kernel cannot serve (no job runtime without createApp). */
+const KERNEL_SKIPS = new Set(['job_dispatch']);
+
 /** Scenarios whose bodies hold a per-write timestamp or an opaque token: compared as JSON without it. */
-const VOLATILE = new Set(['update_autocrud_plain', 'list_cursor_no_count', 'create_with_rules']);
+const VOLATILE = new Set([
+  'update_autocrud_plain',
+  'list_cursor_no_count',
+  'create_with_rules',
+  'job_dispatch',
+]);
 /** The keys left out of a volatile scenario's comparison. */
 const DROP: Readonly<Record<string, readonly string[]>> = {
   update_autocrud_plain: ['updatedAt'],
   list_cursor_no_count: ['nextCursor'],
   // Each app inserts its own row: the ids differ by construction.
   create_with_rules: ['id', 'email'],
+  // Random job ids.
+  job_dispatch: ['jobId'],
 };
 
 interface Answer {
@@ -68,7 +85,7 @@ const clientQuery = vi.spyOn(pg.Client.prototype, 'query');
  * The outbox relay of the createApp app polls its table in the background (a production default): its
  * statements are not the request's.
  */
-const RELAY = /^(select .* from "loom_outbox"|delete from "loom_outbox")/i;
+const RELAY = /^(select .* from "loom_outbox"|delete from "loom_outbox"|DELETE FROM bench_outbox)/i;
 const sqlOf = (arg: unknown): string =>
   typeof arg === 'string' ? arg : String((arg as { text?: unknown } | null)?.text ?? '');
 const requestStatements = (from: number): number =>
@@ -145,15 +162,17 @@ afterAll(async () => {
 
 describe('loom and native answer every scenario alike', () => {
   for (const scenario of SCENARIOS) {
-    it(`${scenario.name}: same status, same JSON, ${ROUND_TRIPS[scenario.name]} round trip(s) each`, async () => {
+    it(`${scenario.name}: same status, same JSON, ${ROUND_TRIPS[scenario.name] ?? 'uncounted'} round trip(s) each`, async () => {
       const ids = seededIds();
       for (const i of [0, 1, 2, 3, 4, 5, 47, 48, 95]) {
         const req = scenario.request(i, ids);
         const n = await call('native', req);
         const what = `${req.method} ${req.path} ${req.body ?? ''}`;
         expect(n.status, what).toBe(scenario.expectedStatus);
-        expect(n.statements, what).toBe(ROUND_TRIPS[scenario.name]);
+        const counted = !UNCOUNTED.has(scenario.name);
+        if (counted) expect(n.statements, what).toBe(ROUND_TRIPS[scenario.name]);
         for (const app of ['loom', 'kernel'] as const) {
+          if (app === 'kernel' && KERNEL_SKIPS.has(scenario.name)) continue;
           // A create needs an email of its own per app (the same one again is a 422).
           const l = await call(
             app,
@@ -168,6 +187,7 @@ describe('loom and native answer every scenario alike', () => {
           if (VOLATILE.has(scenario.name))
             expect(comparable(l.json, drop), `${app} ${what}`).toEqual(comparable(n.json, drop));
           else expect(l.text, `${app} ${what}`).toBe(n.text);
+          if (!counted) continue;
           expect(l.statements, `${app} ${what}`).toBe(n.statements);
           expect(l.loomStatements, what).toBe(l.statements);
         }

@@ -63,6 +63,11 @@ export const SCENARIO_SHAPES: Record<string, (json: Json) => void> = {
     expect(json.fullName).toMatch(/^New User \d+$/);
     expect(json.email).toMatch(/^new-[a-z0-9-]+-\d+@example\.com$/);
   },
+  job_dispatch: (json) => {
+    expect(Object.keys(json).sort()).toEqual(['jobId', 'queue']);
+    expect(json.queue).toBe('bench');
+    expect(json.jobId).toEqual(expect.any(String));
+  },
   pricing_preview_input_compute: (json) =>
     expect(Object.keys(json).sort()).toEqual(
       [
