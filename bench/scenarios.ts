@@ -37,6 +37,14 @@ export const RANDOM_SEED = 20260301;
 const COUNTRIES = ['US', 'ES', 'DE', 'FR'] as const;
 const COUPONS = ['null', '"VIP5"', '"WELCOME10"', '"SHIPFREE"'] as const;
 
+/** Distinguishes the users one process creates from another's (emails are unique). */
+const RUN_TOKEN = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+
+/** The body of the `i`-th `POST /bench/users` of this process: a fresh email each time. */
+export function newUserBody(i: number, run: string = RUN_TOKEN): string {
+  return `{"fullName":"New User ${i}","email":"new-${run}-${i}@example.com"}`;
+}
+
 /** The pricing body of request `i`, byte for byte what the Lua script sends (snake_case, `%.1f` floats). */
 export function pricingBody(i: number): string {
   return (
@@ -123,7 +131,7 @@ end
   },
   {
     name: 'pricing_preview_input_compute',
-    measures: 'snake_case body parsing, nine computes and five rules, no database',
+    measures: 'snake_case body parsing, ten computes on computed fields and five rules, no database',
     method: 'POST',
     path: '/bench/pricing/preview',
     expectedStatus: 200,
@@ -139,6 +147,45 @@ function request()
     i, countries[(i % 4) + 1], (i % 90) + 10, (i % 5) + 1, i % 20, coupons[(i % 4) + 1],
     (i % 2 == 0) and "true" or "false")
   return wrk.format("POST", "/bench/pricing/preview", hdrs, body)
+end
+`,
+  },
+  {
+    name: 'create_with_rules',
+    measures:
+      'POST of a new user: body validation, two rules and a unique check (one SELECT), one INSERT … RETURNING, 201',
+    method: 'POST',
+    path: '/bench/users',
+    expectedStatus: 201,
+    request: (i) => ({ method: 'POST', path: '/bench/users', body: newUserBody(i) }),
+    // os.time() per wrk process: the warm-up and each measured run create distinct emails.
+    lua: `local hdrs = { ["Content-Type"] = "application/json" }
+local run = string.format("%x-%d", os.time(), math.floor(os.clock() * 1000000))
+function request()
+  local i = counter
+  counter = counter + 1
+  local body = '{"fullName":"New User ' .. i .. '","email":"new-' .. run .. '-' .. i .. '@example.com"}'
+  return wrk.format("POST", "/bench/users", hdrs, body)
+end
+`,
+  },
+  {
+    name: 'job_dispatch',
+    measures:
+      'POST dispatching a job: the record checked (404), the message written to the outbox in the request transaction, 202; the job then runs in process',
+    method: 'POST',
+    path: '/bench/records/{id}/jobs/touch',
+    expectedStatus: 202,
+    request: (_i, randomId) => ({
+      method: 'POST',
+      path: `/bench/records/${randomId()}/jobs/touch`,
+      body: '{}',
+    }),
+    lua: `local hdrs = { ["Content-Type"] = "application/json" }
+function request()
+  counter = counter + 1
+  local id = math.random(1, ${RECORD_ID_MAX})
+  return wrk.format("POST", "/bench/records/" .. id .. "/jobs/touch", hdrs, "{}")
 end
 `,
   },

@@ -22,7 +22,7 @@ export interface Queryable {
 }
 
 const DDL = `
-DROP TABLE IF EXISTS bench_notes, bench_records, bench_users CASCADE;
+DROP TABLE IF EXISTS bench_notes, bench_records, bench_users, bench_outbox CASCADE;
 CREATE TABLE bench_users (
   id serial PRIMARY KEY,
   full_name varchar(120) NOT NULL,
@@ -44,6 +44,14 @@ CREATE TABLE bench_notes (
   body text NOT NULL
 );
 CREATE INDEX bench_notes_record_id_idx ON bench_notes (record_id);
+CREATE TABLE bench_outbox (
+  id varchar(120) PRIMARY KEY,
+  queue varchar(120) NOT NULL,
+  name varchar(200) NOT NULL,
+  message text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX bench_outbox_created_at_idx ON bench_outbox (created_at);
 `;
 
 /**

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { request } from 'node:http';
 import { BENCH_DIR, type BenchApp } from './apps.ts';
 
@@ -68,24 +68,26 @@ export async function startApp(app: BenchApp, options: StartOptions): Promise<Ru
   if ((await httpStatus(readyUrl, 500)) !== undefined) {
     throw new Error(`app ${app.name}: port ${app.port} already answers; stop whatever listens there first`);
   }
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+  // The app writes its logs straight into the file: a pipe through this process would fill under load,
+  // and pino's synchronous writes would then sleep on EAGAIN inside the app being measured.
+  const log = openSync(options.logFile, 'a');
   const started = performance.now();
   const child = spawn(command, args, {
     cwd: app.cwd ?? BENCH_DIR,
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      // Both apps log one info line per request (loom's default), to the log file below.
+      LOG_LEVEL: 'info',
       ...app.env,
       PORT: String(app.port),
       DATABASE_URL: options.databaseUrl,
       BENCH_DATABASE_URL: options.databaseUrl,
       PG_POOL_MAX: String(options.poolMax),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', log, log],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  closeSync(log);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`app ${app.name}: spawn failed (${app.command.join(' ')})`);
 
@@ -105,7 +107,6 @@ export async function startApp(app: BenchApp, options: StartOptions): Promise<Ru
           await exited(child);
         }
       }
-      log.end();
     },
   };
   for (;;) {

@@ -31,12 +31,31 @@ export function nodeCommand(file: string): readonly string[] {
 
 /**
  * The apps of a run, in alternation order (block order per repeat: this order, then reversed, …).
- * `loom-cached` is the loom app with its repository read cache on (`LOOM_BENCH_CACHE=1`, an in-memory
- * store), measured on the one scenario a read cache serves.
+ * `loom` is what users run: `createApp` from `loom/config/bench.yaml` with the production defaults
+ * (metrics, trace ids, HTTP observer, info logging); `native` has the same observability written by hand.
+ * `loom-kernel` is the bare kernel (`new Kernel` + `createRestServer`, no observability), a second row
+ * that shows what the framework costs without its defaults. `loom-cached` is the `loom` app with its
+ * repository read cache on (`LOOM_BENCH_CACHE=1`, an in-memory store), measured on the one scenario a
+ * read cache serves.
  */
 export const APPS: readonly BenchApp[] = [
   { name: 'loom', port: 8101, command: nodeCommand('loom/main.ts') },
   { name: 'native', port: 8102, command: nodeCommand('native/main.ts') },
+  {
+    name: 'loom-kernel',
+    port: 8104,
+    command: nodeCommand('loom/kernel-main.ts'),
+    // No job runtime without createApp.
+    scenarios: [
+      'ping',
+      'get_by_id_with_details',
+      'list_cursor_no_count',
+      'list_offset_with_count',
+      'update_autocrud_plain',
+      'pricing_preview_input_compute',
+      'create_with_rules',
+    ],
+  },
   {
     name: 'loom-cached',
     port: 8103,

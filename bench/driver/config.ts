@@ -59,11 +59,15 @@ function pick<T extends { name: string }>(all: readonly T[], names: string[] | u
 }
 
 /**
- * Reads the run configuration: BENCH_DURATION, BENCH_WARMUP, BENCH_REPEATS, BENCH_CONCURRENCY (e.g.
+ * Reads the run configuration: BENCH_QUICK (1: 2 s runs, 1 s warm-up, one repeat), BENCH_DURATION, BENCH_WARMUP, BENCH_REPEATS, BENCH_CONCURRENCY (e.g.
  * "20,100"), BENCH_SCENARIOS and BENCH_APPS (comma-separated names), BENCH_TOOL (wrk | autocannon),
  * PG_POOL_MAX, BENCH_REPORT_DIR.
  */
+/** `BENCH_QUICK=1`: a short run (each value still overridable by its own variable). */
+export const QUICK = { durationS: 2, warmupS: 1, repeats: 1 } as const;
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const base = env.BENCH_QUICK === '1' ? { ...DEFAULTS, ...QUICK } : DEFAULTS;
   const concurrencies = (list(env, 'BENCH_CONCURRENCY') ?? DEFAULTS.concurrencies.map(String)).map((c) => {
     const n = Number(c);
     if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONCURRENCY: bad value ${c}`);
@@ -74,9 +78,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     throw new Error(`BENCH_TOOL must be wrk or autocannon, got ${tool}`);
   }
   return {
-    durationS: positiveNumber(env, 'BENCH_DURATION', DEFAULTS.durationS),
-    warmupS: positiveNumber(env, 'BENCH_WARMUP', DEFAULTS.warmupS),
-    repeats: Math.round(positiveNumber(env, 'BENCH_REPEATS', DEFAULTS.repeats)),
+    durationS: positiveNumber(env, 'BENCH_DURATION', base.durationS),
+    warmupS: positiveNumber(env, 'BENCH_WARMUP', base.warmupS),
+    repeats: Math.round(positiveNumber(env, 'BENCH_REPEATS', base.repeats)),
     concurrencies,
     scenarios: pick(SCENARIOS, list(env, 'BENCH_SCENARIOS'), 'BENCH_SCENARIOS'),
     apps: pick(APPS, list(env, 'BENCH_APPS'), 'BENCH_APPS'),

@@ -11,6 +11,7 @@ import {
 import { BENCH_MODELS } from './models.ts';
 import { OpsApi, PreviewPricing } from './pricing.ts';
 import { GetRecord, ListRecords, RecordsApi } from './records.ts';
+import { CreateBenchUser, UsersApi } from './users.ts';
 
 export interface LoomAppOptions {
   readonly connectionString: string;
@@ -60,10 +61,10 @@ export function buildLoomApp(options: LoomAppOptions): LoomBenchApp {
     cursorSecret: options.cursorSecret ?? 'loom-bench-cursor-secret',
     ...(cache === undefined ? {} : { cache }),
   });
-  kernel.compile([GetRecord, ListRecords, PreviewPricing]);
+  kernel.compile([GetRecord, ListRecords, PreviewPricing, CreateBenchUser]);
   const server = createRestServer({
     kernel,
-    interfaces: [OpsApi, RecordsApi],
+    interfaces: [OpsApi, RecordsApi, UsersApi],
     title: 'loom bench',
     docsPath: false,
   });

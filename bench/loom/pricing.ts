@@ -1,5 +1,6 @@
 import {
   command,
+  computed,
   restInterface,
   route,
   t,
@@ -8,7 +9,7 @@ import {
 } from '../../packages/loom/test/support/internals.ts';
 
 /**
- * The pricing preview of dummy-loom's benchmark as a loom use case: nine computes, then five rules (all
+ * The pricing preview of dummy-loom's benchmark as a loom use case: ten computes on `computed` fields, then five rules (all
  * run, one 422 with every violation), no database. The figures are those of the native app
  * (`native/pricing.ts`): the same constants, the same rounding at each step.
  */
@@ -26,11 +27,10 @@ const round = (value: number, digits: number): number => {
 const bonusOf = (coupon: string | null | undefined): number =>
   coupon === null || coupon === undefined ? 0 : (COUPON_BONUS[coupon] ?? 0);
 
-const derived = t.Optional(t.Number());
-
 /**
- * The body (camelCase or snake_case keys) plus the fields the computes derive. A client may send a
- * derived field; the compute overwrites it.
+ * The body (camelCase or snake_case keys: seven client fields) plus the eight fields the computes derive,
+ * declared `computed`: absent from the request schema and OpenAPI, never parsed, and ignored when a
+ * client sends them (docs/decisions/0015-server-owned-fields.md).
  */
 export const PricingInput = command(
   {
@@ -41,14 +41,15 @@ export const PricingInput = command(
     discountPct: withDefault(t.Number({ minimum: 0, maximum: 100 }), 0),
     couponCode: withDefault(t.Union([t.String({ maxLength: 32 }), t.Null()]), null),
     vip: withDefault(t.Boolean(), false),
-    normalizedEmail: t.Optional(t.String()),
-    effectiveDiscountPct: derived,
-    subtotal: derived,
-    discountAmount: derived,
-    shippingCost: derived,
-    taxRate: derived,
-    taxAmount: derived,
-    total: derived,
+    normalizedEmail: computed(t.String()),
+    effectiveDiscountPct: computed(t.Number()),
+    subtotal: computed(t.Number()),
+    discountAmount: computed(t.Number()),
+    taxable: computed(t.Number()),
+    shippingCost: computed(t.Number()),
+    taxRate: computed(t.Number()),
+    taxAmount: computed(t.Number()),
+    total: computed(t.Number()),
   },
   { name: 'PricingInput' },
 );
@@ -73,9 +74,6 @@ export const PricingPreview = t.Object(
 );
 
 const n = (value: number | undefined): number => value ?? 0;
-/** Subtotal less discount: an intermediate of three computes, not a field of its own. */
-const taxableOf = (input: { subtotal?: number; discountAmount?: number }): number =>
-  round(n(input.subtotal) - n(input.discountAmount), 2);
 
 /** `POST /bench/pricing/preview`. */
 export const PreviewPricing = useCase(null, {
@@ -94,12 +92,13 @@ export const PreviewPricing = useCase(null, {
     ),
     set('subtotal', ({ input }) => round(input.unitPrice * input.quantity, 2)),
     set('discountAmount', ({ input }) => round((n(input.subtotal) * n(input.effectiveDiscountPct)) / 100, 2)),
+    set('taxable', ({ input }) => round(n(input.subtotal) - n(input.discountAmount), 2)),
     set('shippingCost', ({ input }) =>
-      taxableOf(input) >= FREE_SHIPPING_FROM || input.couponCode === 'SHIPFREE' ? 0 : SHIPPING_COST,
+      n(input.taxable) >= FREE_SHIPPING_FROM || input.couponCode === 'SHIPFREE' ? 0 : SHIPPING_COST,
     ),
     set('taxRate', ({ input }) => round(TAX_RATES[input.country] ?? 0, 4)),
-    set('taxAmount', ({ input }) => round(taxableOf(input) * n(input.taxRate), 2)),
-    set('total', ({ input }) => round(taxableOf(input) + n(input.shippingCost) + n(input.taxAmount), 2)),
+    set('taxAmount', ({ input }) => round(n(input.taxable) * n(input.taxRate), 2)),
+    set('total', ({ input }) => round(n(input.taxable) + n(input.shippingCost) + n(input.taxAmount), 2)),
   ],
   rules: ({ check }) => [
     check('normalizedEmail', (email) => EMAIL.test(email) || { field: 'email', message: 'invalid email' }),

@@ -1,10 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { createCursorCodec } from './cursor.ts';
+import { registerJobRoutes } from './jobs.ts';
+import { installObservability, observedFastifyOptions } from './observability.ts';
 import { registerPricingRoute } from './pricing-route.ts';
 import { installProblemHandlers } from './problem.ts';
 import { registerRecordRoutes } from './records-routes.ts';
 import { pingResponseSchema } from './schemas.ts';
+import { registerUsersRoute } from './users-route.ts';
 
 export interface NativeAppOptions {
   readonly connectionString: string;
@@ -12,7 +15,11 @@ export interface NativeAppOptions {
   readonly schema?: string;
   /** Pool size; 15 matches the Python apps' SQLAlchemy default (5 + 10 overflow). */
   readonly poolMax?: number;
-  readonly logger?: boolean;
+  /**
+   * The hand-written observability (pino at this level, request ids, a prom-client histogram, one log
+   * line per request, `/metrics`); undefined = none (the bare row, as `loom-kernel`).
+   */
+  readonly logLevel?: string;
   /** Key of the cursor MACs; a fixed default keeps tokens valid across restarts of the benchmark. */
   readonly cursorSecret?: string;
 }
@@ -32,8 +39,12 @@ export async function buildNativeApp(options: NativeAppOptions): Promise<Fastify
     // An idle client lost its connection; the pool drops it and opens a new one on demand.
   });
 
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify(
+    options.logLevel === undefined ? { logger: false } : observedFastifyOptions(options.logLevel),
+  );
+  if (options.logLevel !== undefined) installObservability(app);
   app.addHook('onClose', async () => {
+    stopJobs();
     await pool.end();
   });
   installProblemHandlers(app);
@@ -46,6 +57,8 @@ export async function buildNativeApp(options: NativeAppOptions): Promise<Fastify
     cursors: createCursorCodec(options.cursorSecret ?? 'loom-bench-cursor'),
   });
   registerPricingRoute(app);
+  registerUsersRoute(app, pool);
+  const stopJobs = registerJobRoutes(app, pool);
 
   await app.ready();
   return app;

@@ -8,7 +8,8 @@ const poolMax = process.env.PG_POOL_MAX === undefined ? undefined : Number(proce
 const app = await buildNativeApp({
   connectionString: databaseUrl(),
   ...(poolMax === undefined ? {} : { poolMax }),
-  logger: process.env.LOG_LEVEL === 'debug',
+  // Observability on, as loom's createApp has it (NATIVE_BARE=1: none, the row beside `loom-kernel`).
+  ...(process.env.NATIVE_BARE === '1' ? {} : { logLevel: process.env.LOG_LEVEL ?? 'info' }),
 });
 await app.listen({ port, host });
 

@@ -62,8 +62,9 @@ export const recordDefaultSchema = {
 /** The `with_details` profile: owner and notes relations plus the three projections. */
 export const recordDetailsSchema = {
   type: 'object',
+  // loom's key order: columns, relations, then projections (the honesty test compares bytes).
   properties: {
-    ...recordDefaultSchema.properties,
+    ...recordProperties,
     owner: {
       type: 'object',
       properties: { id: int, fullName: str, email: str },
@@ -77,6 +78,7 @@ export const recordDetailsSchema = {
         required: ['id', 'recordId', 'body'],
       },
     },
+    hasNotes: { type: 'boolean' },
     notesCount: int,
     noteSnippets: {
       type: 'array',
@@ -93,7 +95,8 @@ export const recordDetailsSchema = {
 export const recordByIdResponseSchema = {
   type: 'object',
   properties: recordDetailsSchema.properties,
-  required: recordDefaultSchema.required,
+  // fast-json-stringify writes required keys first: only the columns, so `hasNotes` keeps its place.
+  required: recordRequired,
 } as const;
 
 export const PROFILES = ['default', 'with_details'] as const;
@@ -146,7 +149,8 @@ export const listResponseSchema = {
     limit: int,
     hasNext: { type: 'boolean' },
   },
-  required: ['items', 'hasNext'],
+  // fast-json-stringify writes required keys first: `hasNext` stays last, as loom writes it.
+  required: ['items'],
 } as const;
 
 export interface CursorPage {

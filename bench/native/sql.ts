@@ -92,3 +92,35 @@ export function updateRecordQuery(fields: readonly RecordPatchField[]): NamedQue
   updateCache.set(key, query);
   return query;
 }
+
+/** `$1` email → a row when a user has it (the unique check before an insert). */
+export const EMAIL_TAKEN: NamedQuery = {
+  name: 'bench_email_taken',
+  text: 'SELECT 1 AS one FROM bench_users WHERE email = $1 LIMIT 1',
+};
+
+/** `$1` full name, `$2` email → the new user. */
+export const CREATE_USER: NamedQuery = {
+  name: 'bench_create_user',
+  text: 'INSERT INTO bench_users (full_name, email) VALUES ($1, $2) RETURNING id, full_name AS "fullName", email',
+};
+
+/** `$1` id → a row when the record exists. */
+export const GET_RECORD_ID: NamedQuery = {
+  name: 'bench_get_record_id',
+  text: 'SELECT id FROM bench_records WHERE id = $1',
+};
+
+/** `$1` id, `$2` queue, `$3` job name, `$4` message (JSON text): one outbox row. */
+export const INSERT_OUTBOX: NamedQuery = {
+  name: 'bench_insert_outbox',
+  text: 'INSERT INTO bench_outbox (id, queue, name, message) VALUES ($1, $2, $3, $4)',
+};
+
+/** `$1` batch size → the oldest rows, deleted (taken by this drain). */
+export const DRAIN_OUTBOX: NamedQuery = {
+  name: 'bench_drain_outbox',
+  text: `DELETE FROM bench_outbox WHERE id IN (
+  SELECT id FROM bench_outbox ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
+) RETURNING message`,
+};

@@ -57,6 +57,17 @@ export const SCENARIO_SHAPES: Record<string, (json: Json) => void> = {
     expectRecord(json, false);
     expect(json.email).toMatch(/^record-\d+-\d+@example\.com$/);
   },
+  create_with_rules: (json) => {
+    expect(Object.keys(json)).toEqual(['id', 'fullName', 'email']);
+    expect(json.id).toBeGreaterThan(DATASET.users);
+    expect(json.fullName).toMatch(/^New User \d+$/);
+    expect(json.email).toMatch(/^new-[a-z0-9-]+-\d+@example\.com$/);
+  },
+  job_dispatch: (json) => {
+    expect(Object.keys(json).sort()).toEqual(['jobId', 'queue']);
+    expect(json.queue).toBe('bench');
+    expect(json.jobId).toEqual(expect.any(String));
+  },
   pricing_preview_input_compute: (json) =>
     expect(Object.keys(json).sort()).toEqual(
       [

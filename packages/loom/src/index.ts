@@ -166,8 +166,10 @@ export type {
 export { exists, load, loadById, type OnMissing } from './use-case/markers.ts';
 export {
   type RepositoryBinding,
+  type RepositoryBindingOptions,
   type RepositoryDeps,
   type RepositoryFactoryOptions,
+  type RepositoryWriteMethod,
   repositoryFor,
 } from './use-case/repository-binding.ts';
 export type { Presence, Rule, RuleBuilder, RuleContext, RuleResult } from './use-case/rule.ts';

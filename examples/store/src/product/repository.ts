@@ -12,5 +12,11 @@ export class ProductRepository extends SqlRepository<typeof Product> {
   }
 }
 
-/** Every use case of Product — auto-CRUD included — gets this repository. */
-export const Products = repositoryFor(Product, ProductRepository);
+/**
+ * Every use case of Product — auto-CRUD included — gets this repository. Its writes are one statement
+ * each, like the SQL repository's (create only trims the name first), so auto-CRUD create, update and
+ * delete send no BEGIN/COMMIT around their one statement (decision 0042).
+ */
+export const Products = repositoryFor(Product, ProductRepository, {
+  singleStatement: ['create', 'update', 'delete'],
+});

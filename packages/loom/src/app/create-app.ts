@@ -1,5 +1,4 @@
 import type { Consumer } from '../job/backends/index.ts';
-import { fastifyLogger } from '../observability/http-logger.ts';
 import { observeHttp } from '../observability/http-observer.ts';
 import { tracingEnabled } from '../observability/tracing.ts';
 import { createRestServer, type RestServer } from '../rest/create-rest-server.ts';
@@ -69,7 +68,9 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
       ...(auth === undefined ? {} : { auth }),
       ...(hardening.plugins === undefined ? {} : { plugins: hardening.plugins }),
       docsStaticCsp: hardening.docsStaticCsp,
-      logger: fastifyLogger(logger),
+      // The pino logger itself (no filtering proxy): loom writes one line per request (observeHttp).
+      logger,
+      quietRequestLogs: true,
       // Statement logs and spans read the call context ambiently; the rest of the kernel is handed it.
       ambientContext: rest.ambientContext || config.database.logStatements || tracingEnabled(),
       unknownQuery: rest.unknownQuery,
@@ -80,7 +81,11 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
     throw error;
   }
 
-  observeHttp(server, { logger, metrics: config.metrics.enabled ? metrics : undefined });
+  observeHttp(server, {
+    logger,
+    metrics: config.metrics.enabled ? metrics : undefined,
+    requestLogging: config.logger.requestLogging,
+  });
   if (config.metrics.enabled) {
     server.get(config.metrics.path, async (_request, reply) => {
       reply.header('content-type', metrics.registry.contentType);

@@ -42,6 +42,8 @@ export function observeKernel(kernel: Kernel, logger: Logger, metrics: Metrics):
       { use_case: plan.name, outcome, error_kind: errorKindOf(outcome, error) },
       ms / 1000,
     );
+    // The line is built only when it is written: at the default info level, every call skips it.
+    if (!debugEnabled(logger)) return;
     const call = givenOrAmbient(context);
     const traceId = call?.traceId;
     const subject = call?.identity?.subject;
@@ -55,6 +57,12 @@ export function observeKernel(kernel: Kernel, logger: Logger, metrics: Metrics):
     };
     logger.debug(line, 'use case');
   });
+}
+
+/** Whether `logger` writes debug lines now (pino: its current level; any other logger: yes). */
+function debugEnabled(logger: Logger): boolean {
+  const check = (logger as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
+  return check === undefined || check.call(logger, 'debug');
 }
 
 /**

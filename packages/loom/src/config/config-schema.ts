@@ -180,13 +180,14 @@ export const DatabaseConfigSchema = Type.Object(
     poolSize: Type.Integer({ minimum: 1, default: 10, description: 'PostgreSQL pool size' }),
     logStatements: Type.Boolean({ default: false, description: 'log every SQL statement' }),
     profileReads: Type.Enum(['batched', 'joined'], {
-      default: 'batched',
+      default: 'joined',
       description:
-        "PostgreSQL: load a profile's relations in one statement per relation (batched) or in the main statement (joined)",
+        "PostgreSQL: load a profile's relations in the main statement, one round trip (joined), or in one statement per relation (batched); decision 0041",
     }),
     preparedStatements: Type.Boolean({
-      default: false,
-      description: 'PostgreSQL: named prepared statements, parsed once per connection (fixed schema only)',
+      default: true,
+      description:
+        'PostgreSQL: named prepared statements, parsed once per connection; false behind pgbouncer in transaction pooling before 1.21 (decision 0040)',
     }),
     applicationName: Type.String({
       minLength: 1,
@@ -298,6 +299,11 @@ export const LoggerConfigSchema = Type.Object(
   {
     level: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
     pretty: Type.Boolean({ default: false, description: 'human-readable lines instead of JSON' }),
+    requestLogging: Type.Boolean({
+      default: true,
+      description:
+        'one info line per HTTP request (trace id, route, status, duration); false: only 5xx lines (metrics and spans unchanged)',
+    }),
   },
   closed,
 );

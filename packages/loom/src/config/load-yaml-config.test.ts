@@ -133,7 +133,7 @@ describe('loadConfig: several files, errors, defaults', () => {
     const one = await write('one.yaml', 'app: { name: one }\nlogger: { level: debug, pretty: true }\n');
     const two = await write('two.yaml', 'logger: { level: warn }\n');
     const config = await loadConfig(one, two);
-    expect(config.logger).toEqual({ level: 'warn', pretty: true });
+    expect(config.logger).toEqual({ level: 'warn', pretty: true, requestLogging: true });
   });
 
   it('applies every default to a minimal file', async () => {
@@ -144,8 +144,8 @@ describe('loadConfig: several files, errors, defaults', () => {
       url: `sqlite:${path.join(dir, 'loom.db')}`,
       poolSize: 10,
       logStatements: false,
-      profileReads: 'batched',
-      preparedStatements: false,
+      profileReads: 'joined',
+      preparedStatements: true,
       applicationName: 'loom',
       connectTimeoutMs: 5_000,
       statementTimeoutMs: 30_000,

@@ -1,21 +1,24 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import {
+  type CompiledQuery,
+  type Dialect,
+  Kysely,
+  PostgresDialect,
+  type QueryResult,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.ts';
 import { guardedPool } from './guarded-pool.ts';
 import { openNodeSqlite } from './node-sqlite-database.ts';
 import { StatementNames } from './prepared-statements.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { type CommitHook, UnitOfWork } from './unit-of-work.ts';
 
 /** Rows are plain records keyed by SQL column name; tables are known at run time, not compile time. */
 export type AnyRow = Record<string, unknown>;
 export type AnyDB = Record<string, AnyRow>;
 export type Executor = Kysely<AnyDB> | Transaction<AnyDB>;
-
-interface TxFrame {
-  readonly trx: Transaction<AnyDB>;
-  readonly afterCommit: (() => void | Promise<void>)[];
-}
 
 /** Connection counts of a database's pool (`loom_db_pool_connections`). */
 export interface PoolStats {
@@ -73,17 +76,22 @@ export interface DatabaseSettings {
   readonly profileReads?: ProfileReads;
   /** How {@link Database.execute} runs a statement outside a transaction; default: through Kysely. */
   readonly direct?: DirectQuery;
+  /** The Kysely dialect `kysely` was built with (units of work build executors on it). */
+  readonly kyselyDialect?: Dialect;
 }
 
 /**
- * A database: a Kysely instance on one dialect plus the unit of work. The current transaction lives in an
- * `AsyncLocalStorage`, so repository calls inside `transaction(fn)` join it and nested calls reuse it.
+ * A database: a Kysely instance on one dialect plus the unit of work. The current unit lives in an
+ * `AsyncLocalStorage`, so repository calls inside `unitOfWork(fn)` / `transaction(fn)` join it and
+ * nested calls reuse it. A unit of work opens its transaction at its first write (reads before it run
+ * outside any transaction); `transaction(fn)` opens it at once.
  *
  * @example
  * ```ts
  * const db = openDatabase({ dialect: 'sqlite', filename: ':memory:' });
- * await db.transaction(async () => {
- *   await users.create({ fullName: 'Ada', email: 'ada@example.com' }); // joins the transaction
+ * await db.unitOfWork(async () => {
+ *   await users.getById(1); // no BEGIN yet
+ *   await users.create({ fullName: 'Ada', email: 'ada@example.com' }); // BEGIN, then joins it
  * });
  * ```
  */
@@ -92,11 +100,12 @@ export class Database {
   readonly kysely: Kysely<AnyDB>;
   /** How repositories load profiles on this database (see {@link ProfileReads}). */
   readonly profileReads: ProfileReads;
-  readonly #tx = new AsyncLocalStorage<TxFrame>();
+  readonly #tx = new AsyncLocalStorage<UnitOfWork>();
   #statementListeners: ((sql: string, ms: number) => void)[] = [];
   #connectionErrorListeners: ((error: Error) => void)[] = [];
   readonly #poolStats: () => PoolStats;
   readonly #direct: DirectQuery | undefined;
+  readonly #unitHost: ConstructorParameters<typeof UnitOfWork>[0];
 
   constructor(
     dialect: DialectName,
@@ -110,6 +119,11 @@ export class Database {
     this.#direct = options.direct;
     // SQLite: one connection, shared by every call.
     this.#poolStats = options.poolStats ?? (() => ({ total: 1, idle: 1, waiting: 0 }));
+    this.#unitHost = {
+      kysely,
+      kyselyDialect: options.kyselyDialect ?? missingDialect(),
+      outside: <R>(query: CompiledQuery) => this.#outside<R>(query),
+    };
   }
 
   /** The pool's connections now: total, idle, and callers waiting for one. */
@@ -117,16 +131,25 @@ export class Database {
     return this.#poolStats();
   }
 
-  /** The executor to use now: the current transaction if any, else the pool. */
-  executor(): Executor {
-    return this.#tx.getStore()?.trx ?? this.kysely;
+  /** The current unit of work, while it has not committed or rolled back. */
+  #unit(): UnitOfWork | undefined {
+    const unit = this.#tx.getStore();
+    return unit?.live ? unit : undefined;
   }
 
   /**
-   * Runs a compiled statement in the current unit of work: inside a transaction on its connection,
-   * otherwise on a pooled connection. On PostgreSQL the latter goes straight to `pg.Pool#query` (one
-   * checkout, no Kysely executor around it): the path of the repositories' precompiled statements.
-   * Listeners of {@link Database.onStatement} see it like any other statement.
+   * The executor to use now: the current unit of work's (it sends reads before the first write to
+   * the pool and everything else to the unit's transaction), else the pool.
+   */
+  executor(): Executor {
+    return this.#unit()?.executor ?? this.kysely;
+  }
+
+  /**
+   * Runs a compiled statement in the current unit of work: inside its transaction when one is open
+   * or the statement writes, otherwise on a pooled connection. On PostgreSQL the latter goes straight
+   * to `pg.Pool#query` (one checkout, no Kysely executor around it): the path of the repositories'
+   * precompiled statements. Listeners of {@link Database.onStatement} see it like any other statement.
    *
    * @example
    * ```ts
@@ -134,15 +157,18 @@ export class Database {
    * ```
    */
   execute<R extends AnyRow = AnyRow>(query: CompiledQuery): Promise<{ rows: R[] }> {
-    const frame = this.#tx.getStore();
-    if (frame !== undefined) return frame.trx.executeQuery<R>(query);
+    const unit = this.#unit();
+    return unit === undefined ? this.#outside<R>(query) : unit.execute<R>(query);
+  }
+
+  #outside<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#direct === undefined) return this.kysely.executeQuery<R>(query);
     // Chained, not awaited: fewer promises per statement (each one costs more while async hooks are on).
     const started = performance.now();
     return this.#direct(query.sql, query.parameters).then(
       (result) => {
         this.emitStatement(query.sql, performance.now() - started);
-        return result as { rows: R[] };
+        return result as QueryResult<R>;
       },
       (error: unknown) => {
         this.emitStatement(query.sql, performance.now() - started);
@@ -151,20 +177,65 @@ export class Database {
     );
   }
 
-  /** True when called inside {@link Database.transaction}. */
+  /** True inside a unit of work ({@link Database.unitOfWork} or {@link Database.transaction}). */
   inTransaction(): boolean {
-    return this.#tx.getStore() !== undefined;
+    return this.#unit() !== undefined;
+  }
+
+  /** True when the current unit of work has sent its BEGIN (it has written, or began eagerly). */
+  transactionOpen(): boolean {
+    return this.#unit()?.open === true;
   }
 
   /**
-   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. A nested call
-   * joins the outer transaction (one commit, one rollback).
+   * Runs `fn` as a unit of work whose transaction opens at its first write: committed when `fn`
+   * resolves, rolled back when it throws; a unit that only read sends no BEGIN/COMMIT. A nested call
+   * joins the current unit (one commit, one rollback).
+   *
+   * @example
+   * ```ts
+   * await db.unitOfWork(async () => {
+   *   const user = await users.getById(7);   // outside any transaction
+   *   await users.update(7, { fullName: 'Ada' }); // BEGIN; UPDATE; … COMMIT when fn resolves
+   * });
+   * ```
    */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#tx.getStore()) return fn();
-    const afterCommit: (() => void | Promise<void>)[] = [];
-    const result = await this.kysely.transaction().execute((trx) => this.#tx.run({ trx, afterCommit }, fn));
-    for (const hook of afterCommit) {
+  unitOfWork<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#run(fn, false);
+  }
+
+  /**
+   * Runs `fn` in a transaction opened at once: committed when it resolves, rolled back when it throws.
+   * A nested call joins the current unit of work (one commit, one rollback).
+   *
+   * @example
+   * ```ts
+   * await db.transaction(async () => {
+   *   await sql`select pg_advisory_xact_lock(1)`.execute(db.executor());
+   * });
+   * ```
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#run(fn, true);
+  }
+
+  async #run<T>(fn: () => Promise<T>, eager: boolean): Promise<T> {
+    if (this.#unit() !== undefined) return fn();
+    const unit = new UnitOfWork(this.#unitHost);
+    let result: T;
+    try {
+      result = await this.#tx.run(unit, async () => {
+        if (eager) await unit.begin();
+        const value = await fn();
+        await unit.flushBeforeCommit();
+        return value;
+      });
+    } catch (error) {
+      await unit.rollback();
+      throw error;
+    }
+    await unit.commit();
+    for (const hook of unit.afterCommit) {
       try {
         await hook();
       } catch {
@@ -175,13 +246,30 @@ export class Database {
   }
 
   /**
-   * Registers work to run once the current transaction commits; outside a transaction it runs at once
-   * (the write it follows is already committed). Dropped when the transaction rolls back.
+   * Registers work to run once the current unit of work commits; outside one it runs at once (the
+   * write it follows is already committed). Dropped when the unit rolls back.
    */
-  afterCommit(hook: () => void | Promise<void>): void {
-    const frame = this.#tx.getStore();
-    if (frame) frame.afterCommit.push(hook);
+  afterCommit(hook: CommitHook): void {
+    const unit = this.#unit();
+    if (unit) unit.afterCommit.push(hook);
     else queueMicrotask(() => void Promise.resolve(hook()).catch(() => {}));
+  }
+
+  /**
+   * Registers work to run inside the current unit of work just before it commits (its writes join the
+   * transaction: a batched insert of what the unit collected). Returns false outside a unit of work,
+   * where nothing is registered and the caller does the work itself.
+   *
+   * @example
+   * ```ts
+   * if (!db.beforeCommit(() => flush(pending))) await flush(pending);
+   * ```
+   */
+  beforeCommit(hook: CommitHook): boolean {
+    const unit = this.#unit();
+    if (unit === undefined) return false;
+    unit.beforeCommit(hook);
+    return true;
   }
 
   /** Observe every statement (for logging, metrics, statement-count tests). */
@@ -222,6 +310,14 @@ export class Database {
   async close(): Promise<void> {
     await this.kysely.destroy();
   }
+}
+
+/** A stand-in for a Database built without its Kysely dialect: its units of work cannot introspect. */
+function missingDialect(): Dialect {
+  const fail = (): never => {
+    throw new Error('this Database was built without its Kysely dialect');
+  };
+  return { createDriver: fail, createQueryCompiler: fail, createAdapter: fail, createIntrospector: fail };
 }
 
 const PG_INT8 = 20;
@@ -274,11 +370,10 @@ export function openDatabase(options: DatabaseOptions): Database {
     pool.on('error', () => {});
     // One naming of statement texts for both paths, so a connection prepares each text once.
     const names = options.preparedStatements ? new StatementNames() : undefined;
-    const kysely = new Kysely<AnyDB>({
-      dialect: new PostgresDialect({ pool: guardedPool(pool, names) }),
-      log,
-    });
+    const kyselyDialect = new PostgresDialect({ pool: guardedPool(pool, names) });
+    const kysely = new Kysely<AnyDB>({ dialect: kyselyDialect, log });
     database = new Database('postgres', kysely, {
+      kyselyDialect,
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       ...(options.profileReads === undefined ? {} : { profileReads: options.profileReads }),
       direct: (text, parameters) => {
@@ -291,7 +386,8 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
   // node:sqlite, Node's built-in SQLite (docs/decisions/0004-node-sqlite.md): WAL, foreign keys, busy timeout.
   const sqlite = openNodeSqlite(options.filename);
-  const kysely = new Kysely<AnyDB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }), log });
-  database = new Database('sqlite', kysely);
+  const kyselyDialect = new ImmediateSqliteDialect({ database: sqlite });
+  const kysely = new Kysely<AnyDB>({ dialect: kyselyDialect, log });
+  database = new Database('sqlite', kysely, { kyselyDialect });
   return database;
 }

@@ -275,9 +275,13 @@ export class Kernel implements Invoker, ExecutionHost {
           throw new DeclarationError(plan.name, error instanceof Error ? error.message : String(error));
         }
       }
-      // A custom repository's write may be several statements: keep it atomic.
-      if (plan.singleStatement && plan.model && this.#bindings.has(plan.model)) {
-        plan = Object.freeze({ ...plan, singleStatement: false });
+      // A custom repository's write may be several statements: keep it atomic, unless the repository
+      // declares the one method the plan writes through single-statement (decision 0042).
+      const binding = plan.model ? this.#bindings.get(plan.model) : undefined;
+      if (plan.singleStatement && binding !== undefined) {
+        const write = plan.singleStatementWrite;
+        if (write === undefined || !binding.singleStatement.includes(write))
+          plan = Object.freeze({ ...plan, singleStatement: false });
       }
       this.#plans.set(useCase, plan);
     }

@@ -25,8 +25,18 @@ export const DEFAULT_PROFILE = 'default';
  * ```
  */
 export function canonicalProfile(name: string): string {
-  return toCamelCase(name);
+  // Called per request with the client's spelling: a hit skips the regular expression.
+  let canonical = CANONICAL.get(name);
+  if (canonical === undefined) {
+    canonical = toCamelCase(name);
+    if (CANONICAL.size < MAX_CACHED_PROFILE_NAMES) CANONICAL.set(name, canonical);
+  }
+  return canonical;
 }
+
+/** Bounded: clients choose the names (unknown ones are rejected after this lookup). */
+const MAX_CACHED_PROFILE_NAMES = 256;
+const CANONICAL = new Map<string, string>();
 
 /** Every profile a set of relations and projections declares, `default` first, canonical spellings. */
 export function declaredProfiles(relations: RelationMap, projections: ProjectionMap): readonly string[] {

@@ -11,6 +11,11 @@ export interface HttpObserverOptions {
   /** Records `http_request_duration_seconds` when given. */
   readonly metrics?: Metrics | undefined;
   /**
+   * Write the one `request` line per request (default true). Off, errors (5xx) are still logged, and
+   * the histogram and spans are unchanged: config `logger.requestLogging`.
+   */
+  readonly requestLogging?: boolean;
+  /**
    * Install the span hooks. Default: whether a tracer provider is registered now — register the
    * OpenTelemetry SDK before building the app, as with any instrumentation.
    */
@@ -24,10 +29,19 @@ interface RequestSpan {
 
 const UNMATCHED = 'unmatched';
 
+/** Fastify's route URL → its OpenAPI spelling; routes are declared at boot, so the map stays small. */
+const TEMPLATES = new Map<string, string>();
+
 /** The route template, in OpenAPI spelling (`/products/{productId}`), or `unmatched`. */
 function routeOf(request: FastifyRequest): string {
   const url = request.routeOptions.url;
-  return url === undefined ? UNMATCHED : url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  if (url === undefined) return UNMATCHED;
+  let template = TEMPLATES.get(url);
+  if (template === undefined) {
+    template = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    TEMPLATES.set(url, template);
+  }
+  return template;
 }
 
 /**
@@ -99,18 +113,23 @@ function installSpanHooks(server: FastifyInstance, spans: WeakMap<FastifyRequest
  */
 export function observeHttp(server: FastifyInstance, options: HttpObserverOptions): void {
   const { logger, metrics } = options;
+  const requestLogging = options.requestLogging !== false;
   const spans = new WeakMap<FastifyRequest, RequestSpan>();
-  if (options.tracing ?? tracingEnabled()) installSpanHooks(server, spans);
+  const tracing = options.tracing ?? tracingEnabled();
+  if (tracing) installSpanHooks(server, spans);
+  const histogram = metrics?.httpRequestDuration;
 
   server.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request);
     const status = reply.statusCode;
     const outcome = requestOutcome(status);
     const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
-    metrics?.httpRequestDuration.observe(
-      { method: request.method, route, status: String(status) },
-      durationMs / 1000,
-    );
+    histogram?.observe({ method: request.method, route, status: String(status) }, durationMs / 1000);
+    if (!requestLogging && outcome !== 'server_error') {
+      if (tracing) endSpan(spans, request, status, outcome);
+      done();
+      return;
+    }
     // The subject only: never the credential that proved it (docs/security.md).
     const subject = (request as { identity?: { subject: string } }).identity?.subject;
     const line = {
@@ -125,14 +144,23 @@ export function observeHttp(server: FastifyInstance, options: HttpObserverOption
     };
     if (outcome === 'server_error') logger.error(line, 'request');
     else logger.info(line, 'request');
-    const s = spans.get(request);
-    if (s) {
-      s.span.setAttribute('http.response.status_code', status);
-      if (outcome === 'server_error')
-        s.span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
-      s.span.end();
-      spans.delete(request);
-    }
+    if (tracing) endSpan(spans, request, status, outcome);
     done();
   });
+}
+
+function endSpan(
+  spans: WeakMap<FastifyRequest, RequestSpan>,
+  request: FastifyRequest,
+  status: number,
+  outcome: ReturnType<typeof requestOutcome>,
+): void {
+  const s = spans.get(request);
+  if (s) {
+    s.span.setAttribute('http.response.status_code', status);
+    if (outcome === 'server_error')
+      s.span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
+    s.span.end();
+    spans.delete(request);
+  }
 }

@@ -13,6 +13,7 @@ import { methodMatcher } from './method-matcher.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi-document.ts';
 import { requestSchemas } from './openapi/openapi-parameters.ts';
 import { problemReplier } from './problem-replier.ts';
+import { QuietRequestLogController } from './request-log-controller.ts';
 import type { RestInterface } from './rest-interface.ts';
 import { routeHandler } from './route-handler.ts';
 import { registerSwaggerUi } from './swagger-docs.ts';
@@ -40,6 +41,11 @@ export interface RestServerOptions {
   readonly openapiPath?: string | false;
   /** `true`/pino options for Fastify's own pino logger, or a pino instance. Default: no logging. */
   readonly logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /**
+   * Leave out Fastify's two info lines per request ("incoming request", "request completed"; errors
+   * are still logged): for a server that logs one line per request itself, as `createApp` does.
+   */
+  readonly quietRequestLogs?: boolean;
   /** Prefix of problem `type` URIs. Default `'https://loom.dev/problems/'`. */
   readonly problemTypeBase?: string;
   /**
@@ -131,7 +137,9 @@ export function createRestServer(options: RestServerOptions): RestServer {
     bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     genReqId: (req) => traceIdOf(req.headers[traceHeader]),
-    logController: new LogController({ requestIdLogLabel: 'traceId' }),
+    logController: options.quietRequestLogs
+      ? new QuietRequestLogController({ requestIdLogLabel: 'traceId' })
+      : new LogController({ requestIdLogLabel: 'traceId' }),
     ...loggerOptions(options.logger),
     clientErrorHandler: problemClientErrorHandler(options.problemTypeBase, traceHeader),
     frameworkErrors: (error, request, reply) => {

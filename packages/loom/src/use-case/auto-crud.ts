@@ -60,7 +60,7 @@ function build<M extends AnyModel>(model: M) {
     create: useCase(model, {
       name: `create${name}`,
       input: createCommandOf(model),
-      singleStatement: true,
+      singleStatement: 'create',
       summary: `Create a ${name}`,
       execute: ({ input, repo }) => repo.create(input as unknown as CreateInput<M>),
     }),
@@ -87,7 +87,7 @@ function build<M extends AnyModel>(model: M) {
       name: `update${name}`,
       params: { ...idParam(model), ...expectedVersionParam, ...changesParam },
       input: updateCommandOf(model),
-      singleStatement: true,
+      singleStatement: 'update',
       summary: `Update a ${name}`,
       execute: ({ params, input, repo }) => {
         const patch = { ...input, ...atomicChanges(params.changes) } as unknown as UpdateChanges<M>;
@@ -100,7 +100,7 @@ function build<M extends AnyModel>(model: M) {
     delete: useCase(model, {
       name: `delete${name}`,
       params: { ...idParam(model), ...expectedVersionParam },
-      singleStatement: true,
+      singleStatement: 'delete',
       summary: `Delete a ${name}`,
       execute: async ({ params, repo }) => {
         if (!(await repo.delete(params.id, writeOptions(params.expectedVersion)))) {
@@ -120,7 +120,8 @@ const memo = new WeakMap<AnyModel, AutoUseCases<AnyModel>>();
 /**
  * The auto-CRUD use cases of a model: create, get, list, update, delete, through its repository (the
  * custom one when registered). Get and list take an optional `profile` param (the read profile).
- * Create/update/delete are single-statement plans (no explicit transaction).
+ * Create/update/delete are single-statement plans (no explicit transaction), also through a custom
+ * repository that declares the method single-statement (`repositoryFor(…, { singleStatement })`).
  *
  * @example
  * ```ts

@@ -80,7 +80,7 @@ export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Pr
     pending =
       plan.readOnly || args.readOnly === true || plan.singleStatement || db.inTransaction()
         ? run(host, plan, args)
-        : db.transaction(() => run(host, plan, args));
+        : db.unitOfWork(() => run(host, plan, args));
   } catch (error) {
     pending = Promise.reject(error);
   }

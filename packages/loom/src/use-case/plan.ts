@@ -7,6 +7,7 @@ import { compileValidator, type Validator } from '../schema/validator.ts';
 import { type Compute, computeBuilder } from './compute.ts';
 import { type GuardSet, guardBuilder, guardSet } from './guard.ts';
 import type { AnyMarker } from './markers.ts';
+import type { RepositoryWriteMethod } from './repository-binding.ts';
 import { type Rule, ruleBuilder } from './rule.ts';
 import type { AnyUseCase } from './use-case.ts';
 
@@ -53,6 +54,11 @@ export interface Plan {
   readonly guards: GuardSet;
   readonly readOnly: boolean;
   readonly singleStatement: boolean;
+  /**
+   * The repository method a single-statement plan writes through (auto-CRUD: create, update, delete):
+   * with a custom repository, the plan stays single-statement only if the repository declares it so.
+   */
+  readonly singleStatementWrite: RepositoryWriteMethod | undefined;
   readonly query: boolean;
 }
 
@@ -175,7 +181,8 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
     rules,
     guards,
     readOnly: decl.readOnly === true,
-    singleStatement: decl.singleStatement === true,
+    singleStatement: decl.singleStatement !== undefined && decl.singleStatement !== false,
+    singleStatementWrite: typeof decl.singleStatement === 'string' ? decl.singleStatement : undefined,
     query: decl.query === true,
   });
 }

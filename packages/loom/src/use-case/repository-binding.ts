@@ -26,6 +26,20 @@ export interface RepositoryDeps<M extends AnyModel> {
   readonly cache: ReadCache;
 }
 
+/** The repository writes an auto-CRUD plan goes through. */
+export type RepositoryWriteMethod = 'create' | 'update' | 'delete';
+
+/** Options of {@link repositoryFor}. */
+export interface RepositoryBindingOptions {
+  /**
+   * The write methods that issue exactly one statement (and dispatch nothing), as the SQL repository's
+   * do: auto-CRUD plans through them run without an explicit transaction (no BEGIN/COMMIT around one
+   * statement). Unlisted methods are assumed to issue several, and their plans run in a transaction.
+   * Declared, not detected: a method listed here that writes twice is no longer atomic. Decision 0042.
+   */
+  readonly singleStatement?: readonly RepositoryWriteMethod[];
+}
+
 /** A repository built by a factory (see {@link repositoryFor}). */
 export interface RepositoryFactoryOptions<M extends AnyModel, R extends Repository<M>> {
   readonly create: (deps: RepositoryDeps<M>) => R;
@@ -46,6 +60,8 @@ export interface RepositoryBinding<M extends AnyModel = AnyModel, R extends Repo
   readonly table: boolean;
   /** Builds the repository (once per application). */
   create(deps: RepositoryDeps<M>): R;
+  /** The write methods declared single-statement ({@link RepositoryBindingOptions.singleStatement}). */
+  readonly singleStatement: readonly RepositoryWriteMethod[];
 }
 
 /**
@@ -61,6 +77,10 @@ export interface RepositoryBinding<M extends AnyModel = AnyModel, R extends Repo
  *   override create(data: CreateInput<typeof Product>) { return super.create({ ...data, name: data.name.trim() }); }
  * }
  * export const Products = repositoryFor(Product, ProductRepository);
+ * // Its writes are one statement each, as the SQL repository's: auto-CRUD sends no BEGIN/COMMIT.
+ * export const SingleStatementProducts = repositoryFor(Product, ProductRepository, {
+ *   singleStatement: ['create', 'update', 'delete'],
+ * });
  * export const GetBySku = useCase(Products, { ..., execute: ({ repo }) => repo.getBySku('x') });
  *
  * // With services and config, and a cached custom read:
@@ -73,7 +93,9 @@ export interface RepositoryBinding<M extends AnyModel = AnyModel, R extends Repo
 export function repositoryFor<M extends AnyModel, R extends Repository<M>>(
   model: M,
   repository: RepositoryClass<M, R> | RepositoryFactoryOptions<M, R>,
+  options: RepositoryBindingOptions = {},
 ): RepositoryBinding<M, R> {
+  const singleStatement = Object.freeze([...(options.singleStatement ?? [])]);
   if (typeof repository === 'function') {
     return Object.freeze({
       kind: 'repositoryBinding',
@@ -81,6 +103,7 @@ export function repositoryFor<M extends AnyModel, R extends Repository<M>>(
       source: repository,
       table: true,
       create: (deps: RepositoryDeps<M>) => new repository(deps.model, deps.db, deps.settings),
+      singleStatement,
     });
   }
   return Object.freeze({
@@ -89,6 +112,7 @@ export function repositoryFor<M extends AnyModel, R extends Repository<M>>(
     source: repository.create,
     table: repository.table !== false,
     create: repository.create,
+    singleStatement,
   });
 }
 

@@ -6,7 +6,7 @@ import type { Repository } from '../repository/repository.ts';
 import type { Compute, ComputeBuilder } from './compute.ts';
 import type { Guard, GuardBuilder } from './guard.ts';
 import type { ExistsMarker, LoadByIdMarker, LoadMarker, MarkerValue, SourceRef } from './markers.ts';
-import type { AnyRepositoryBinding } from './repository-binding.ts';
+import type { AnyRepositoryBinding, RepositoryWriteMethod } from './repository-binding.ts';
 import type { Rule, RuleBuilder, RuleContext } from './rule.ts';
 import type { UseCaseServices } from './services.ts';
 
@@ -90,9 +90,13 @@ export interface UseCaseDecl<T, P extends ParamsDecl, C, L, Q extends boolean, R
   readonly readOnly?: boolean;
   /**
    * The plan issues exactly one write statement and dispatches nothing, so it runs without an explicit
-   * transaction (a single statement is atomic). Set by auto-CRUD; use with care.
+   * transaction (a single statement is atomic). Set by auto-CRUD; use with care. With a custom
+   * repository of the model, `true` no longer holds (its methods may issue several statements): name
+   * the one repository method the plan writes through (`'update'`), and the plan stays
+   * single-statement when the repository declares that method single-statement (`repositoryFor(…,
+   * { singleStatement: ['update'] })`; decision 0042).
    */
-  readonly singleStatement?: boolean;
+  readonly singleStatement?: boolean | RepositoryWriteMethod;
   readonly summary?: string;
   readonly description?: string;
   readonly execute: (ctx: ExecuteContext<T, P, C, L, Q>) => R | Promise<R>;

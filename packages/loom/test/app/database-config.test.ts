@@ -27,18 +27,18 @@ describe('database config keys', () => {
     db = undefined;
   });
 
-  it('postgres defaults: batched profile reads, no prepared statements', async () => {
+  it('postgres defaults (decisions 0040, 0041): joined profile reads, prepared statements', async () => {
     db = openConfiguredDatabase(configWith({ url: PG_URL }));
-    expect(db.profileReads).toBe('batched');
-    expect(await preparedAfterOneQuery(db)).toBe(0);
-  });
-
-  it('postgres: profileReads joined and preparedStatements on are applied', async () => {
-    db = openConfiguredDatabase(
-      configWith({ url: PG_URL, profileReads: 'joined', preparedStatements: true }),
-    );
     expect(db.profileReads).toBe('joined');
     expect(await preparedAfterOneQuery(db)).toBe(1);
+  });
+
+  it('postgres: profileReads batched and preparedStatements off are applied (pgbouncer)', async () => {
+    db = openConfiguredDatabase(
+      configWith({ url: PG_URL, profileReads: 'batched', preparedStatements: false }),
+    );
+    expect(db.profileReads).toBe('batched');
+    expect(await preparedAfterOneQuery(db)).toBe(0);
   });
 
   it('postgres: a database opened for schema changes (loom db …) prepares nothing', async () => {

@@ -111,3 +111,25 @@ describe('logStatements off (the default)', () => {
     }
   });
 });
+
+describe('logger.requestLogging: false', () => {
+  it('writes no request lines, while the request histogram still counts every request', async () => {
+    const { logger, lines } = captureLogger('debug');
+    const store = await startStore({ logger, extraYaml: 'logger:\n  requestLogging: false\n' });
+    try {
+      await send(store.base, 'GET', '/users');
+      await send(store.base, 'GET', '/products/424242');
+      expect(lines.filter((l) => l.msg === 'request')).toEqual([]);
+      expect(lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toEqual([]);
+      const metrics = await (await fetch(`${store.base}/metrics`)).text();
+      expect(metrics).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/users",status="200"\} 1/,
+      );
+      expect(metrics).toMatch(
+        /http_request_duration_seconds_count\{[^}]*route="\/products\/\{id\}",status="404"\} 1/,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -77,7 +77,6 @@ export { canonicalProfile } from '../../src/model/profiles.ts';
 export { isProjection } from '../../src/model/projection.ts';
 export { isRelation } from '../../src/model/relation.ts';
 export { type ResolvedRelation, resolveRelations, validateModel } from '../../src/model/resolve-relations.ts';
-export { fastifyLogger } from '../../src/observability/http-logger.ts';
 export {
   type HttpObserverOptions,
   observeHttp,

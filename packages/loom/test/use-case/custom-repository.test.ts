@@ -133,6 +133,42 @@ describe.each(DIALECTS)('custom repositories on %s', (dialect) => {
     });
   });
 
+  describe('write methods declared single-statement (decision 0042)', () => {
+    const Note = model('notes', {
+      id: column.int().primaryKey().autoIncrement(),
+      body: column.string(80),
+    });
+    class NoteRepository extends SqlRepository<typeof Note> {}
+    const Notes = repositoryFor(Note, NoteRepository, { singleStatement: ['update', 'delete'] });
+    const fx = useKernel(dialect, [Note], { repositories: [Notes] });
+
+    const statementsOf = async (fn: () => Promise<unknown>): Promise<string[]> => {
+      const seen: string[] = [];
+      const stop = fx.db.onStatement((sql) => seen.push(sql.trim().split(/\s+/)[0]?.toLowerCase() ?? ''));
+      try {
+        await fn();
+      } finally {
+        stop();
+      }
+      return seen;
+    };
+
+    it('auto-CRUD update and delete through them send one statement, no BEGIN/COMMIT', async () => {
+      const note = await fx.kernel.entity(Note).create({ body: 'a' });
+      expect(await statementsOf(() => fx.kernel.entity(Note).update(note.id, { body: 'b' }))).toEqual([
+        'update',
+      ]);
+      expect(await statementsOf(() => fx.kernel.entity(Note).delete(note.id))).toEqual(['delete']);
+    });
+
+    it('an undeclared method (create) keeps its transaction', async () => {
+      const seen = await statementsOf(() => fx.kernel.entity(Note).create({ body: 'c' }));
+      expect(seen[0]).toBe('begin');
+      expect(seen.at(-1)).toBe('commit');
+      expect(seen.filter((s) => s === 'insert')).toHaveLength(1);
+    });
+  });
+
   describe('declared only through a use case on the binding', () => {
     const fx = useKernel(dialect, [Product]);
 

@@ -87,6 +87,106 @@ describe.each(DIALECTS)('transactions on %s', (dialect) => {
     }
   });
 
+  it('lazy: a write use case that only reads sends no BEGIN/COMMIT; BEGIN comes with the first write', async () => {
+    await fx.kernel.invoke(CreateAuthor, { payload: { name: 'Old', email: 'old@x.io' } });
+    const statements: string[] = [];
+    const stop = fx.db.onStatement((sql) => statements.push(sql.trim().toLowerCase()));
+    try {
+      const CountOnly = useCase(Author, { execute: ({ repo }) => repo.count() });
+      await expect(fx.kernel.invoke(CountOnly, {})).resolves.toBe(1);
+      expect(statements).toEqual([expect.stringMatching(/^select/)]);
+      statements.length = 0;
+      const ReadThenWrite = useCase(Author, {
+        input: NewAuthor,
+        execute: async ({ input, repo, db }) => {
+          const before = await repo.count();
+          expect(db.transactionOpen()).toBe(false);
+          const created = await repo.create(input);
+          expect(db.transactionOpen()).toBe(true);
+          // Reads after the first write run in the transaction and see it.
+          return [before, await repo.count(), created.email];
+        },
+      });
+      await expect(
+        fx.kernel.invoke(ReadThenWrite, { payload: { name: 'N', email: 'n@x.io' } }),
+      ).resolves.toEqual([1, 2, 'n@x.io']);
+      expect(statements).toEqual([
+        expect.stringMatching(/^select/),
+        BEGIN,
+        expect.stringMatching(/^insert into "authors"/),
+        expect.stringMatching(/^select/),
+        'commit',
+      ]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('lazy: a failure after reads only rolls back nothing and leaves no transaction open', async () => {
+    const statements: string[] = [];
+    const stop = fx.db.onStatement((sql) => statements.push(sql.trim().toLowerCase()));
+    try {
+      const ReadThenFail = useCase(Author, {
+        execute: async ({ repo }) => {
+          await repo.count();
+          throw new Error('after a read');
+        },
+      });
+      await expect(fx.kernel.invoke(ReadThenFail, {})).rejects.toThrow('after a read');
+      expect(statements).toEqual([expect.stringMatching(/^select/)]);
+      expect(fx.db.inTransaction()).toBe(false);
+    } finally {
+      stop();
+    }
+  });
+
+  it('beforeCommit hooks write inside the transaction, just before COMMIT, and are dropped on rollback', async () => {
+    const statements: string[] = [];
+    const stop = fx.db.onStatement((sql) => statements.push(sql.trim().toLowerCase()));
+    const entity = () => fx.kernel.entity(Author);
+    try {
+      const WithHook = (fail: boolean) =>
+        useCase(Author, {
+          execute: async ({ db, repo }) => {
+            expect(
+              db.beforeCommit(() => repo.create({ name: 'Hook', email: 'hook@x.io' }).then(() => {})),
+            ).toBe(true);
+            if (fail) throw new Error('no commit');
+            return 'ok';
+          },
+        });
+      await expect(fx.kernel.invoke(WithHook(true), {})).rejects.toThrow('no commit');
+      expect(statements).toEqual([]);
+      await expect(fx.kernel.invoke(WithHook(false), {})).resolves.toBe('ok');
+      expect(statements).toEqual([BEGIN, expect.stringMatching(/^insert into "authors"/), 'commit']);
+      expect(
+        (await entity().list({ pagination: { mode: 'offset', page: 1, limit: 10 } })).items,
+      ).toHaveLength(1);
+      // Outside a unit of work there is nothing to hook into.
+      expect(fx.db.beforeCommit(() => {})).toBe(false);
+    } finally {
+      stop();
+    }
+  });
+
+  it('a rolled-back write after a read leaves the read’s world intact and the pool usable', async () => {
+    await fx.kernel.invoke(CreateAuthor, { payload: { name: 'Kept', email: 'kept@x.io' } });
+    const ReadWriteFail = useCase(Author, {
+      input: NewAuthor,
+      execute: async ({ input, repo }) => {
+        await repo.count();
+        await repo.create(input);
+        throw new Error('rolled back');
+      },
+    });
+    for (let i = 0; i < 3; i += 1) {
+      await expect(
+        fx.kernel.invoke(ReadWriteFail, { payload: { name: 'G', email: `g${i}@x.io` } }),
+      ).rejects.toThrow('rolled back');
+    }
+    expect(await emails()).toEqual(['kept@x.io']);
+  });
+
   it('a nested app.invoke joins the outer transaction: one transaction, one executor', async () => {
     const executors: Executor[] = [];
     const Inner = useCase(Author, {
