@@ -10,8 +10,36 @@ export interface RunResult {
   readonly elapsedMs: number;
   /** Start of dispatching → the last dispatch call returned, ms. */
   readonly dispatchMs: number;
-  /** SQL statements per job (loom only; BEGIN/COMMIT not counted). */
+  /** SQL statements per job (loom only; BEGIN/COMMIT included). */
   readonly statementsPerJob?: number;
+  /** Dispatch call started → that job done (its callback, when it has one): median and 99th percentile, ms. */
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+}
+
+/** Per-job dispatch-to-done latencies, keyed by the job's number. */
+export function latencyRecorder() {
+  const started = new Map<number, number>();
+  const took: number[] = [];
+  return {
+    start(n: number): void {
+      started.set(n, performance.now());
+    },
+    done(n: number): void {
+      const t0 = started.get(n);
+      if (t0 === undefined) return;
+      started.delete(n);
+      took.push(performance.now() - t0);
+    },
+    reset(): void {
+      took.length = 0;
+    },
+    percentiles(): { p50Ms: number; p99Ms: number } {
+      const s = [...took].sort((a, b) => a - b);
+      const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+      return { p50Ms: at(0.5), p99Ms: at(0.99) };
+    },
+  };
 }
 
 export interface BenchOptions {

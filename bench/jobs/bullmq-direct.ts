@@ -5,6 +5,7 @@ import {
   completionCounter,
   dispatchAll,
   dropRedisPrefix,
+  latencyRecorder,
   type RunResult,
   uniqueName,
 } from './bench-setup.ts';
@@ -25,22 +26,30 @@ export async function runBullmqDirect(options: BenchOptions): Promise<RunResult>
     prefix,
     concurrency: options.concurrency,
   });
-  worker.on('completed', () => done.increment());
-  const add = (n: number) =>
-    queue.add(
+  const latency = latencyRecorder();
+  worker.on('completed', (job) => {
+    latency.done(job.data.n);
+    done.increment();
+  });
+  const add = (n: number) => {
+    latency.start(n);
+    return queue.add(
       'Noop',
       { n },
       { removeOnComplete: { age: 86_400, count: 1_000 }, removeOnFail: { age: 604_800, count: 10_000 } },
     );
+  };
   try {
     await dispatchAll(0, options.warmup, options.dispatchers, add);
     await done.reached(options.warmup);
+    latency.reset();
     const total = options.warmup + options.jobs;
     const t0 = performance.now();
     await dispatchAll(options.warmup, total, options.dispatchers, add);
     const dispatchMs = performance.now() - t0;
     await done.reached(total);
-    return { name: 'BullMQ direct', jobs: options.jobs, elapsedMs: performance.now() - t0, dispatchMs };
+    const elapsedMs = performance.now() - t0;
+    return { name: 'BullMQ direct', jobs: options.jobs, elapsedMs, dispatchMs, ...latency.percentiles() };
   } finally {
     await worker.close();
     await queue.close();

@@ -16,12 +16,13 @@ import {
   completionCounter,
   dispatchAll,
   dropRedisPrefix,
+  latencyRecorder,
   type RunResult,
   uniqueName,
 } from './bench-setup.ts';
 
 /** Counts what the declarations below report; replaced per run. */
-let onDone: () => void = () => {};
+let onDone: (n: number) => void = () => {};
 
 const Noop = job({
   name: 'Noop',
@@ -32,7 +33,7 @@ const Noop = job({
 
 const NoopCallbacks = callbacks(Noop, {
   name: 'NoopCallbacks',
-  onSuccess: () => onDone(),
+  onSuccess: ({ context }) => onDone(context.params.n),
 });
 
 /** What an HTTP handler would run: a use case (one transaction) that dispatches the job. */
@@ -69,10 +70,18 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
   const kernel = new Kernel({ db, cursorSecret: 'bench-jobs-cursor-secret' });
   const runtime = new JobRuntime({ kernel, backend, jobs: [Noop], callbacks: [NoopCallbacks] });
   const done = completionCounter();
-  if (withCallback) onDone = () => done.increment();
+  const latency = latencyRecorder();
+  if (withCallback)
+    onDone = (n) => {
+      latency.done(n);
+      done.increment();
+    };
   else runtime.onEvent((e) => e.type === 'succeeded' && e.name === 'Noop' && done.increment());
   const dispatcher = withCallback ? DispatchNoop : DispatchNoopBare;
-  const dispatch = (n: number) => kernel.invoke(dispatcher, { params: { n } });
+  const dispatch = (n: number) => {
+    latency.start(n);
+    return kernel.invoke(dispatcher, { params: { n } });
+  };
   let statements = 0;
   try {
     await syncSchema(db, [OutboxEntry]);
@@ -81,6 +90,7 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
     const consumer = runtime.consume({ concurrency: options.concurrency });
     await dispatchAll(0, options.warmup, options.dispatchers, dispatch);
     await done.reached(options.warmup);
+    latency.reset();
     db.onStatement(() => statements++);
     const total = options.warmup + options.jobs;
     const t0 = performance.now();
@@ -95,6 +105,7 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
       elapsedMs,
       dispatchMs,
       statementsPerJob: statements / options.jobs,
+      ...(withCallback ? latency.percentiles() : {}),
     };
   } finally {
     onDone = () => {};

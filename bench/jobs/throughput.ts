@@ -60,7 +60,8 @@ for (let round = 0; round < rounds; round++) {
     console.log(
       `round ${round + 1} ${r.name.padEnd(34)} ${jobsPerSecond(r).toFixed(0).padStart(6)} jobs/s ` +
         `(${r.elapsedMs.toFixed(0)} ms, dispatch ${r.dispatchMs.toFixed(0)} ms` +
-        `${r.statementsPerJob === undefined ? '' : `, ${r.statementsPerJob.toFixed(1)} SQL/job`})`,
+        `${r.statementsPerJob === undefined ? '' : `, ${r.statementsPerJob.toFixed(2)} SQL/job`}` +
+        `${r.p50Ms === undefined ? '' : `, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${(r.p99Ms ?? 0).toFixed(1)} ms`})`,
     );
   }
 }
@@ -74,6 +75,9 @@ const summarize = (key: string): Summary => {
     jobsPerSecond: median(runs.map(jobsPerSecond)),
     dispatchPerSecond: median(runs.map((r) => (r.jobs * 1000) / r.dispatchMs)),
     all: runs.map(jobsPerSecond),
+    ...(first.p50Ms === undefined
+      ? {}
+      : { p50Ms: median(runs.map((r) => r.p50Ms ?? 0)), p99Ms: median(runs.map((r) => r.p99Ms ?? 0)) }),
     ...(first.statementsPerJob === undefined
       ? {}
       : { statementsPerJob: median(runs.map((r) => r.statementsPerJob ?? 0)) }),

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import {
   type CallContext,
@@ -29,8 +30,9 @@ import {
 } from './backends/index.ts';
 import type { AnyCallbacks } from './callbacks.ts';
 import type { AnyJob, JobSettings } from './job.ts';
-import { insertOutbox } from './outbox.ts';
+import { insertOutbox, insertOutboxRows } from './outbox.ts';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
+import { OutboxWriter } from './outbox-writer.ts';
 
 /** Per-job overrides from config: `jobs.overrides.<JobName>`. */
 export type JobOverrides = Readonly<Record<string, Partial<Omit<JobSettings, 'name'>>>>;
@@ -125,11 +127,18 @@ export class JobRuntime implements JobService {
   readonly #callbacks = new Map<string, AnyCallbacks>();
   readonly #overrides: JobOverrides;
   readonly #listeners: ((e: JobEvent) => void)[] = [];
+  /** The outbox batch of each open unit of work (keyed by its executor). */
+  readonly #writer: OutboxWriter;
+  /** Set while a job or callback handler runs (see {@link JobRuntime.#eager}). */
+  readonly #handlerScope = new AsyncLocalStorage<true>();
+  readonly #followUps = new Set<Promise<void>>();
+  readonly #batches = new WeakMap<object, { message: JobMessage; onPublished: () => void }[]>();
 
   constructor(options: JobRuntimeOptions) {
     this.kernel = options.kernel;
     this.backend = options.backend;
     this.#overrides = options.overrides ?? {};
+    this.#writer = new OutboxWriter(options.kernel.db);
     this.relay = new OutboxRelay(options.kernel.db, options.backend, options.kernel.logger, options.relay);
     for (const j of options.jobs) this.#register(j);
     for (const c of options.callbacks ?? []) {
@@ -274,19 +283,79 @@ export class JobRuntime implements JobService {
     // What the queue would reject (priority or delay out of range, a payload JSON cannot carry) fails
     // here, in the dispatcher, not later in the relay where no caller sees it.
     normaliseMessage(message);
-    const db = this.kernel.db;
-    await insertOutbox(db, message);
-    // After commit (never for a rolled-back dispatch): count it and publish. The caller does not wait for
-    // the queue, nor for an unreachable one, except with the eager backend, whose publish runs the job and
-    // its callbacks: they have run when the dispatching transaction returns to its caller.
-    const published = (): Promise<void> | undefined => {
-      this.#emit({ type: 'dispatched', name: s.name, queue: s.queue });
-      const kick = this.relay.kick();
-      return this.backend.kind === 'eager' ? kick : undefined;
-    };
-    if (db.inTransaction()) db.afterCommit(published);
-    else await published();
+    await this.#enqueue(message, () => this.#emit({ type: 'dispatched', name: s.name, queue: s.queue }));
     return { jobId: id, queue: s.queue };
+  }
+
+  /**
+   * Makes `message` durable and publishes it. Inside a unit of work it joins the unit's outbox batch:
+   * one multi-row insert just before COMMIT (autocommitted when it is the unit's only write), published
+   * from memory once the unit commits, dropped on rollback. Outside one: insert, then publish. With the
+   * eager backend the publish (which runs the job) is awaited: by the committing caller, or here.
+   */
+  async #enqueue(message: JobMessage, onPublished: () => void): Promise<void> {
+    const db = this.kernel.db;
+    if (!db.inTransaction()) {
+      await this.#writer.write([message]);
+      onPublished();
+      const publishing = this.relay.publishMessages([message]);
+      await this.#eager(publishing);
+      return;
+    }
+    const key = db.executor();
+    let batch = this.#batches.get(key);
+    if (batch === undefined) {
+      const messages: { message: JobMessage; onPublished: () => void }[] = [];
+      batch = messages;
+      this.#batches.set(key, messages);
+      db.beforeCommit(async () => {
+        this.#batches.delete(key);
+        const rows = messages.map((m) => m.message);
+        // The unit's only write: one autocommitted statement instead of BEGIN, INSERT, COMMIT.
+        if (db.transactionOpen()) await insertOutboxRows(db, db.executor(), rows);
+        else await this.#writer.write(rows);
+        db.afterCommit(() => {
+          for (const m of messages) m.onPublished();
+          const publishing = this.relay.publishMessages(rows);
+          return this.#eager(publishing);
+        });
+      });
+    }
+    batch.push({ message, onPublished });
+  }
+
+  /**
+   * Publishes a message straight to the queue (no outbox): for messages whose loss a retry repairs
+   * (a callback of a job that wrote nothing: the job is not acknowledged until this returns, so a crash
+   * re-runs it and publishes again, a no-op by id). Falls back to the outbox when the queue refuses.
+   */
+  async #publishDirect(message: JobMessage): Promise<void> {
+    const publishing = this.backend.publish(message).catch(async () => {
+      await insertOutbox(this.kernel.db, message);
+      void this.relay.kick();
+    });
+    if (this.backend.kind !== 'eager') return publishing;
+    // Eager: publishing runs the callback, which must wait for the job's consumer slot: not awaited here.
+    await this.#eager(
+      publishing.catch((error: unknown) => {
+        this.kernel.logger.error({ err: error, jobId: message.id }, 'cannot schedule a callback');
+      }),
+    );
+  }
+
+  /**
+   * With the eager backend, what a publish runs (jobs, callbacks and what they publish in turn) has run
+   * when the outermost caller's await returns; inside a job handler nothing is awaited (the work it
+   * publishes needs the slot the handler holds), the outer caller waits for it. Other backends: nothing.
+   */
+  #eager(publishing: Promise<void>): Promise<void> | undefined {
+    if (this.backend.kind !== 'eager') return undefined;
+    this.#followUps.add(publishing);
+    void publishing.finally(() => this.#followUps.delete(publishing));
+    if (this.#handlerScope.getStore() === true) return undefined;
+    return (async () => {
+      while (this.#followUps.size > 0) await Promise.allSettled([...this.#followUps]);
+    })();
   }
 
   run<J extends AnyJobLike>(job: J, args: InvokeArgs<NoInfer<J>>): Promise<ResultOf<J>> {
@@ -303,8 +372,8 @@ export class JobRuntime implements JobService {
     return this.backend.consume({
       queues: options.queues ?? this.queues(),
       concurrency: options.concurrency,
-      handler: (info) => this.#handle(info),
-      onSettled: (s) => this.#settled(s),
+      handler: (info) => this.#handlerScope.run(true, () => this.#handle(info)),
+      onSettled: (s) => this.#handlerScope.run(true, () => this.#settled(s)),
     });
   }
 
@@ -324,22 +393,26 @@ export class JobRuntime implements JobService {
     this.#emit({ type: 'started', name: message.name, queue: message.queue });
     const identity = identityOf(p.identity);
     const context = { traceId: p.traceId ?? message.id, ...(identity ? { identity } : {}) };
-    return withCallContext(context, () =>
-      db.transaction(async () => {
+    let direct: JobMessage | undefined;
+    const result = await withCallContext(context, () =>
+      db.unitOfWork(async () => {
         const result = await this.kernel.call(job, {
           params: p.params,
           payload: p.payload ?? undefined,
           context,
         });
         if (cb?.onSuccess) {
-          await insertOutbox(db, this.#callbackMessage(message, cb, SUCCESS, { result: result ?? null }));
-          // Not awaited: the attempt is acknowledged without waiting for the queue (and with the eager
-          // backend this runs inside the relay's drain, which publishes the row itself).
-          db.afterCommit(() => void this.relay.kick());
+          const callback = this.#callbackMessage(message, cb, SUCCESS, { result: result ?? null });
+          // A job that wrote: the callback's row commits with its writes (it exists iff they do). A job
+          // that wrote nothing: published below, before the attempt is acknowledged.
+          if (db.transactionOpen()) await this.#enqueue(callback, () => {});
+          else direct = callback;
         }
         return result;
       }),
     );
+    if (direct !== undefined) await this.#publishDirect(direct);
+    return result;
   }
 
   #callbackMessage(
@@ -384,7 +457,7 @@ export class JobRuntime implements JobService {
     const ctx = callContextObject(this.kernel.services, fields, callContext);
     this.#emit({ type: 'started', name: message.name, queue: message.queue });
     await withCallContext(callContext, () =>
-      this.kernel.db.transaction(async () => {
+      this.kernel.db.unitOfWork(async () => {
         try {
           await (fn as (c: object) => unknown)(ctx);
         } finally {
@@ -420,11 +493,10 @@ export class JobRuntime implements JobService {
     const cb = p.callbacks ? this.#callbacks.get(p.callbacks) : undefined;
     if (!cb?.onFailure) return;
     const error = { type: errorType(s.error), message: s.error.message };
-    await insertOutbox(
-      this.kernel.db,
+    // Awaited before the attempt is acknowledged: a crash before it re-runs the job, which fails again.
+    await this.#publishDirect(
       this.#callbackMessage(message, cb, FAILURE, { error, attempts: s.info.attempt }),
     );
-    void this.relay.kick();
   }
 
   /** Stops the relay (the backend is closed by its owner). */

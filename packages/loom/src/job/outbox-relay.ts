@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../use-case/services.ts';
-import type { QueueBackend } from './backends/index.ts';
+import type { JobMessage, QueueBackend } from './backends/index.ts';
 import { deleteOutboxRows, type OutboxRow, pendingOutbox, recordPublishFailure } from './outbox.ts';
 
 export interface OutboxRelayOptions {
@@ -25,6 +25,11 @@ export interface OutboxRelayOptions {
  * `kick()` resolves once a drain that started after the call has finished, so awaiting it means "the
  * rows committed before this call were offered to the backend". Work the drain itself causes (the eager
  * backend runs jobs inside `publish`, and they write callback rows) is drained by the same drain.
+ *
+ * The fast path is {@link OutboxRelay.publishNow}: the process that committed rows publishes them from
+ * memory right after its commit (no SELECT), and their deletions are batched into one `DELETE` per
+ * round, shared by every commit of that round. The poll only finds what that path left behind (a crash,
+ * a failed publish, another process's rows).
  *
  * @example
  * ```ts
@@ -50,6 +55,11 @@ export class OutboxRelay {
   #failures = 0;
   #retryAt = 0;
   #stopped = false;
+  /** Ids being published from memory: the poll leaves them alone. */
+  readonly #inFlight = new Set<string>();
+  /** Published ids waiting for the next batched DELETE. */
+  #toDelete: string[] = [];
+  #deleting: Promise<void> | undefined;
 
   constructor(db: Database, backend: QueueBackend, logger: Logger, options: OutboxRelayOptions = {}) {
     this.#db = db;
@@ -101,11 +111,58 @@ export class OutboxRelay {
     return this.#running;
   }
 
+  /**
+   * Publishes rows this process has just committed, from memory (no SELECT); their deletion joins the
+   * next batched DELETE. Rows it cannot publish stay in the outbox for the poll. Never rejects; resolves
+   * once the backend took them (with the eager backend: once they ran).
+   *
+   * @example
+   * ```ts
+   * db.afterCommit(() => relay.publishNow([{ id: message.id, message }]));
+   * ```
+   */
+  async publishNow(rows: readonly OutboxRow[]): Promise<void> {
+    if (this.#stopped || Date.now() < this.#retryAt) return;
+    for (const row of rows) this.#inFlight.add(row.id);
+    try {
+      await this.#publish(rows);
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'outbox: cannot publish rows; the poll will retry');
+    } finally {
+      for (const row of rows) this.#inFlight.delete(row.id);
+    }
+  }
+
+  /** {@link OutboxRelay.publishNow} of messages. */
+  publishMessages(messages: readonly JobMessage[]): Promise<void> {
+    return this.publishNow(messages.map((message) => ({ id: message.id, message })));
+  }
+
+  /** Deletes published rows in batches: one DELETE per round, whatever the number of commits. */
+  #deleteLater(ids: readonly string[]): Promise<void> {
+    this.#toDelete.push(...ids);
+    this.#deleting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      try {
+        while (this.#toDelete.length > 0) {
+          const batch = this.#toDelete.splice(0, 1000);
+          await deleteOutboxRows(this.#db, batch).catch((error: unknown) => {
+            // The rows stay; the poll publishes them again (a no-op by id) and deletes them then.
+            this.#logger.warn({ err: error }, 'outbox: cannot delete published rows; will retry');
+          });
+        }
+      } finally {
+        this.#deleting = undefined;
+      }
+    });
+    return this.#deleting;
+  }
+
   async #drain(): Promise<void> {
     try {
       for (;;) {
         this.#again = false;
-        const rows = await pendingOutbox(this.#db, this.#batch);
+        await this.#deleting;
+        const rows = (await pendingOutbox(this.#db, this.#batch)).filter((r) => !this.#inFlight.has(r.id));
         if (rows.length === 0 && !this.#again) return;
         if (!(await this.#publish(rows))) return;
         if (rows.length < this.#batch && !this.#again) return;
@@ -123,7 +180,7 @@ export class OutboxRelay {
   async #publish(rows: readonly OutboxRow[]): Promise<boolean> {
     const outcomes = await Promise.allSettled(rows.map((row) => this.#backend.publish(row.message)));
     const published = rows.filter((_, i) => outcomes[i]?.status === 'fulfilled').map((r) => r.id);
-    if (published.length > 0) await deleteOutboxRows(this.#db, published);
+    if (published.length > 0) await this.#deleteLater(published);
     const failed = outcomes.findIndex((o) => o.status === 'rejected');
     if (failed === -1) {
       this.#failures = 0;
@@ -147,5 +204,6 @@ export class OutboxRelay {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
+    await this.#deleting;
   }
 }

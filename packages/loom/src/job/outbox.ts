@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Database } from '../db/database.ts';
+import type { Database, Executor } from '../db/database.ts';
 import { column } from '../model/column.ts';
 import { model } from '../model/model.ts';
 import type { JobMessage } from './backends/index.ts';
@@ -24,18 +24,38 @@ export const OutboxEntry = model(
 );
 
 /** Writes a message to the outbox in the current transaction; a known id is ignored (idempotent). */
-export async function insertOutbox(db: Database, message: JobMessage): Promise<void> {
-  await db
-    .executor()
+export function insertOutbox(db: Database, message: JobMessage): Promise<void> {
+  return insertOutboxRows(db, db.executor(), [message]);
+}
+
+/**
+ * Writes messages to the outbox in one statement on `executor` (the unit of work's, or the pool for
+ * an autocommitted insert); known ids are ignored (idempotent).
+ *
+ * @example
+ * ```ts
+ * await insertOutboxRows(db, db.executor(), [first, second]);
+ * ```
+ */
+export async function insertOutboxRows(
+  db: Database,
+  executor: Executor,
+  messages: readonly JobMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  const now = db.dialect === 'sqlite' ? new Date().toISOString() : new Date();
+  await executor
     .insertInto(OutboxEntry.$table)
-    .values({
-      id: message.id,
-      queue: message.queue,
-      name: message.name,
-      message: JSON.stringify(message),
-      created_at: db.dialect === 'sqlite' ? new Date().toISOString() : new Date(),
-      publish_attempts: 0,
-    })
+    .values(
+      messages.map((message) => ({
+        id: message.id,
+        queue: message.queue,
+        name: message.name,
+        message: JSON.stringify(message),
+        created_at: now,
+        publish_attempts: 0,
+      })),
+    )
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }

@@ -1,0 +1,77 @@
+import type { Database } from '../db/database.ts';
+import type { JobMessage } from './backends/index.ts';
+import { insertOutboxRows } from './outbox.ts';
+
+interface Pending {
+  readonly messages: readonly JobMessage[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit of autocommitted outbox writes: rows written outside any transaction (a unit of work
+ * whose only write is its outbox batch, a dispatch outside any unit) while an insert is on its way
+ * share the next one: one `INSERT … VALUES (…), (…)` for every caller that arrived meanwhile, each
+ * caller resolved when that statement committed (or rejected when it failed: none of its rows
+ * committed, since a single statement is atomic).
+ *
+ * @example
+ * ```ts
+ * const writer = new OutboxWriter(db);
+ * await writer.write([message]); // committed
+ * ```
+ */
+export class OutboxWriter {
+  readonly #db: Database;
+  #queue: Pending[] = [];
+  #busy = false;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Inserts `messages` in autocommit, grouped with concurrent callers; resolves once committed. */
+  write(messages: readonly JobMessage[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ messages, resolve, reject });
+      if (!this.#busy) void this.#flush();
+    });
+  }
+
+  async #insert(group: readonly Pending[]): Promise<void> {
+    try {
+      await insertOutboxRows(
+        this.#db,
+        this.#db.kysely,
+        group.flatMap((p) => p.messages),
+      );
+      for (const p of group) p.resolve();
+    } catch (error) {
+      for (const p of group) p.reject(error);
+    }
+  }
+
+  async #flush(): Promise<void> {
+    this.#busy = true;
+    try {
+      while (this.#queue.length > 0) {
+        const waiting = this.#queue;
+        this.#queue = [];
+        // Statements of whole callers (each caller's rows commit together), up to ~500 rows each:
+        // well below every driver's parameter limit.
+        let group: Pending[] = [];
+        let size = 0;
+        for (const [i, p] of waiting.entries()) {
+          group.push(p);
+          size += p.messages.length;
+          if (size < 500 && i < waiting.length - 1) continue;
+          await this.#insert(group);
+          group = [];
+          size = 0;
+        }
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
