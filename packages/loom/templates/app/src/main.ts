@@ -14,6 +14,7 @@ let closing: Promise<void> | undefined;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (closing) return;
+    app.log.info({ signal }, 'shutting down');
     // Stops accepting, finishes the requests and jobs in flight, then closes the database and queues.
     closing = app.close().then(
       () => process.exit(0),
