@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type LoomConfig, redactUrl } from '../config/index.ts';
 import { TooManyRequests } from '../errors/index.ts';
+import { requirePeer } from '../errors/require-peer.ts';
 import type { Logger } from '../use-case/services.ts';
 import { redisRateLimitStore } from './rate-limit-store.ts';
 
@@ -31,7 +32,10 @@ export async function httpHardening(config: LoomConfig, logger: Logger): Promise
   const rest = config.app.rest;
   const steps: ((app: FastifyInstance) => void)[] = [];
   if (rest.cors.enabled) {
-    const { default: cors } = await import('@fastify/cors');
+    const { default: cors } = await requirePeer<typeof import('@fastify/cors')>(
+      '@fastify/cors',
+      'app.rest.cors.enabled is true',
+    );
     const c = rest.cors;
     steps.push((app) => {
       app.register(cors, {
@@ -45,7 +49,10 @@ export async function httpHardening(config: LoomConfig, logger: Logger): Promise
     });
   }
   if (rest.securityHeaders.enabled) {
-    const { default: helmet } = await import('@fastify/helmet');
+    const { default: helmet } = await requirePeer<typeof import('@fastify/helmet')>(
+      '@fastify/helmet',
+      'app.rest.securityHeaders.enabled is true',
+    );
     const h = rest.securityHeaders;
     steps.push((app) => {
       app.register(helmet, {
@@ -67,12 +74,18 @@ export async function httpHardening(config: LoomConfig, logger: Logger): Promise
 }
 
 async function rateLimiting(config: LoomConfig, logger: Logger): Promise<(app: FastifyInstance) => void> {
-  const { default: rateLimit } = await import('@fastify/rate-limit');
+  const { default: rateLimit } = await requirePeer<typeof import('@fastify/rate-limit')>(
+    '@fastify/rate-limit',
+    'app.rest.rateLimit.enabled is true',
+  );
   const r = config.app.rest.rateLimit;
   const url = r.redisUrl ?? process.env.REDIS_URL;
   let redis: Redis | undefined;
   if (url !== undefined && url !== '') {
-    const { Redis } = await import('ioredis');
+    const { Redis } = await requirePeer<typeof import('ioredis')>(
+      'ioredis',
+      'app.rest.rateLimit counts in Redis (redisUrl or REDIS_URL is set)',
+    );
     // Fail fast instead of queueing: a request must not wait for a Redis that is not there.
     redis = new Redis(url, {
       enableOfflineQueue: false,

@@ -1,12 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
-import { Queue } from 'bullmq';
+import type { createBullBoard as CreateBullBoard } from '@bull-board/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
 import type { JobsConfig } from '../config/index.ts';
 import { MethodNotAllowed, Unauthorized } from '../errors/index.ts';
+import { requirePeer } from '../errors/require-peer.ts';
 import { problemReplier } from '../rest/problem-replier.ts';
 import type { Assembly } from './assemble.ts';
 
@@ -57,6 +54,19 @@ export async function mountJobDashboard(
   assembly: Assembly,
   config: DashboardConfig,
 ): Promise<void> {
+  // Optional peers, named in the error when missing: an app without the dashboard needs none of them.
+  const why = 'jobs.dashboard.enabled is true';
+  const { createBullBoard } = await requirePeer<typeof import('@bull-board/api')>('@bull-board/api', why);
+  const { BullMQAdapter } = await requirePeer<typeof import('@bull-board/api/bullMQAdapter')>(
+    '@bull-board/api/bullMQAdapter',
+    why,
+  );
+  const { FastifyAdapter } = await requirePeer<typeof import('@bull-board/fastify')>(
+    '@bull-board/fastify',
+    why,
+  );
+  const { Queue } = await requirePeer<typeof import('bullmq')>('bullmq', why);
+  const { Redis } = await requirePeer<typeof import('ioredis')>('ioredis', why);
   const url = assembly.config.jobs.redisUrl ?? 'redis://127.0.0.1:6379';
   const connection = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   const queues = [...new Set([...assembly.jobs.queues(), ...assembly.config.jobs.queues])].map(
@@ -67,7 +77,7 @@ export async function mountJobDashboard(
   // The fastify adapter and the api package are released together but type their shared interface apart.
   createBullBoard({
     queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: config.readOnly })),
-    serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter: adapter as unknown as Parameters<typeof CreateBullBoard>[0]['serverAdapter'],
   });
   adapter.setBasePath(config.path);
   // bull-board installs its own error handler in its scope: the guard answers itself, as a problem.

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { requirePeerSync } from '../errors/require-peer.ts';
 import type { CacheStore } from './cache-store.ts';
 
 /** Options of {@link createRedisStore}: a client to use, or a URL to open one. */
@@ -25,7 +26,10 @@ export function createRedisStore(options: RedisStoreOptions = {}): CacheStore {
   const owned = options.client === undefined;
   const redis =
     options.client ??
-    new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, lazyConnect: false });
+    new (requirePeerSync<typeof import('ioredis')>('ioredis', 'cache.backend is redis').Redis)(
+      options.url ?? 'redis://127.0.0.1:6379',
+      { maxRetriesPerRequest: 1, lazyConnect: false },
+    );
   // Connection errors surface as failed commands (the cache then reads from the database): do not let
   // the client's own error events go unhandled.
   if (owned) redis.on('error', () => {});

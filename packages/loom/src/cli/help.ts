@@ -15,6 +15,8 @@ Commands:
   routes                     print the routes: method, path, use case, status
   openapi [--out F] [--check]
                              print or write the OpenAPI document; --check: fail when F is stale
+  new <dir>                  create an app in a new folder (model, use cases, job, REST, tests)
+  dev [entry]                run the app (default src/main.ts) and restart it when a file changes
 
 Config files are merged left to right (later keys win); relative paths inside them start at the
 first file's folder. Example: loom routes examples/store/config/api.yaml
@@ -97,5 +99,28 @@ file up to date?").
 Options:
   --out F                    write the document to F
   --check                    compare with F (requires --out) instead of writing
+  -h, --help                 show this help
+`;
+
+export const NEW_HELP = `Usage: loom new <dir> [--name N] [--loom-spec S]
+
+Creates a loom app in <dir> (which must not exist or be empty): a task model, commands, use cases
+with rules, a job with callbacks, a REST interface, YAML config (SQLite file and in-process jobs;
+DATABASE_URL and REDIS_URL switch to PostgreSQL and BullMQ) and tests with loom-kernel/testing run by
+node --test. Then: cd <dir> && npm install && npm start; npm test.
+
+Options:
+  --name N                   the package name (default: from the folder name)
+  --loom-spec S              what package.json depends on for loom-kernel: a version range, a tarball
+                             or a folder (default: ^ this loom's version)
+  -h, --help                 show this help
+`;
+
+export const DEV_HELP = `Usage: loom dev [entry]
+
+Runs the app's entry file (default src/main.ts) with node --watch: a change under src/ or config/
+restarts it. SIGTERM and SIGINT are passed to the app, so it shuts down gracefully.
+
+Options:
   -h, --help                 show this help
 `;

@@ -11,6 +11,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   db: async () => (await import('./db-command.ts')).dbCommand,
   routes: async () => (await import('./routes-command.ts')).routesCommand,
   openapi: async () => (await import('./openapi-command.ts')).openapiCommand,
+  new: async () => (await import('./new-command.ts')).newCommand,
+  dev: async () => (await import('./dev-command.ts')).devCommand,
 };
 
 function version(): string {

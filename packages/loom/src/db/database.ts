@@ -7,7 +7,8 @@ import {
   type QueryResult,
   type Transaction,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { requirePeerSync } from '../errors/require-peer.ts';
 import type { DialectName } from './dialect.ts';
 import { guardedPool } from './guarded-pool.ts';
 import { openNodeSqlite } from './node-sqlite-database.ts';
@@ -338,7 +339,9 @@ export function openDatabase(options: DatabaseOptions): Database {
   if (options.dialect === 'postgres') {
     const statementTimeout = options.statementTimeoutMs ?? 30_000;
     const idleInTransaction = options.idleInTransactionTimeoutMs ?? 60_000;
-    const pool = new pg.Pool({
+    // An optional peer: an app on SQLite runs without it installed.
+    const driver = requirePeerSync<typeof pg>('pg', 'database.url is a PostgreSQL URL');
+    const pool = new driver.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'loom',
@@ -355,7 +358,7 @@ export function openDatabase(options: DatabaseOptions): Database {
           // int8 as a JS number (ids, counts); dates stay 'YYYY-MM-DD' strings, not local-midnight Dates.
           if (oid === PG_INT8) return (v: string) => Number(v);
           if (oid === PG_DATE) return (v: string) => v;
-          return pg.types.getTypeParser(oid, format ?? 'text');
+          return driver.types.getTypeParser(oid, format ?? 'text');
         }) as typeof pg.types.getTypeParser,
       },
     });

@@ -1,5 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
 import type { TraceConfig } from '../config/index.ts';
+import { requirePeer } from '../errors/require-peer.ts';
 import type { Logger } from '../use-case/services.ts';
 import { tracingEnabled } from './tracing.ts';
 
@@ -12,16 +13,8 @@ export interface TelemetrySdk {
 // plus a worker) share it; the last one closed shuts it down.
 let started: { sdk: TelemetrySdk; users: number } | undefined;
 
-async function importOptional<T>(name: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (error) {
-    throw new Error(
-      `trace.exporter is configured but the package "${name}" is not installed: add @opentelemetry/sdk-trace-base, @opentelemetry/resources, @opentelemetry/exporter-trace-otlp-http and @opentelemetry/context-async-hooks to the app's dependencies`,
-      { cause: error },
-    );
-  }
-}
+// Optional peers, named in the error when missing: an app without an exporter imports none of the SDK.
+const importOptional = <T>(name: string): Promise<T> => requirePeer<T>(name, 'trace.exporter is configured');
 
 async function buildSdk(config: TraceConfig & { exporter: NonNullable<TraceConfig['exporter']> }) {
   // Loaded only when configured: an app without an exporter imports none of the SDK.

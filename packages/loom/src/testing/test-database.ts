@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { parseDatabaseUrl } from '../config/database-url.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import type { DialectName } from '../db/dialect.ts';
+import { requirePeerSync } from '../errors/require-peer.ts';
 
 /**
  * The variable that moves the testing kit from SQLite in memory to a PostgreSQL server.
@@ -92,7 +93,8 @@ export async function openTestDatabase(url?: string): Promise<TestDatabase> {
 }
 
 async function adminQuery(connectionString: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString, application_name: 'loom-testing' });
+  const driver = requirePeerSync<typeof pg>('pg', 'the test database is PostgreSQL');
+  const client = new driver.Client({ connectionString, application_name: 'loom-testing' });
   await client.connect();
   try {
     await client.query(text);

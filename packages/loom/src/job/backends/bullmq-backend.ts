@@ -1,6 +1,7 @@
-import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { ServiceUnavailable } from '../../errors/index.ts';
+import { requirePeerSync } from '../../errors/require-peer.ts';
 import { checkConsumerOptions } from './consumer-options.ts';
 import { checkQueueName, normaliseMessage } from './job-message.ts';
 import {
@@ -68,6 +69,9 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
   const onError = options.onError ?? defaultOnError;
   const keepCompleted = toKeepJobs(options.keepCompleted ?? { ageSeconds: 86_400, count: 1_000 });
   const keepFailed = toKeepJobs(options.keepFailed ?? { ageSeconds: 7 * 86_400, count: 10_000 });
+  // Optional peers: an app on in-process jobs runs without them installed.
+  const { Queue, Worker } = requirePeerSync<typeof import('bullmq')>('bullmq', 'jobs.backend is bullmq');
+  const { Redis } = requirePeerSync<typeof import('ioredis')>('ioredis', 'jobs.backend is bullmq');
 
   // Fail fast: no offline queue, one retry per command, a bounded connect. Reconnects in the background.
   const producer = new Redis(options.url, {

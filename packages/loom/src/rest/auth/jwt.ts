@@ -1,5 +1,6 @@
 import { identityOf } from '../../context/identity.ts';
 import { ServiceUnavailable, Unauthorized } from '../../errors/index.ts';
+import { requirePeer } from '../../errors/require-peer.ts';
 import type { AuthMethod } from './authenticator.ts';
 import { authorizationCredential } from './authenticator.ts';
 
@@ -65,7 +66,7 @@ function reasonOf(error: unknown): string {
 export async function jwtAuthenticator(options: JwtOptions, realm: string): Promise<AuthMethod> {
   if ((options.secret === undefined) === (options.jwksUrl === undefined))
     throw new TypeError('auth.jwt needs exactly one of secret and jwksUrl');
-  const jose = await import('jose');
+  const jose = await requirePeer<typeof import('jose')>('jose', 'auth.jwt is configured');
   const key =
     options.secret !== undefined
       ? new TextEncoder().encode(options.secret)
