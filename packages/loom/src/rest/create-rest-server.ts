@@ -40,7 +40,7 @@ export interface RestServerOptions {
   readonly openapiPath?: string | false;
   /** `true`/pino options for Fastify's own pino logger, or a pino instance. Default: no logging. */
   readonly logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
-  /** Prefix of problem `type` URIs. Default `'https://loom.dev/problems/'`. */
+  /** Prefix of problem `type` URIs. Default `'urn:loom:problem:'` (config `app.rest.problemTypeBase`). */
   readonly problemTypeBase?: string;
   /**
    * Also run each request's use case in an ambient call context (`withCallContext`), so code that is not
