@@ -7,7 +7,12 @@ export const PROBLEM_SCHEMA: JsonSchema = {
     'RFC 9457 problem details. Members besides the standard ones appear only for their kind of error.',
   required: ['type', 'title', 'status', 'detail', 'code', 'traceId'],
   properties: {
-    type: { type: 'string', format: 'uri', description: 'The problem type: the configured base (default `urn:loom:problem:`) + the slug of `code`.' },
+    type: {
+      type: 'string',
+      format: 'uri',
+      description:
+        'The problem type: the configured base (default `urn:loom:problem:`) + the slug of `code`.',
+    },
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
