@@ -12,6 +12,7 @@ import { compileRoutes, type RestKernel } from './compile-routes.ts';
 import { methodMatcher } from './method-matcher.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi-document.ts';
 import { requestSchemas } from './openapi/openapi-parameters.ts';
+import { routesWithoutResponse } from './openapi/routes-without-response.ts';
 import { problemReplier } from './problem-replier.ts';
 import type { RestInterface } from './rest-interface.ts';
 import { routeHandler } from './route-handler.ts';
@@ -155,6 +156,12 @@ export function createRestServer(options: RestServerOptions): RestServer {
     routes,
     auth?.schemes,
   );
+  const undocumented = routesWithoutResponse(routes);
+  if (undocumented.length > 0)
+    app.log.warn(
+      { routes: undocumented },
+      "routes without a response schema (OpenAPI says 'any JSON value'): declare `response`, or `response: 'json'` to opt out",
+    );
   const openapiPath = options.openapiPath ?? '/openapi.json';
   const allowedMethods = methodMatcher([
     ...routes.map((r) => ({ method: r.method, pattern: r.path.pattern })),

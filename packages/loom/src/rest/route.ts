@@ -22,6 +22,9 @@ export interface ProfilePolicy {
 /** A profile policy, or its shorthand: the list of allowed profiles. */
 export type ProfilesOption = readonly string[] | ProfilePolicy;
 
+/** What a route's `response` option accepts (see {@link RouteOptions.response}). */
+export type ResponseOption = TSchema | 'entity' | 'page' | 'offset-page' | 'cursor-page' | 'json';
+
 /** What the auto-CRUD routes return; lets the adapter serialize with compiled schemas. */
 export type AutoOperation = 'create' | 'get' | 'list' | 'update' | 'delete';
 
@@ -40,13 +43,18 @@ export interface RouteOptions {
   /** Profiles a client may request with `?profile=`. */
   readonly profiles?: ProfilesOption;
   /**
-   * The success body's shape: a JSON Schema, or `'entity'` / `'page'` for the use case's model entity or
-   * list envelope (the route's pagination decides which envelope). It is serialized by a compiled
-   * serializer and documented in OpenAPI, and never drops or rejects fields: undeclared properties are
-   * still written. Without it the body is `JSON.stringify` of the result (custom use cases may return
-   * anything); auto-CRUD routes know their shapes.
+   * The success body's shape, serialized by a compiled serializer and documented in OpenAPI:
+   * - `'entity'`: the use case's model entity (each allowed profile's, when `?profile=` is exposed);
+   * - `'page'`: the list envelope the route's pagination gives (list routes only; derived for them);
+   * - `'offset-page'` / `'cursor-page'`: that envelope of the model's entities, on any route;
+   * - a TypeBox/JSON Schema (give it a `title` to get a named component);
+   * - `'json'`: any JSON value, undocumented on purpose (opts out of the boot warning).
+   *
+   * Serialization never drops or rejects fields: undeclared properties are still written. Auto-CRUD
+   * and list routes know their shapes; any other route without `response` is documented as "any JSON
+   * value", warned about at boot and refused by `loom openapi --strict`.
    */
-  readonly response?: TSchema | 'entity' | 'page';
+  readonly response?: ResponseOption;
   /** Extra OpenAPI tags for this route (the interface's tags always apply). */
   readonly tags?: readonly string[];
   /**

@@ -1,8 +1,14 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, compileRoutes } from '../support/internals.ts';
+import {
+  buildOpenApiDocument,
+  compileRoutes,
+  restInterface,
+  route,
+  routesWithoutResponse,
+} from '../support/internals.ts';
 import { startServer, type TestServer } from './support/server.ts';
-import { INTERFACES } from './support/store.ts';
+import { CallProbe, INTERFACES, Ping } from './support/store.ts';
 
 type Doc = TestServer['app']['openapi'];
 type Json = Record<string, unknown> & {
@@ -40,6 +46,27 @@ describe('OpenAPI document', () => {
       compileRoutes(s.kernel, INTERFACES),
     );
     expect(JSON.parse(JSON.stringify(again))).toEqual(doc);
+  });
+
+  it('lists the routes without a response schema: custom non-list routes that declare none', () => {
+    const undocumented = routesWithoutResponse(compileRoutes(s.kernel, INTERFACES));
+    expect(undocumented).toContain('GET /ping (ping)');
+    expect(undocumented).toContain('POST /probe (callProbe)');
+    // A custom list route gets its page envelope derived; a declared response or 'json' opts out.
+    expect(undocumented.some((r) => r.startsWith('GET /users/{userId}/addresses'))).toBe(false);
+    const declared = restInterface(null, {
+      prefix: '/',
+      routes: [route.get('/ping', Ping, { response: 'json' }), route.post('/probe', CallProbe)],
+    });
+    expect(routesWithoutResponse(compileRoutes(s.kernel, [declared]))).toEqual(['POST /probe (callProbe)']);
+    expect(
+      (op('/users/{userId}/addresses', 'get').responses as Json)['200'].content['application/json'].schema,
+    ).toEqual({
+      oneOf: [
+        { $ref: '#/components/schemas/AddressPage' },
+        { $ref: '#/components/schemas/AddressCursorPage' },
+      ],
+    });
   });
 
   it('has one operation per route, with the use case name as operationId, tags and summary', () => {

@@ -100,11 +100,12 @@ function successSchema(route: CompiledRoute, components: ComponentRegistry): Jso
           components.ref(`${name}CursorPage`, `cursor-page:${key}`, () => cursorPageSchema(item, '')),
         );
       }
+      if (shape.mode !== undefined) return oneOf(shape.mode === 'cursor' ? cursors : offsets);
       if (!route.list?.allowOverride) return oneOf(route.list?.mode === 'cursor' ? cursors : offsets);
       return oneOf(route.list.mode === 'cursor' ? [...cursors, ...offsets] : [...offsets, ...cursors]);
     }
     case 'json':
-      return undefined;
+      return shape.declared ? { description: 'Any JSON value.' } : undefined;
   }
 }
 
