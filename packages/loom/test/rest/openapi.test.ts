@@ -62,7 +62,7 @@ describe('OpenAPI document', () => {
     expect(
       (op('/users/{userId}/addresses', 'get').responses as Json)['200'].content['application/json'].schema,
     ).toEqual({
-      oneOf: [
+      anyOf: [
         { $ref: '#/components/schemas/AddressPage' },
         { $ref: '#/components/schemas/AddressCursorPage' },
       ],
@@ -110,7 +110,7 @@ describe('OpenAPI document', () => {
       $ref: '#/components/schemas/RestockResult',
     });
     expect(op('/users/{id}/card', 'get').responses['200'].content['application/json'].schema).toEqual({
-      oneOf: [{ $ref: '#/components/schemas/User' }, { $ref: '#/components/schemas/UserWithDetails' }],
+      anyOf: [{ $ref: '#/components/schemas/User' }, { $ref: '#/components/schemas/UserWithDetails' }],
     });
     expect(Object.keys((doc.components.schemas.UserWithDetails as Json).properties)).toEqual(
       expect.arrayContaining(['addresses', 'addressCount']),
@@ -131,10 +131,10 @@ describe('OpenAPI document', () => {
   it('documents envelopes per pagination policy', () => {
     const schema = (path: string) => op(path, 'get').responses['200'].content['application/json'].schema;
     expect(schema('/users')).toEqual({
-      oneOf: [{ $ref: '#/components/schemas/UserPage' }, { $ref: '#/components/schemas/UserCursorPage' }],
+      anyOf: [{ $ref: '#/components/schemas/UserPage' }, { $ref: '#/components/schemas/UserCursorPage' }],
     });
     expect(schema('/products')).toEqual({
-      oneOf: [
+      anyOf: [
         { $ref: '#/components/schemas/ProductCursorPage' },
         { $ref: '#/components/schemas/ProductPage' },
       ],
@@ -156,16 +156,24 @@ describe('OpenAPI document', () => {
       schema: { type: 'integer', minimum: -2147483648, maximum: 2147483647 },
     });
     expect(param('/products/low-stock', 'get', 'threshold')).toMatchObject({ in: 'query', required: true });
-    expect(param('/products', 'get', 'price__gte')).toMatchObject({
+    // One `filter` object parameter whose entries are the query parameters, described by the grammar.
+    const filter = param('/products', 'get', 'filter');
+    expect(filter).toMatchObject({
       in: 'query',
       required: false,
-      schema: { type: 'number' },
+      style: 'form',
+      explode: true,
+      schema: { type: 'object' },
+      example: {},
     });
-    expect(param('/products', 'get', 'name__ilike')).toBeDefined();
-    expect(param('/products', 'get', 'category__is_null').schema).toEqual({ type: 'boolean' });
-    expect(param('/products', 'get', 'stock__in').schema).toEqual({ type: 'string' });
-    expect(param('/products', 'get', 'notes')).toBeUndefined();
-    expect(param('/products', 'get', 'price__like')).toBeUndefined();
+    expect(filter.description).toContain('| `price` | number | eq, ne, gt, gte, lt, lte, in |');
+    expect(filter.description).toContain('{ "name__ilike": "%a%" }');
+    expect(filter.description).toMatch(/\| `category` \| .* \| .*is_null \|/);
+    expect(filter.description).not.toContain('`notes`');
+    expect(param('/products', 'get', 'price__gte')).toBeUndefined();
+    // A cursor-first list documents `page` without a default: a form sending defaults stays in cursor mode.
+    expect(param('/products', 'get', 'page').schema).toEqual({ type: 'integer', minimum: 1 });
+    expect(param('/users', 'get', 'page').schema).toEqual({ type: 'integer', minimum: 1, default: 1 });
     expect(param('/products', 'get', 'limit').schema).toEqual({
       type: 'integer',
       minimum: 1,
@@ -183,7 +191,9 @@ describe('OpenAPI document', () => {
       enum: ['default', 'withDetails'],
       default: 'default',
     });
-    expect(param('/users', 'get', 'addresses__exists').schema).toEqual({ type: 'boolean' });
+    expect(param('/users', 'get', 'filter').description).toContain(
+      '- `addresses` (Address), e.g. `addresses__id__in=1,2`',
+    );
     expect(param('/users/{id}', 'get', 'profile')).toBeUndefined();
   });
 

@@ -38,7 +38,7 @@ export const PROBLEM_SCHEMA: JsonSchema = {
       },
     },
     entity: { type: 'string', description: 'The entity that was not found (404).' },
-    id: { description: 'The id that was not found (404).' },
+    id: { type: ['integer', 'string'], description: 'The id that was not found (404).' },
     parameter: { type: 'string', description: 'The offending query or path parameter (400).' },
     constraint: {
       type: ['string', 'null'],
