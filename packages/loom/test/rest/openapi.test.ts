@@ -218,8 +218,11 @@ describe('OpenAPI document', () => {
   it('serves Swagger UI at /docs over the same document', async () => {
     const html = await s.req('GET', '/docs');
     expect(html.status).toBe(200);
-    expect(html.text).toContain('<title>Swagger UI</title>');
-    expect((await s.req('GET', '/docs/static/swagger-initializer.js')).text).toContain('./json');
+    // Branded for the app: its title, and BaseLayout (no top bar with the plugin's logo and URL box).
+    expect(html.text).toContain('<title>Store — API</title>');
+    const initializer = (await s.req('GET', '/docs/static/swagger-initializer.js')).text;
+    expect(initializer).toContain('./json');
+    expect(initializer).toContain('"layout":"BaseLayout"');
     expect((await s.req('GET', '/docs/json')).body).toEqual(doc);
     expect((await s.req('GET', '/docs/yaml')).text).toContain('operationId: createUser');
   });
