@@ -96,8 +96,11 @@ export function routeParameters(route: CompiledRoute): ParameterObject[] {
     required: true,
     schema: plainSchema(byName.get(name)?.schema ?? { type: 'string' }),
   }));
-  for (const p of route.queryParams)
-    params.push({ name: p.name, in: 'query', required: true, schema: plainSchema(p.schema) });
+  for (const p of route.queryParams) {
+    const schema = plainSchema(p.schema);
+    // A param with a default may be left out (the binder fills it in): not required.
+    params.push({ name: p.name, in: 'query', required: !('default' in schema), schema });
+  }
   if (route.profiles.exposed) {
     params.push({
       name: 'profile',
