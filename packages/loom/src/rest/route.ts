@@ -85,12 +85,19 @@ export interface RouteRateLimit {
   readonly windowMs: number;
 }
 
-/** A declared route: method, path relative to the interface prefix, use case, options. */
-export interface RouteDecl {
+/**
+ * A declared route: method, path relative to the interface prefix, use case, options. The type
+ * parameters keep the method, path and use case for typed clients (`loom-kernel/client`).
+ */
+export interface RouteDecl<
+  Mth extends HttpMethod = HttpMethod,
+  Pth extends string = string,
+  U extends AnyUseCase = AnyUseCase,
+> {
   readonly kind: 'route';
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly useCase: AnyUseCase;
+  readonly method: Mth;
+  readonly path: Pth;
+  readonly useCase: U;
   readonly options: RouteOptions;
   /** Set by {@link autoCrud}: which auto operation this route is. */
   readonly auto?: AutoOperation;
@@ -109,13 +116,19 @@ export type DeclaresParams<N extends string> = [N] extends [never]
   ? unknown
   : { readonly $types?: { readonly params: { readonly [K in N]: unknown } } };
 
-function make(method: HttpMethod) {
+function make<const Mth extends HttpMethod>(method: Mth) {
   return <const S extends string, U extends AnyUseCase>(
     path: S,
     useCase: U & DeclaresParams<PathParamsOf<S>>,
     options: RouteOptions = {},
-  ): RouteDecl =>
-    Object.freeze({ kind: 'route', method, path, useCase, options: Object.freeze({ ...options }) });
+  ): RouteDecl<Mth, S, U> =>
+    Object.freeze({
+      kind: 'route' as const,
+      method,
+      path,
+      useCase: useCase as U,
+      options: Object.freeze({ ...options }),
+    });
 }
 
 /**
