@@ -138,6 +138,7 @@ export {
   type PaginationMode,
   type PathParamsOf,
   type ProfilesOption,
+  type ResponseOption,
   type RouteDecl,
   type RouteOptions,
   type RouteRateLimit,

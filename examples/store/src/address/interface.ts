@@ -1,5 +1,6 @@
 import { restInterface, route } from 'loom-kernel';
 import { ownsUserParam } from '../shared/access.ts';
+import { Deleted } from '../shared/responses.ts';
 import { Address } from './model.ts';
 import {
   CreateAddressUseCase,
@@ -16,10 +17,10 @@ export const AddressApi = restInterface(Address, {
   // With auth on: a user reaches only their own addresses (403 for anyone else's user id, existing or not).
   guards: [ownsUserParam],
   routes: [
-    route.post('/', CreateAddressUseCase, { status: 201 }),
-    route.get('/', ListAddressesUseCase),
-    route.get('/{addressId}', GetAddressUseCase),
-    route.patch('/{addressId}', UpdateAddressUseCase),
-    route.delete('/{addressId}', DeleteAddressUseCase),
+    route.post('/', CreateAddressUseCase, { status: 201, response: 'entity' }),
+    route.get('/', ListAddressesUseCase, { response: 'page' }),
+    route.get('/{addressId}', GetAddressUseCase, { response: 'entity' }),
+    route.patch('/{addressId}', UpdateAddressUseCase, { response: 'entity' }),
+    route.delete('/{addressId}', DeleteAddressUseCase, { response: Deleted }),
   ],
 });

@@ -7,8 +7,8 @@ export const OrderItemApi = restInterface(OrderItem, {
   tags: ['OrderItems'],
   pagination: 'offset',
   routes: [
-    route.post('/', CreateOrderItemUseCase, { status: 201 }),
-    route.patch('/{orderItemId}', UpdateOrderItemUseCase),
+    route.post('/', CreateOrderItemUseCase, { status: 201, response: 'entity' }),
+    route.patch('/{id}', UpdateOrderItemUseCase, { response: 'entity' }),
     ...autoCrud(OrderItem, { include: ['get', 'list', 'delete'] }),
   ],
 });

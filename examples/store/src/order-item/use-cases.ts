@@ -31,13 +31,13 @@ export const CreateOrderItemUseCase = useCase(OrderItem, {
 export const UpdateOrderItemUseCase = useCase(OrderItem, {
   name: 'UpdateOrderItem',
   summary: 'Update an order item',
-  params: { orderItemId: t.Integer() },
+  params: { id: t.Integer() },
   input: UpdateOrderItem,
-  load: { item: loadById(OrderItem, { by: 'orderItemId' }) },
+  load: { item: loadById(OrderItem, { by: 'id' }) },
   rules: ({ check }) => [check('quantity', positive), check('unitPriceCents', notNegative)],
   execute: async ({ params, input, repo }) => {
-    const updated = await repo.update(params.orderItemId, input);
-    if (!updated) throw new NotFound('OrderItem', params.orderItemId);
+    const updated = await repo.update(params.id, input);
+    if (!updated) throw new NotFound('OrderItem', params.id);
     return updated;
   },
 });

@@ -11,8 +11,8 @@ export const OrderApi = restInterface(Order, {
   // guards), reading and deleting any order by id is for administrators (users list theirs below).
   guards: [guard.requireAuth()],
   routes: [
-    route.post('/', CreateOrderUseCase, { status: 201 }),
-    route.patch('/{orderId}', UpdateOrderUseCase),
+    route.post('/', CreateOrderUseCase, { status: 201, response: 'entity' }),
+    route.patch('/{id}', UpdateOrderUseCase, { response: 'entity' }),
     ...autoCrud(Order, {
       include: ['get', 'list', 'delete'],
       guards: { get: [adminOnly], list: [adminOnly], delete: [adminOnly] },
@@ -26,5 +26,5 @@ export const UserOrderApi = restInterface(Order, {
   tags: ['Orders'],
   pagination: 'offset',
   guards: [ownsUserParam],
-  routes: [route.get('/', ListUserOrdersUseCase)],
+  routes: [route.get('/', ListUserOrdersUseCase, { response: 'page' })],
 });

@@ -55,9 +55,9 @@ export const ListUserOrdersUseCase = useCase(Order, {
 export const UpdateOrderUseCase = useCase(Order, {
   name: 'UpdateOrder',
   summary: "Update an order's status or payment method",
-  params: { orderId: t.Integer() },
+  params: { id: t.Integer() },
   input: UpdateOrder,
-  load: { order: loadById(Order, { by: 'orderId' }) },
+  load: { order: loadById(Order, { by: 'id' }) },
   // With auth on: only the order's owner or an admin (a missing order answers a user the same 403 as
   // someone else's; an admin, who passes without reading it, gets the 404).
   guards: ({ allowIfLoaded }) => [
@@ -68,8 +68,8 @@ export const UpdateOrderUseCase = useCase(Order, {
   ],
   rules: ({ check }) => [check('status', validStatus)],
   execute: async ({ params, input, repo }) => {
-    const updated = await repo.update(params.orderId, input);
-    if (!updated) throw new NotFound('Order', params.orderId);
+    const updated = await repo.update(params.id, input);
+    if (!updated) throw new NotFound('Order', params.id);
     return updated;
   },
 });

@@ -1,4 +1,5 @@
 import { restInterface, route } from 'loom-kernel';
+import { Deleted } from '../shared/responses.ts';
 import { User } from './model.ts';
 import {
   CreateUserUseCase,
@@ -13,10 +14,10 @@ export const UserApi = restInterface(User, {
   tags: ['Users'],
   pagination: 'offset',
   routes: [
-    route.post('/', CreateUserUseCase, { status: 201 }),
-    route.get('/', ListUsersUseCase),
-    route.get('/{userId}', GetUserUseCase),
-    route.patch('/{userId}', UpdateUserUseCase),
-    route.delete('/{userId}', DeleteUserUseCase),
+    route.post('/', CreateUserUseCase, { status: 201, response: 'entity' }),
+    route.get('/', ListUsersUseCase, { response: 'page' }),
+    route.get('/{userId}', GetUserUseCase, { response: 'entity' }),
+    route.patch('/{userId}', UpdateUserUseCase, { response: 'entity' }),
+    route.delete('/{userId}', DeleteUserUseCase, { response: Deleted }),
   ],
 });

@@ -11,7 +11,12 @@ export function expectProblem(reply: Reply<unknown>, status: number, code: strin
   expect(reply.contentType).toMatch(/^application\/problem\+json/);
   const body = reply.body as Problem;
   expect(body).toMatchObject({ status, code });
-  expect(body.type).toMatch(/^https?:\/\/\S+$/);
+  expect(body.type).toBe(
+    `urn:loom:problem:${code
+      .replace(/^LOOM_/, '')
+      .toLowerCase()
+      .replaceAll('_', '-')}`,
+  );
   expect(body.title).toEqual(expect.any(String));
   expect(body.detail).toEqual(expect.any(String));
   expect(body.traceId).toBe(reply.headers.get('x-request-id'));

@@ -74,6 +74,7 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
       // Statement logs and spans read the call context ambiently; the rest of the kernel is handed it.
       ambientContext: rest.ambientContext || config.database.logStatements || tracingEnabled(),
       unknownQuery: rest.unknownQuery,
+      problemTypeBase: rest.problemTypeBase,
       traceHeader: config.trace.header,
     });
   } catch (error) {

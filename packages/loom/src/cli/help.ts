@@ -90,15 +90,16 @@ Options:
   -h, --help                 show this help
 `;
 
-export const OPENAPI_HELP = `Usage: loom openapi [--out F] [--check] <config.yaml>...
+export const OPENAPI_HELP = `Usage: loom openapi [--out F] [--check] [--strict] <config.yaml>...
 
 Prints the application's OpenAPI 3.1 document (the one served at app.rest.openapiPath), or writes it
 to F. With --check nothing is written: exits 1 when F differs from the document (CI: "is the committed
-file up to date?").
+file up to date?"). With --strict: exits 1, naming them, when routes declare no response schema.
 
 Options:
   --out F                    write the document to F
   --check                    compare with F (requires --out) instead of writing
+  --strict                   fail when a route's success body is undocumented (no \`response\`)
   -h, --help                 show this help
 `;
 

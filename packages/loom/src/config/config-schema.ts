@@ -114,6 +114,12 @@ export const RestConfigSchema = Type.Object(
     limits: RestLimitsConfigSchema,
     docsEnabled: Type.Boolean({ default: true, description: 'serve Swagger UI at docsPath' }),
     openapiEnabled: Type.Boolean({ default: true, description: 'serve the OpenAPI document at openapiPath' }),
+    problemTypeBase: Type.String({
+      minLength: 1,
+      default: 'urn:loom:problem:',
+      description:
+        'prefix of problem `type` URIs (the slug of the error code is appended); e.g. https://api.example.com/problems/',
+    }),
     cors: CorsConfigSchema,
     securityHeaders: SecurityHeadersConfigSchema,
     rateLimit: RateLimitConfigSchema,

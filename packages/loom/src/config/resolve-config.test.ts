@@ -33,6 +33,7 @@ describe('resolveConfig: defaults', () => {
           unknownQuery: 'ignore',
           docsEnabled: true,
           openapiEnabled: true,
+          problemTypeBase: 'urn:loom:problem:',
           cors: {
             enabled: false,
             origins: [],

@@ -1,6 +1,6 @@
 import { DeclarationError } from '../errors/index.ts';
 import type { AnyModel } from '../model/model.ts';
-import { autoUseCasesOf } from '../use-case/auto-crud.ts';
+import { type AutoUseCases, autoUseCasesOf } from '../use-case/auto-crud.ts';
 import type { Guard } from '../use-case/guard.ts';
 import type { AutoOperation, RouteDecl } from './route.ts';
 
@@ -38,7 +38,21 @@ const SHAPE: Record<AutoOperation, { method: RouteDecl['method']; path: string; 
  * restInterface(Product, { prefix: '/products', routes: [...autoCrud(Product, { include: ['get', 'list'] })] });
  * ```
  */
-export function autoCrud(model: AnyModel, options: AutoCrudOptions = {}): RouteDecl[] {
+/** The route {@link autoCrud} declares for one operation, typed for clients. */
+export type AutoRouteOf<M extends AnyModel, Op extends AutoOperation> = Op extends 'create'
+  ? RouteDecl<'POST', '/', AutoUseCases<M>['create']>
+  : Op extends 'get'
+    ? RouteDecl<'GET', '/{id}', AutoUseCases<M>['get']>
+    : Op extends 'list'
+      ? RouteDecl<'GET', '/', AutoUseCases<M>['list']>
+      : Op extends 'update'
+        ? RouteDecl<'PATCH', '/{id}', AutoUseCases<M>['update']>
+        : RouteDecl<'DELETE', '/{id}', AutoUseCases<M>['delete']>;
+
+export function autoCrud<M extends AnyModel, const Op extends AutoOperation = AutoOperation>(
+  model: M,
+  options: AutoCrudOptions & { readonly include?: readonly Op[] } = {},
+): AutoRouteOf<M, Op>[] {
   const include = options.include ?? ALL;
   for (const op of include) {
     if (!ALL.includes(op)) {
@@ -48,7 +62,7 @@ export function autoCrud(model: AnyModel, options: AutoCrudOptions = {}): RouteD
       );
     }
   }
-  const useCases = autoUseCasesOf(model);
+  const useCases = autoUseCasesOf(model as AnyModel);
   // Always in the canonical order, whatever the order of `include`.
   return ALL.filter((op) => include.includes(op)).map((op) => {
     const shape = SHAPE[op];
@@ -66,5 +80,5 @@ export function autoCrud(model: AnyModel, options: AutoCrudOptions = {}): RouteD
       }),
       auto: op,
     });
-  });
+  }) as unknown as AutoRouteOf<M, Op>[];
 }

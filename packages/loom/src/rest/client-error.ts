@@ -12,7 +12,7 @@ import { newTraceId, TRACE_HEADER } from './trace-id.ts';
  *
  * @example
  * ```ts
- * Fastify({ clientErrorHandler: problemClientErrorHandler('https://loom.dev/problems/') });
+ * Fastify({ clientErrorHandler: problemClientErrorHandler('urn:loom:problem:') });
  * ```
  */
 export function problemClientErrorHandler(typeBase?: string, traceHeader: string = TRACE_HEADER) {

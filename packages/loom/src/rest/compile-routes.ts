@@ -28,10 +28,12 @@ export interface ListPolicy {
 /** What a route's success body is, as far as the declarations tell. */
 export type ResponseShape =
   | { readonly kind: 'entity'; readonly model: AnyModel }
-  | { readonly kind: 'page'; readonly model: AnyModel }
+  /** A page envelope; `mode` fixes it (`'offset-page'`), else the route's pagination decides. */
+  | { readonly kind: 'page'; readonly model: AnyModel; readonly mode?: PaginationMode }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'schema'; readonly schema: TSchema }
-  | { readonly kind: 'json' };
+  /** Any JSON value; `declared`: the route said so (`response: 'json'`), else nothing was known. */
+  | { readonly kind: 'json'; readonly declared: boolean };
 
 /** One route, fully resolved at boot: nothing about it is looked up per request. */
 export interface CompiledRoute {
@@ -74,24 +76,37 @@ function fallbackName(method: HttpMethod, template: string): string {
   return method.toLowerCase() + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
 
+const RESPONSE_KEYWORDS = new Set(['entity', 'page', 'offset-page', 'cursor-page', 'json']);
+
 function responseShape(r: RouteDecl, model: AnyModel | null, isList: boolean): ResponseShape | string {
   const declared = r.options.response;
-  if (declared === 'entity' || declared === 'page') {
+  if (typeof declared === 'string') {
+    if (!RESPONSE_KEYWORDS.has(declared))
+      return `unknown response "${declared}"; use a schema or one of ${[...RESPONSE_KEYWORDS].join(', ')}`;
+    if (declared === 'json') return { kind: 'json', declared: true };
     if (model === null) return `response: '${declared}' needs a model`;
-    if (declared === 'page' && !isList) return "response: 'page' applies only to list routes (query: true)";
-    return declared === 'entity' ? { kind: 'entity', model } : { kind: 'page', model };
+    if (declared === 'page' && !isList)
+      return "response: 'page' applies only to list routes (query: true); use 'offset-page' or 'cursor-page'";
+    if (declared === 'entity') return { kind: 'entity', model };
+    if (declared === 'page') return { kind: 'page', model };
+    return { kind: 'page', model, mode: declared === 'cursor-page' ? 'cursor' : 'offset' };
   }
-  if (declared !== undefined) return { kind: 'schema', schema: declared as TSchema };
-  if (r.auto === undefined || model === null) return { kind: 'json' };
-  if (r.auto === 'list') return { kind: 'page', model };
+  if (declared !== undefined) {
+    if (typeof declared !== 'object' || declared === null) return 'response must be a schema or a keyword';
+    return { kind: 'schema', schema: declared };
+  }
+  if (model !== null && (r.auto === 'list' || (r.auto === undefined && isList)))
+    return { kind: 'page', model };
+  if (r.auto === undefined || model === null) return { kind: 'json', declared: false };
   if (r.auto === 'delete') return { kind: 'boolean' };
   return { kind: 'entity', model };
 }
 
 /**
  * Compiles interfaces into routes and validates every declaration: path syntax, path params declared
- * by the use case, 2xx statuses, pagination options only on list routes, no body on GET, and no two
- * routes on the same method and path shape (the error names both).
+ * by the use case, 2xx statuses, pagination options only on list routes, no body on GET, no two
+ * routes on the same method and path shape, and no two paths that differ only in param names (the
+ * errors name both routes).
  *
  * @example
  * ```ts
@@ -101,6 +116,7 @@ function responseShape(r: RouteDecl, model: AnyModel | null, isList: boolean): R
 export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInterface[]): CompiledRoute[] {
   const compiled: CompiledRoute[] = [];
   const seen = new Map<string, string>();
+  const templates = new Map<string, { readonly template: string; readonly label: string }>();
   const operationIds = new Set<string>();
   for (const api of interfaces) {
     for (const r of api.routes) {
@@ -166,6 +182,14 @@ export function compileRoutes(kernel: RestKernel, interfaces: readonly RestInter
       );
       if (typeof profiles === 'string') return fail(profiles);
 
+      // OpenAPI 3.1 forbids two path templates that differ only in param names (`/orders/{id}` and
+      // `/orders/{orderId}`): clients could not tell which one a URL matches.
+      const sibling = templates.get(path.shape);
+      if (sibling !== undefined && sibling.template !== path.template)
+        fail(
+          `path ${path.template} is identical to ${sibling.label} but for its param names: use the same names on every route of that path`,
+        );
+      if (sibling === undefined) templates.set(path.shape, { template: path.template, label });
       const key = `${r.method} ${path.shape}`;
       const previous = seen.get(key);
       if (previous !== undefined)

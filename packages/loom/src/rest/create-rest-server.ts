@@ -12,6 +12,7 @@ import { compileRoutes, type RestKernel } from './compile-routes.ts';
 import { methodMatcher } from './method-matcher.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi-document.ts';
 import { requestSchemas } from './openapi/openapi-parameters.ts';
+import { routesWithoutResponse } from './openapi/routes-without-response.ts';
 import { problemReplier } from './problem-replier.ts';
 import { QuietRequestLogController } from './request-log-controller.ts';
 import type { RestInterface } from './rest-interface.ts';
@@ -46,7 +47,7 @@ export interface RestServerOptions {
    * are still logged): for a server that logs one line per request itself, as `createApp` does.
    */
   readonly quietRequestLogs?: boolean;
-  /** Prefix of problem `type` URIs. Default `'https://loom.dev/problems/'`. */
+  /** Prefix of problem `type` URIs. Default `'urn:loom:problem:'` (config `app.rest.problemTypeBase`). */
   readonly problemTypeBase?: string;
   /**
    * Also run each request's use case in an ambient call context (`withCallContext`), so code that is not
@@ -163,6 +164,12 @@ export function createRestServer(options: RestServerOptions): RestServer {
     routes,
     auth?.schemes,
   );
+  const undocumented = routesWithoutResponse(routes);
+  if (undocumented.length > 0)
+    app.log.warn(
+      { routes: undocumented },
+      "routes without a response schema (OpenAPI says 'any JSON value'): declare `response`, or `response: 'json'` to opt out",
+    );
   const openapiPath = options.openapiPath ?? '/openapi.json';
   const allowedMethods = methodMatcher([
     ...routes.map((r) => ({ method: r.method, pattern: r.path.pattern })),

@@ -17,6 +17,7 @@ export {
 } from './create-rest-server.ts';
 export { HttpClientError, toLoomError } from './http-errors.ts';
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi/openapi-document.ts';
+export { routesWithoutResponse } from './openapi/routes-without-response.ts';
 export {
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPE_BASE,

@@ -4,11 +4,13 @@ import { type LoomError, MethodNotAllowed } from '../errors/index.ts';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /**
- * Problem `type` URIs are `https://loom.dev/problems/<slug>`, the slug being the error code without
+ * Problem `type` URIs are `urn:loom:problem:<slug>` by default, the slug being the error code without
  * `LOOM_`, lower-cased and dashed (`LOOM_NOT_FOUND` → `not-found`). They are stable identifiers that
- * clients may match on, like `code`; they need not resolve.
+ * clients may match on, like `code`; a URN does not pretend to resolve and names no domain loom does not
+ * own. An app that documents its problems on its own site sets `app.rest.problemTypeBase`
+ * (`https://api.example.com/problems/`).
  */
-export const PROBLEM_TYPE_BASE = 'https://loom.dev/problems/';
+export const PROBLEM_TYPE_BASE = 'urn:loom:problem:';
 
 /** An RFC 9457 problem document as loom writes it. */
 export interface ProblemDocument {
@@ -36,7 +38,7 @@ const GENERIC_DETAIL: Readonly<Record<number, string>> = {
  *
  * @example
  * ```ts
- * problemTypeOf('LOOM_NOT_FOUND'); // 'https://loom.dev/problems/not-found'
+ * problemTypeOf('LOOM_NOT_FOUND'); // 'urn:loom:problem:not-found'
  * ```
  */
 export function problemTypeOf(code: string, base: string = PROBLEM_TYPE_BASE): string {
@@ -56,7 +58,7 @@ export function problemTypeOf(code: string, base: string = PROBLEM_TYPE_BASE): s
  * @example
  * ```ts
  * problemOf(new NotFound('User', 7), { traceId: 'abc', instance: '/users/7' });
- * // { type: 'https://loom.dev/problems/not-found', title: 'Not Found', status: 404,
+ * // { type: 'urn:loom:problem:not-found', title: 'Not Found', status: 404,
  * //   detail: 'User 7 not found', code: 'LOOM_NOT_FOUND', traceId: 'abc', instance: '/users/7', entity: 'User', id: 7 }
  * ```
  */

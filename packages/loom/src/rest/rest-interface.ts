@@ -47,6 +47,14 @@ export interface RestInterface<M extends AnyModel | null = AnyModel | null> {
 }
 
 /**
+ * Phantom type of an interface: its prefix and routes, read by typed clients (`loom-kernel/client`).
+ * Never present at run time.
+ */
+export interface ClientRoutes<Pfx extends string, R extends RouteDecl> {
+  readonly $client?: { readonly prefix: Pfx; readonly routes: R };
+}
+
+/**
  * Normalizes the profile shorthand (a list) to a policy.
  *
  * @example
@@ -79,10 +87,14 @@ export function profilePolicyOf(option: ProfilesOption | undefined): ProfilePoli
  * });
  * ```
  */
-export function restInterface<M extends AnyModel | null>(
+export function restInterface<
+  M extends AnyModel | null,
+  const Pfx extends string,
+  const R extends readonly RouteDecl[],
+>(
   model: M,
-  options: RestInterfaceOptions,
-): RestInterface<M> {
+  options: Omit<RestInterfaceOptions, 'prefix' | 'routes'> & { readonly prefix: Pfx; readonly routes: R },
+): RestInterface<M> & ClientRoutes<Pfx, R[number]> {
   const label = `restInterface(${options.prefix})`;
   if (typeof options.prefix !== 'string' || !options.prefix.startsWith('/')) {
     throw new DeclarationError(label, 'prefix must start with "/"');

@@ -33,6 +33,7 @@ function serializationSchemas(
       const name = shape.model.$name;
       const offset = relaxForSerialization(offsetPageSchema(item, `${name}Page`));
       const cursor = relaxForSerialization(cursorPageSchema(item, `${name}CursorPage`));
+      if (shape.mode !== undefined) return { main: shape.mode === 'cursor' ? cursor : offset };
       const cursorFirst = route.list?.mode === 'cursor';
       const main = cursorFirst ? cursor : offset;
       const alternate = cursorFirst ? offset : cursor;

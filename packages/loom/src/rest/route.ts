@@ -22,6 +22,9 @@ export interface ProfilePolicy {
 /** A profile policy, or its shorthand: the list of allowed profiles. */
 export type ProfilesOption = readonly string[] | ProfilePolicy;
 
+/** What a route's `response` option accepts (see {@link RouteOptions.response}). */
+export type ResponseOption = TSchema | 'entity' | 'page' | 'offset-page' | 'cursor-page' | 'json';
+
 /** What the auto-CRUD routes return; lets the adapter serialize with compiled schemas. */
 export type AutoOperation = 'create' | 'get' | 'list' | 'update' | 'delete';
 
@@ -40,13 +43,18 @@ export interface RouteOptions {
   /** Profiles a client may request with `?profile=`. */
   readonly profiles?: ProfilesOption;
   /**
-   * The success body's shape: a JSON Schema, or `'entity'` / `'page'` for the use case's model entity or
-   * list envelope (the route's pagination decides which envelope). It is serialized by a compiled
-   * serializer and documented in OpenAPI, and never drops or rejects fields: undeclared properties are
-   * still written. Without it the body is `JSON.stringify` of the result (custom use cases may return
-   * anything); auto-CRUD routes know their shapes.
+   * The success body's shape, serialized by a compiled serializer and documented in OpenAPI:
+   * - `'entity'`: the use case's model entity (each allowed profile's, when `?profile=` is exposed);
+   * - `'page'`: the list envelope the route's pagination gives (list routes only; derived for them);
+   * - `'offset-page'` / `'cursor-page'`: that envelope of the model's entities, on any route;
+   * - a TypeBox/JSON Schema (give it a `title` to get a named component);
+   * - `'json'`: any JSON value, undocumented on purpose (opts out of the boot warning).
+   *
+   * Serialization never drops or rejects fields: undeclared properties are still written. Auto-CRUD
+   * and list routes know their shapes; any other route without `response` is documented as "any JSON
+   * value", warned about at boot and refused by `loom openapi --strict`.
    */
-  readonly response?: TSchema | 'entity' | 'page';
+  readonly response?: ResponseOption;
   /** Extra OpenAPI tags for this route (the interface's tags always apply). */
   readonly tags?: readonly string[];
   /**
@@ -77,12 +85,19 @@ export interface RouteRateLimit {
   readonly windowMs: number;
 }
 
-/** A declared route: method, path relative to the interface prefix, use case, options. */
-export interface RouteDecl {
+/**
+ * A declared route: method, path relative to the interface prefix, use case, options. The type
+ * parameters keep the method, path and use case for typed clients (`loom-kernel/client`).
+ */
+export interface RouteDecl<
+  Mth extends HttpMethod = HttpMethod,
+  Pth extends string = string,
+  U extends AnyUseCase = AnyUseCase,
+> {
   readonly kind: 'route';
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly useCase: AnyUseCase;
+  readonly method: Mth;
+  readonly path: Pth;
+  readonly useCase: U;
   readonly options: RouteOptions;
   /** Set by {@link autoCrud}: which auto operation this route is. */
   readonly auto?: AutoOperation;
@@ -101,13 +116,19 @@ export type DeclaresParams<N extends string> = [N] extends [never]
   ? unknown
   : { readonly $types?: { readonly params: { readonly [K in N]: unknown } } };
 
-function make(method: HttpMethod) {
+function make<const Mth extends HttpMethod>(method: Mth) {
   return <const S extends string, U extends AnyUseCase>(
     path: S,
     useCase: U & DeclaresParams<PathParamsOf<S>>,
     options: RouteOptions = {},
-  ): RouteDecl =>
-    Object.freeze({ kind: 'route', method, path, useCase, options: Object.freeze({ ...options }) });
+  ): RouteDecl<Mth, S, U> =>
+    Object.freeze({
+      kind: 'route' as const,
+      method,
+      path,
+      useCase: useCase as U,
+      options: Object.freeze({ ...options }),
+    });
 }
 
 /**

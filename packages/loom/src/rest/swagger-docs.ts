@@ -8,6 +8,7 @@ import type { OpenApiDocument } from './openapi/openapi-document.ts';
  * document from `fastify.swagger()`, normally provided by `@fastify/swagger`; loom builds its document
  * itself (stable names from the declarations), so a tiny plugin registered under that name provides
  * `swagger()` instead. The UI fetches `<docsPath>/json`, which is the same document as `/openapi.json`.
+ * The page carries the app's title and no top bar (no third-party logo, no internal URL box).
  *
  * @example
  * ```ts
@@ -40,7 +41,16 @@ export function registerSwaggerUi(
   // With security headers on, the UI's pages carry their own CSP (hashes of its inline scripts).
   app.register(swaggerUi, {
     routePrefix: docsPath,
-    uiConfig: { persistAuthorization: true },
+    // The page is the app's: its title, and BaseLayout (no top bar, so neither the plugin's logo nor
+    // the internal `<docsPath>/json` URL box); the Authorize button stays with the servers.
+    theme: { title: `${document.info.title} — API` },
+    uiConfig: {
+      layout: 'BaseLayout',
+      persistAuthorization: true,
+      displayRequestDuration: true,
+      docExpansion: 'list',
+      defaultModelsExpandDepth: 0,
+    },
     ...(staticCsp ? { staticCSP: true } : {}),
   });
 }

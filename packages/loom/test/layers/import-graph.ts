@@ -17,7 +17,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['kernel'],
   ['rest', 'job'],
   ['app'],
-  ['testing', 'cli'],
+  ['testing', 'cli', 'client'],
 ];
 
 /** One relative import of one source file: `from` and `to` relative to the source root. */

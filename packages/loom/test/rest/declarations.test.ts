@@ -70,6 +70,22 @@ describe('interface declarations are checked at boot', () => {
     expect(message).toContain('getUser)');
   });
 
+  it('two paths that differ only in param names are an error naming both routes (OpenAPI forbids them)', () => {
+    const UpdateUser = useCase(User, {
+      name: 'updateUserById',
+      params: { userId: t.Integer() },
+      input: command({ fullName: t.String() }, { name: 'RenameUser' }),
+      execute: () => null,
+    });
+    const api = restInterface(User, {
+      prefix: '/users',
+      routes: [...autoCrud(User, { include: ['get'] }), route.patch('/{userId}', UpdateUser)],
+    });
+    expect(bootError([api]).message).toBe(
+      'PATCH /users/{userId} (updateUserById): path /users/{userId} is identical to GET /users/{id} (getUser) but for its param names: use the same names on every route of that path',
+    );
+  });
+
   it('custom and auto routes mix in one list; different methods on one path are fine', () => {
     const api = restInterface(Product, {
       prefix: '/items',
@@ -111,6 +127,12 @@ describe('interface declarations are checked at boot', () => {
     );
     expect(reason(route.get('/x', Ping, { response: 'entity' }), null)).toContain(
       "response: 'entity' needs a model",
+    );
+    expect(reason(route.get('/x', Ping, { response: 'offset-page' }), null)).toContain(
+      "response: 'offset-page' needs a model",
+    );
+    expect(reason(route.get('/x', Ping, { response: 'entities' as never }), null)).toContain(
+      'unknown response "entities"',
     );
     expect(reason(route.get('/{userId}', GetUserById, { profiles: ['withDetails'] }))).toContain(
       'declares no `profile` param',

@@ -155,7 +155,7 @@ describe.each(DIALECTS)('HTTP-level errors on %s', (dialect) => {
     expect(body).toMatchObject({
       status: 400,
       code: 'LOOM_BAD_REQUEST',
-      type: 'https://loom.dev/problems/bad-request',
+      type: 'urn:loom:problem:bad-request',
     });
     expect(body.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect((await s.req('GET', '/ping')).status).toBe(200);

@@ -166,7 +166,7 @@ describe.each(DIALECTS)('loom-py HTTP checks (§16.2) on %s', (dialect) => {
     const res = await s.req('POST', '/errors/boom', { headers: { 'x-request-id': 'check-42' } });
     const body = expectProblem(res, 500, 'LOOM_INTERNAL');
     expect(body).toEqual({
-      type: 'https://loom.dev/problems/internal',
+      type: 'urn:loom:problem:internal',
       title: 'Internal Server Error',
       status: 500,
       detail: 'An unexpected error occurred.',

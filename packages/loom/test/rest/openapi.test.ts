@@ -1,8 +1,14 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, compileRoutes } from '../support/internals.ts';
+import {
+  buildOpenApiDocument,
+  compileRoutes,
+  restInterface,
+  route,
+  routesWithoutResponse,
+} from '../support/internals.ts';
 import { startServer, type TestServer } from './support/server.ts';
-import { INTERFACES } from './support/store.ts';
+import { CallProbe, INTERFACES, Ping } from './support/store.ts';
 
 type Doc = TestServer['app']['openapi'];
 type Json = Record<string, unknown> & {
@@ -40,6 +46,27 @@ describe('OpenAPI document', () => {
       compileRoutes(s.kernel, INTERFACES),
     );
     expect(JSON.parse(JSON.stringify(again))).toEqual(doc);
+  });
+
+  it('lists the routes without a response schema: custom non-list routes that declare none', () => {
+    const undocumented = routesWithoutResponse(compileRoutes(s.kernel, INTERFACES));
+    expect(undocumented).toContain('GET /ping (ping)');
+    expect(undocumented).toContain('POST /probe (callProbe)');
+    // A custom list route gets its page envelope derived; a declared response or 'json' opts out.
+    expect(undocumented.some((r) => r.startsWith('GET /users/{userId}/addresses'))).toBe(false);
+    const declared = restInterface(null, {
+      prefix: '/',
+      routes: [route.get('/ping', Ping, { response: 'json' }), route.post('/probe', CallProbe)],
+    });
+    expect(routesWithoutResponse(compileRoutes(s.kernel, [declared]))).toEqual(['POST /probe (callProbe)']);
+    expect(
+      (op('/users/{userId}/addresses', 'get').responses as Json)['200'].content['application/json'].schema,
+    ).toEqual({
+      anyOf: [
+        { $ref: '#/components/schemas/AddressPage' },
+        { $ref: '#/components/schemas/AddressCursorPage' },
+      ],
+    });
   });
 
   it('has one operation per route, with the use case name as operationId, tags and summary', () => {
@@ -83,7 +110,7 @@ describe('OpenAPI document', () => {
       $ref: '#/components/schemas/RestockResult',
     });
     expect(op('/users/{id}/card', 'get').responses['200'].content['application/json'].schema).toEqual({
-      oneOf: [{ $ref: '#/components/schemas/User' }, { $ref: '#/components/schemas/UserWithDetails' }],
+      anyOf: [{ $ref: '#/components/schemas/User' }, { $ref: '#/components/schemas/UserWithDetails' }],
     });
     expect(Object.keys((doc.components.schemas.UserWithDetails as Json).properties)).toEqual(
       expect.arrayContaining(['addresses', 'addressCount']),
@@ -104,10 +131,10 @@ describe('OpenAPI document', () => {
   it('documents envelopes per pagination policy', () => {
     const schema = (path: string) => op(path, 'get').responses['200'].content['application/json'].schema;
     expect(schema('/users')).toEqual({
-      oneOf: [{ $ref: '#/components/schemas/UserPage' }, { $ref: '#/components/schemas/UserCursorPage' }],
+      anyOf: [{ $ref: '#/components/schemas/UserPage' }, { $ref: '#/components/schemas/UserCursorPage' }],
     });
     expect(schema('/products')).toEqual({
-      oneOf: [
+      anyOf: [
         { $ref: '#/components/schemas/ProductCursorPage' },
         { $ref: '#/components/schemas/ProductPage' },
       ],
@@ -129,16 +156,24 @@ describe('OpenAPI document', () => {
       schema: { type: 'integer', minimum: -2147483648, maximum: 2147483647 },
     });
     expect(param('/products/low-stock', 'get', 'threshold')).toMatchObject({ in: 'query', required: true });
-    expect(param('/products', 'get', 'price__gte')).toMatchObject({
+    // One `filter` object parameter whose entries are the query parameters, described by the grammar.
+    const filter = param('/products', 'get', 'filter');
+    expect(filter).toMatchObject({
       in: 'query',
       required: false,
-      schema: { type: 'number' },
+      style: 'form',
+      explode: true,
+      schema: { type: 'object' },
+      example: {},
     });
-    expect(param('/products', 'get', 'name__ilike')).toBeDefined();
-    expect(param('/products', 'get', 'category__is_null').schema).toEqual({ type: 'boolean' });
-    expect(param('/products', 'get', 'stock__in').schema).toEqual({ type: 'string' });
-    expect(param('/products', 'get', 'notes')).toBeUndefined();
-    expect(param('/products', 'get', 'price__like')).toBeUndefined();
+    expect(filter.description).toContain('| `price` | number | eq, ne, gt, gte, lt, lte, in |');
+    expect(filter.description).toContain('{ "name__ilike": "%a%" }');
+    expect(filter.description).toMatch(/\| `category` \| .* \| .*is_null \|/);
+    expect(filter.description).not.toContain('`notes`');
+    expect(param('/products', 'get', 'price__gte')).toBeUndefined();
+    // A cursor-first list documents `page` without a default: a form sending defaults stays in cursor mode.
+    expect(param('/products', 'get', 'page').schema).toEqual({ type: 'integer', minimum: 1 });
+    expect(param('/users', 'get', 'page').schema).toEqual({ type: 'integer', minimum: 1, default: 1 });
     expect(param('/products', 'get', 'limit').schema).toEqual({
       type: 'integer',
       minimum: 1,
@@ -156,7 +191,9 @@ describe('OpenAPI document', () => {
       enum: ['default', 'withDetails'],
       default: 'default',
     });
-    expect(param('/users', 'get', 'addresses__exists').schema).toEqual({ type: 'boolean' });
+    expect(param('/users', 'get', 'filter').description).toContain(
+      '- `addresses` (Address), e.g. `addresses__id__in=1,2`',
+    );
     expect(param('/users/{id}', 'get', 'profile')).toBeUndefined();
   });
 
@@ -181,8 +218,11 @@ describe('OpenAPI document', () => {
   it('serves Swagger UI at /docs over the same document', async () => {
     const html = await s.req('GET', '/docs');
     expect(html.status).toBe(200);
-    expect(html.text).toContain('<title>Swagger UI</title>');
-    expect((await s.req('GET', '/docs/static/swagger-initializer.js')).text).toContain('./json');
+    // Branded for the app: its title, and BaseLayout (no top bar with the plugin's logo and URL box).
+    expect(html.text).toContain('<title>Store — API</title>');
+    const initializer = (await s.req('GET', '/docs/static/swagger-initializer.js')).text;
+    expect(initializer).toContain('./json');
+    expect(initializer).toContain('"layout":"BaseLayout"');
     expect((await s.req('GET', '/docs/json')).body).toEqual(doc);
     expect((await s.req('GET', '/docs/yaml')).text).toContain('operationId: createUser');
   });

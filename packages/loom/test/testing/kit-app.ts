@@ -140,7 +140,8 @@ export const MemberApi = restInterface(Member, {
     route.patch('/{memberId}', RenameMemberUseCase),
     route.post('/{memberId}/welcome', WelcomeMemberUseCase, { status: 202 }),
     route.post('/{memberId}/welcome-then-fail', WelcomeThenFailUseCase),
-    ...autoCrud(Member, { include: ['list', 'delete'] }),
+    // No auto delete: DELETE /members/{id} beside /members/{memberId} would be an identical path.
+    ...autoCrud(Member, { include: ['list'] }),
   ],
 });
 

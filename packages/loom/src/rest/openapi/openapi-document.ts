@@ -27,6 +27,10 @@ export interface OpenApiInfo {
 export interface OpenApiDocument {
   readonly openapi: '3.1.0';
   readonly info: OpenApiInfo;
+  /** `[{ url: '/' }]`: the paths are relative to wherever the document is served from. */
+  readonly servers: readonly { readonly url: string; readonly description?: string }[];
+  /** `[]`: no credentials by default; guarded operations declare their own `security`. */
+  readonly security: readonly JsonSchema[];
   readonly tags: readonly { readonly name: string }[];
   readonly paths: Record<string, Record<string, JsonSchema>>;
   readonly components: {
@@ -54,8 +58,12 @@ function entityName(model: AnyModel, profile: string | undefined): string {
   return typeof title === 'string' ? title : model.$name;
 }
 
-function oneOf(schemas: JsonSchema[]): JsonSchema {
-  return schemas.length === 1 ? (schemas[0] as JsonSchema) : { oneOf: schemas };
+/**
+ * One of several bodies (a profile each, or offset and cursor envelopes). `anyOf`, not `oneOf`: a
+ * `ProductWithTags` is also a valid `Product`, so the branches are not mutually exclusive.
+ */
+function anyOf(schemas: JsonSchema[]): JsonSchema {
+  return schemas.length === 1 ? (schemas[0] as JsonSchema) : { anyOf: schemas };
 }
 
 function pascal(name: string): string {
@@ -78,7 +86,7 @@ function successSchema(route: CompiledRoute, components: ComponentRegistry): Jso
   const profiles = route.profiles.exposed ? route.profiles.allowed : [route.profiles.default];
   switch (shape.kind) {
     case 'entity':
-      return oneOf(entityRefs(components, shape.model, profiles));
+      return anyOf(entityRefs(components, shape.model, profiles));
     case 'boolean':
       return { type: 'boolean' };
     case 'schema': {
@@ -100,11 +108,12 @@ function successSchema(route: CompiledRoute, components: ComponentRegistry): Jso
           components.ref(`${name}CursorPage`, `cursor-page:${key}`, () => cursorPageSchema(item, '')),
         );
       }
-      if (!route.list?.allowOverride) return oneOf(route.list?.mode === 'cursor' ? cursors : offsets);
-      return oneOf(route.list.mode === 'cursor' ? [...cursors, ...offsets] : [...offsets, ...cursors]);
+      if (shape.mode !== undefined) return anyOf(shape.mode === 'cursor' ? cursors : offsets);
+      if (!route.list?.allowOverride) return anyOf(route.list?.mode === 'cursor' ? cursors : offsets);
+      return anyOf(route.list.mode === 'cursor' ? [...cursors, ...offsets] : [...offsets, ...cursors]);
     }
     case 'json':
-      return undefined;
+      return shape.declared ? { description: 'Any JSON value.' } : undefined;
   }
 }
 
@@ -229,6 +238,8 @@ export function buildOpenApiDocument(
       version: info.version,
       ...(info.description ? { description: info.description } : {}),
     },
+    servers: [{ url: '/', description: 'This server' }],
+    security: [],
     tags: [...tags].map((name) => ({ name })),
     paths,
     components: {

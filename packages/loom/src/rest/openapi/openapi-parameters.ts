@@ -1,10 +1,8 @@
-import { type ColumnKind, columnValueSchema } from '../../model/column.ts';
-import type { FieldMeta } from '../../model/model.ts';
-import { resolveRelations } from '../../model/resolve-relations.ts';
-import { type FilterOperator, MAX_LIMIT } from '../../repository/query-spec.ts';
+import { MAX_LIMIT } from '../../repository/query-spec.ts';
 import type { CompiledRoute, ListPolicy } from '../compile-routes.ts';
 import { type JsonSchema, plainSchema } from '../json-schema.ts';
 import { DEFAULT_LIMIT } from '../query-grammar.ts';
+import { filterParameter } from './filter-parameter.ts';
 
 /** An OpenAPI parameter object. */
 export interface ParameterObject {
@@ -12,58 +10,10 @@ export interface ParameterObject {
   readonly in: 'path' | 'query' | 'header';
   readonly required: boolean;
   readonly description?: string;
+  readonly style?: 'form';
+  readonly explode?: boolean;
   readonly schema: JsonSchema;
-}
-
-const ORDERED: readonly FilterOperator[] = ['ne', 'gt', 'gte', 'lt', 'lte', 'in'];
-const TEXT: readonly FilterOperator[] = [...ORDERED, 'like', 'ilike'];
-
-/** The operators documented for a field (the grammar accepts all of them; these are the useful ones). */
-function operatorsFor(kind: ColumnKind, nullable: boolean): FilterOperator[] {
-  let ops: readonly FilterOperator[];
-  if (kind === 'string' || kind === 'text') ops = TEXT;
-  else if (kind === 'boolean') ops = ['ne'];
-  else if (kind === 'uuid') ops = ['ne', 'in'];
-  else ops = ORDERED;
-  return nullable ? [...ops, 'is_null'] : [...ops];
-}
-
-const OP_TEXT: Record<FilterOperator, string> = {
-  eq: 'equals',
-  ne: 'differs from',
-  gt: 'is greater than',
-  gte: 'is greater than or equal to',
-  lt: 'is less than',
-  lte: 'is less than or equal to',
-  in: 'is one of (comma-separated)',
-  like: 'matches the LIKE pattern (use % and _)',
-  ilike: 'matches the case-insensitive LIKE pattern',
-  is_null: 'is null (true) or not null (false)',
-  exists: 'has at least one related row (true) or none (false)',
-};
-
-function filterParameters(f: FieldMeta): ParameterObject[] {
-  const value = plainSchema(columnValueSchema(f.def));
-  const param = (name: string, op: FilterOperator, schema: JsonSchema): ParameterObject => ({
-    name,
-    in: 'query',
-    required: false,
-    description: `Filter: ${f.name} ${OP_TEXT[op]}.${op === 'eq' ? ` Same as ${f.name}__eq.` : ''} The snake_case name (${f.column}) is accepted too.`,
-    schema,
-  });
-  const out = [param(f.name, 'eq', value)];
-  for (const op of operatorsFor(f.def.kind, f.def.nullable)) {
-    const schema: JsonSchema =
-      op === 'in'
-        ? { type: 'string' }
-        : op === 'is_null'
-          ? { type: 'boolean' }
-          : op === 'like' || op === 'ilike'
-            ? { type: 'string' }
-            : value;
-    out.push(param(`${f.name}__${op}`, op, schema));
-  }
-  return out;
+  readonly example?: unknown;
 }
 
 function listParameters(list: ListPolicy): ParameterObject[] {
@@ -77,8 +27,16 @@ function listParameters(list: ListPolicy): ParameterObject[] {
   });
   const params: ParameterObject[] = [];
   if (list.mode === 'offset' || list.allowOverride) {
+    // No default on a cursor-first list: a form that sends its defaults would send page=1 and
+    // switch the list to offset mode (or, with a cursor, be refused).
     params.push(
-      q('page', 'Offset pagination: the 1-based page.', { type: 'integer', minimum: 1, default: 1 }),
+      q(
+        'page',
+        'Offset pagination: the 1-based page.',
+        list.mode === 'offset'
+          ? { type: 'integer', minimum: 1, default: 1 }
+          : { type: 'integer', minimum: 1 },
+      ),
     );
   }
   params.push(
@@ -116,27 +74,18 @@ function listParameters(list: ListPolicy): ParameterObject[] {
       default: 'ASC',
     }),
   );
-  for (const f of sortable) params.push(...filterParameters(f));
-  for (const rel of resolveRelations(list.model).values()) {
-    params.push(
-      q(
-        `${rel.name}__exists`,
-        `Filter: has at least one related ${rel.target.$name} (true) or none (false). Fields of the related rows filter as ${rel.name}__<field>[__<op>], e.g. ${rel.name}__${rel.target.$primaryKey.name}__in.`,
-        { type: 'boolean' },
-      ),
-    );
-  }
+  params.push(filterParameter(list.model));
   return params;
 }
 
 /**
  * The OpenAPI parameters of a route: path params (typed by the use case's declaration), declared params
- * read from the query string, `profile` when exposed, and on list routes the pagination, sort and one
- * parameter per filterable field and operator (`price__gte`).
+ * read from the query string, `profile` when exposed, and on list routes the pagination, sort and the
+ * `filter` parameter (an object whose entries are the `field__op` query parameters).
  *
  * @example
  * ```ts
- * routeParameters(route).map((p) => p.name); // ['id'] or ['page', 'limit', …, 'price__gte', …]
+ * routeParameters(route).map((p) => p.name); // ['id'] or ['page', 'limit', …, 'filter']
  * ```
  */
 export function routeParameters(route: CompiledRoute): ParameterObject[] {
@@ -147,8 +96,11 @@ export function routeParameters(route: CompiledRoute): ParameterObject[] {
     required: true,
     schema: plainSchema(byName.get(name)?.schema ?? { type: 'string' }),
   }));
-  for (const p of route.queryParams)
-    params.push({ name: p.name, in: 'query', required: true, schema: plainSchema(p.schema) });
+  for (const p of route.queryParams) {
+    const schema = plainSchema(p.schema);
+    // A param with a default may be left out (the binder fills it in): not required.
+    params.push({ name: p.name, in: 'query', required: !('default' in schema), schema });
+  }
   if (route.profiles.exposed) {
     params.push({
       name: 'profile',

@@ -7,7 +7,12 @@ export const PROBLEM_SCHEMA: JsonSchema = {
     'RFC 9457 problem details. Members besides the standard ones appear only for their kind of error.',
   required: ['type', 'title', 'status', 'detail', 'code', 'traceId'],
   properties: {
-    type: { type: 'string', format: 'uri', description: 'https://loom.dev/problems/<slug of code>' },
+    type: {
+      type: 'string',
+      format: 'uri',
+      description:
+        'The problem type: the configured base (default `urn:loom:problem:`) + the slug of `code`.',
+    },
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
@@ -33,7 +38,7 @@ export const PROBLEM_SCHEMA: JsonSchema = {
       },
     },
     entity: { type: 'string', description: 'The entity that was not found (404).' },
-    id: { description: 'The id that was not found (404).' },
+    id: { type: ['integer', 'string'], description: 'The id that was not found (404).' },
     parameter: { type: 'string', description: 'The offending query or path parameter (400).' },
     constraint: {
       type: ['string', 'null'],

@@ -13,7 +13,7 @@ export function expectProblem(res: Res, status: number, code: string): any {
   expect(traceId).toBeTruthy();
   expect(res.body).toMatchObject({ status, code, traceId });
   expect(res.body.type).toBe(
-    `https://loom.dev/problems/${code
+    `urn:loom:problem:${code
       .replace(/^LOOM_/, '')
       .toLowerCase()
       .replaceAll('_', '-')}`,
