@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LoomConfigSchema } from '../src/config/config-schema.ts';
 
 export const CONFIG_REFERENCE_PATH = join(
@@ -81,7 +82,7 @@ function allowedOf(s: Schema): string {
 }
 
 /** Every key of the schema, sections included, depth first in declaration order. */
-export function configKeys(schema: Schema = LoomConfigSchema as Schema, prefix = ''): ConfigKey[] {
+export function configKeys(schema: Schema = LoomConfigSchema as unknown as Schema, prefix = ''): ConfigKey[] {
   const out: ConfigKey[] = [];
   for (const [name, child] of Object.entries(schema.properties ?? {})) {
     const path = prefix === '' ? name : `${prefix}.${name}`;
@@ -150,7 +151,7 @@ export function renderConfigReference(): string {
   return lines.join('\n');
 }
 
-if (import.meta.main) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const text = renderConfigReference();
   const missing = undocumentedKeys();
   if (process.argv.includes('--check')) {
