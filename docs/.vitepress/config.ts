@@ -35,14 +35,20 @@ export default defineConfig({
         text: 'Guide',
         items: [
           { text: 'Getting started', link: '/getting-started' },
+          { text: 'Tutorial: the store', link: '/tutorial' },
+          { text: 'Repositories and queries', link: '/repositories-and-queries' },
+          { text: 'Jobs and callbacks', link: '/jobs-and-callbacks' },
           { text: 'Services and config', link: '/services-and-config' },
           { text: 'Testing', link: '/testing' },
+          { text: 'Migrating from loom-py', link: '/migrating-from-loom-py' },
         ],
       },
       {
         text: 'Running it',
         items: [
+          { text: 'Deployment and scaling', link: '/deployment-and-scaling' },
           { text: 'Operations', link: '/operations' },
+          { text: 'Performance', link: '/performance' },
           { text: 'Security', link: '/security' },
           { text: 'Limits', link: '/limits' },
           { text: 'Boot time', link: '/boot-time' },

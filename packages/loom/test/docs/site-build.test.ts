@@ -13,7 +13,14 @@ describe('documentation site', () => {
     const output = `${run.stdout}\n${run.stderr}`;
     expect(output).not.toMatch(/dead link/i);
     expect(run.status, output.slice(-4000)).toBe(0);
-    for (const page of ['index.html', 'getting-started.html', 'config-reference.html', 'api/index.html']) {
+    const pages = [
+      'index.html',
+      'getting-started.html',
+      'tutorial.html',
+      'config-reference.html',
+      'api/index.html',
+    ];
+    for (const page of pages) {
       expect(existsSync(join(dist, page)), page).toBe(true);
     }
     expect(existsSync(join(dist, 'api', 'modules', 'loom-kernel_app.html'))).toBe(true);
