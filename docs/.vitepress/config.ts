@@ -36,7 +36,10 @@ export default defineConfig({
         items: [
           { text: 'Getting started', link: '/getting-started' },
           { text: 'Tutorial: the store', link: '/tutorial' },
+          { text: 'Models and migrations', link: '/models-and-migrations' },
+          { text: 'Commands and use cases', link: '/commands-and-use-cases' },
           { text: 'Repositories and queries', link: '/repositories-and-queries' },
+          { text: 'REST interfaces', link: '/rest' },
           { text: 'Jobs and callbacks', link: '/jobs-and-callbacks' },
           { text: 'Services and config', link: '/services-and-config' },
           { text: 'Testing', link: '/testing' },
@@ -48,6 +51,7 @@ export default defineConfig({
         items: [
           { text: 'Deployment and scaling', link: '/deployment-and-scaling' },
           { text: 'Operations', link: '/operations' },
+          { text: 'Observability', link: '/observability' },
           { text: 'Performance', link: '/performance' },
           { text: 'Security', link: '/security' },
           { text: 'Limits', link: '/limits' },
