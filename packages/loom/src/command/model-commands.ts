@@ -39,6 +39,7 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
  *
  * @example
  * ```ts
+ * const User = model('users', { id: column.int().primaryKey().autoIncrement(), fullName: column.string(120), email: column.string(255) });
  * const payload: CreatePayload<typeof User> = { fullName: 'Ada', email: 'ada@example.com' };
  * ```
  */
@@ -51,6 +52,7 @@ export type CreatePayload<M extends AnyModel> = Simplify<{
  *
  * @example
  * ```ts
+ * const User = model('users', { id: column.int().primaryKey().autoIncrement(), fullName: column.string(120), email: column.string(255) });
  * const patch: UpdatePayload<typeof User> = { email: 'ada@example.org' };
  * ```
  */

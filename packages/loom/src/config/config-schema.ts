@@ -31,7 +31,10 @@ export const DiscoveryConfigSchema = Type.Object(
     modules: Type.Array(nonEmpty('module path'), { default: [], description: 'modules to import' }),
     manifest: Type.Optional(nonEmpty('module exporting MODELS, USE_CASES, JOBS, CALLBACKS, INTERFACES')),
   },
-  closed,
+  {
+    ...closed,
+    description: 'how loom finds the declarations: module paths to import, or one manifest module',
+  },
 );
 
 // app.rest.limits: what one request may ask of the server (docs/limits.md).
@@ -54,50 +57,53 @@ export const RestLimitsConfigSchema = Type.Object(
       description: 'query string parameters (repeated keys counted each time); more → 400',
     }),
   },
-  closed,
+  { ...closed, description: 'what one request may ask of the server (docs/limits.md)' },
 );
 
 // app.rest.cors / securityHeaders / rateLimit: HTTP hardening (docs/security.md).
 export const CorsConfigSchema = Type.Object(
   {
-    enabled: Type.Boolean({ default: false }),
+    enabled: Type.Boolean({ default: false, description: 'answer CORS preflights and add CORS headers' }),
     origins: Type.Array(nonEmpty('an allowed origin (https://app.example.com), or "*"'), {
       default: [],
       description: 'origins allowed to call the API from a browser',
     }),
     credentials: Type.Boolean({ default: false, description: 'Access-Control-Allow-Credentials' }),
     methods: Type.Array(nonEmpty('HTTP method'), {
+      description: 'methods allowed cross-origin',
       default: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     }),
     allowedHeaders: Type.Array(nonEmpty('request header'), {
+      description: 'request headers a browser may send cross-origin',
       default: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'if-match'],
     }),
     exposedHeaders: Type.Array(nonEmpty('response header'), {
+      description: 'response headers scripts may read cross-origin',
       default: ['x-request-id', 'etag', 'retry-after', 'www-authenticate'],
     }),
     maxAgeSeconds: Type.Integer({ minimum: 0, default: 600, description: 'preflight cache lifetime' }),
   },
-  closed,
+  { ...closed, description: 'cross-origin requests from browsers (@fastify/cors)' },
 );
 
 export const SecurityHeadersConfigSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: false, description: 'helmet: CSP, HSTS, nosniff, frame options, …' }),
-    contentSecurityPolicy: Type.Boolean({ default: true }),
+    contentSecurityPolicy: Type.Boolean({ default: true, description: 'Content-Security-Policy header' }),
     hsts: Type.Boolean({ default: true, description: 'Strict-Transport-Security (serve over HTTPS)' }),
   },
-  closed,
+  { ...closed, description: 'security response headers (@fastify/helmet)' },
 );
 
 export const RateLimitConfigSchema = Type.Object(
   {
-    enabled: Type.Boolean({ default: false }),
+    enabled: Type.Boolean({ default: false, description: 'limit requests per client' }),
     max: Type.Integer({ minimum: 1, default: 100, description: 'requests per client (IP) and window' }),
-    windowMs: Type.Integer({ minimum: 1, default: 60_000 }),
+    windowMs: Type.Integer({ minimum: 1, default: 60_000, description: 'window of the count, milliseconds' }),
     redisUrl: redisUrl('counters shared by every process; defaults to the REDIS_URL environment variable'),
     keyPrefix: Type.String({ minLength: 1, default: 'loom:ratelimit:', description: 'Redis key prefix' }),
   },
-  closed,
+  { ...closed, description: 'requests per client and window; 429 past it (@fastify/rate-limit)' },
 );
 
 export const RestConfigSchema = Type.Object(
@@ -136,7 +142,7 @@ export const RestConfigSchema = Type.Object(
         'unknown non-filter query parameters (cache-busters, tracking): reject → 400, ignore → pass unread; interfaces may override; misspelled filters are a 400 either way',
     }),
   },
-  closed,
+  { ...closed, description: 'the HTTP server: listen address, OpenAPI and Swagger UI, limits, hardening' },
 );
 
 export const ShutdownConfigSchema = Type.Object(
@@ -153,7 +159,7 @@ export const ShutdownConfigSchema = Type.Object(
         'after SIGTERM, readiness answers 503 this long before the listener closes (lets a load balancer notice)',
     }),
   },
-  closed,
+  { ...closed, description: 'graceful shutdown of loom serve and loom worker' },
 );
 
 export const AppConfigSchema = Type.Object(
@@ -173,7 +179,7 @@ export const AppConfigSchema = Type.Object(
     ),
     shutdown: ShutdownConfigSchema,
   },
-  closed,
+  { ...closed, description: 'the application: name, discovery, HTTP server, secrets, environment, shutdown' },
 );
 
 export const DatabaseConfigSchema = Type.Object(
@@ -222,16 +228,18 @@ export const DatabaseConfigSchema = Type.Object(
       description: 'create: CREATE TABLE IF NOT EXISTS at boot; migrate: run migrations; none: nothing',
     }),
   },
-  closed,
+  { ...closed, description: 'the database: PostgreSQL or SQLite URL, pool, timeouts, schema sync at boot' },
 );
 
 export const JobOverrideSchema = Type.Object(
   {
     queue: Type.Optional(nonEmpty('queue the job is dispatched to')),
-    retries: Type.Optional(Type.Integer({ minimum: 0 })),
-    backoffMs: Type.Optional(Type.Integer({ minimum: 0 })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
-    priority: Type.Optional(Type.Integer({ minimum: 0 })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, description: 'attempts after the first' })),
+    backoffMs: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'base delay of the exponential backoff between attempts' }),
+    ),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'an attempt running longer fails' })),
+    priority: Type.Optional(Type.Integer({ minimum: 0, description: 'queue priority (lower runs first)' })),
   },
   { additionalProperties: false },
 );
@@ -261,7 +269,7 @@ export const JobsConfigSchema = Type.Object(
     }),
     dashboard: Type.Object(
       {
-        enabled: Type.Boolean({ default: false }),
+        enabled: Type.Boolean({ default: false, description: 'serve the dashboard at path' }),
         path: routePath('/jobs', 'bull-board UI'),
         readOnly: Type.Boolean({
           default: true,
@@ -274,23 +282,33 @@ export const JobsConfigSchema = Type.Object(
           }),
         ),
       },
-      closed,
+      { ...closed, description: 'bull-board job dashboard on the API server (bullmq backend)' },
     ),
   },
-  closed,
+  {
+    ...closed,
+    description: 'job queues: backend, Redis, concurrency, the queues a worker consumes, per-job overrides',
+  },
 );
 
 export const CacheConfigSchema = Type.Object(
   {
-    enabled: Type.Boolean({ default: false }),
-    backend: Type.Enum(['memory', 'redis'], { default: 'memory' }),
+    enabled: Type.Boolean({ default: false, description: 'cache repository reads of models that allow it' }),
+    backend: Type.Enum(['memory', 'redis'], {
+      default: 'memory',
+      description: 'memory: per process; redis: shared by every process',
+    }),
     redisUrl: redisUrl('Redis for the redis backend; defaults to jobs.redisUrl'),
     keyPrefix: Type.String({
       minLength: 1,
       default: 'loom:cache:',
       description: 'redis backend: key prefix',
     }),
-    ttlSeconds: Type.Integer({ minimum: 0, default: 60 }),
+    ttlSeconds: Type.Integer({
+      minimum: 0,
+      default: 60,
+      description: 'lifetime of an entry unless `ttl` names its model',
+    }),
     maxEntries: Type.Integer({ minimum: 1, default: 10_000, description: 'memory backend only' }),
     ttl: Type.Record(Type.String({ minLength: 1 }), Type.Integer({ minimum: 1 }), {
       default: {},
@@ -298,12 +316,15 @@ export const CacheConfigSchema = Type.Object(
         'per model (entity name or table), seconds: `Product: 30` for getById, `Product_list: 10` for lists',
     }),
   },
-  closed,
+  { ...closed, description: 'repository read cache (getById and lists) with invalidation on writes' },
 );
 
 export const LoggerConfigSchema = Type.Object(
   {
-    level: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+    level: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      default: 'info',
+      description: 'lowest level written',
+    }),
     pretty: Type.Boolean({ default: false, description: 'human-readable lines instead of JSON' }),
     requestLogging: Type.Boolean({
       default: true,
@@ -311,7 +332,7 @@ export const LoggerConfigSchema = Type.Object(
         'one info line per HTTP request (trace id, route, status, duration); false: only 5xx lines (metrics and spans unchanged)',
     }),
   },
-  closed,
+  { ...closed, description: 'pino logs' },
 );
 
 export const TraceConfigSchema = Type.Object(
@@ -343,7 +364,7 @@ export const TraceConfigSchema = Type.Object(
           }),
           timeoutMs: Type.Integer({ minimum: 1, default: 10_000, description: 'bound of one export' }),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'OTLP/HTTP exporter; unset: spans are not exported' },
       ),
     ),
     sampleRatio: Type.Number({
@@ -357,12 +378,12 @@ export const TraceConfigSchema = Type.Object(
       description: 'OpenTelemetry resource attributes of every span (deployment.environment, …)',
     }),
   },
-  closed,
+  { ...closed, description: 'request ids and OpenTelemetry tracing' },
 );
 
 export const MetricsConfigSchema = Type.Object(
   {
-    enabled: Type.Boolean({ default: true }),
+    enabled: Type.Boolean({ default: true, description: 'collect and serve Prometheus metrics' }),
     path: routePath('/metrics', 'Prometheus scrape endpoint'),
     workerPort: Type.Optional(
       Type.Integer({
@@ -372,12 +393,12 @@ export const MetricsConfigSchema = Type.Object(
       }),
     ),
   },
-  closed,
+  { ...closed, description: 'Prometheus metrics' },
 );
 
 export const HealthConfigSchema = Type.Object(
   {
-    enabled: Type.Boolean({ default: true }),
+    enabled: Type.Boolean({ default: true, description: 'serve the health endpoints' }),
     livePath: routePath('/health/live', 'liveness: 200 while the process serves'),
     readyPath: routePath(
       '/health/ready',
@@ -389,7 +410,7 @@ export const HealthConfigSchema = Type.Object(
       description: 'bound of each readiness check',
     }),
   },
-  closed,
+  { ...closed, description: 'liveness and readiness endpoints' },
 );
 
 // auth: who a request is from, and who may reach the framework's own endpoints (docs/security.md).
@@ -408,8 +429,8 @@ export const ApiKeyConfigSchema = Type.Object(
       description: 'hex SHA-256 of the key, never the key',
     }),
     subject: nonEmpty('who the key stands for'),
-    roles: Type.Array(nonEmpty('role'), { default: [] }),
-    scopes: Type.Array(nonEmpty('scope'), { default: [] }),
+    roles: Type.Array(nonEmpty('role'), { default: [], description: 'roles of the key' }),
+    scopes: Type.Array(nonEmpty('scope'), { default: [], description: 'scopes of the key' }),
   },
   { additionalProperties: false },
 );
@@ -428,24 +449,42 @@ export const AuthConfigSchema = Type.Object(
           jwksUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'JWKS of the issuer' })),
           issuer: Type.Optional(nonEmpty('required iss')),
           audience: Type.Optional(nonEmpty('required aud')),
-          clockSkewSeconds: Type.Integer({ minimum: 0, default: 30 }),
-          algorithms: Type.Optional(Type.Array(nonEmpty('JWS alg'), { minItems: 1 })),
-          rolesClaim: Type.String({ minLength: 1, default: 'roles' }),
-          scopesClaim: Type.String({ minLength: 1, default: 'scope' }),
+          clockSkewSeconds: Type.Integer({
+            minimum: 0,
+            default: 30,
+            description: 'tolerance of exp and nbf',
+          }),
+          algorithms: Type.Optional(
+            Type.Array(nonEmpty('JWS alg'), {
+              minItems: 1,
+              description:
+                'accepted JWS algorithms; unset: HS256/384/512 with a secret, the asymmetric ones with jwksUrl',
+            }),
+          ),
+          rolesClaim: Type.String({ minLength: 1, default: 'roles', description: 'claim holding the roles' }),
+          scopesClaim: Type.String({
+            minLength: 1,
+            default: 'scope',
+            description: 'claim holding the scopes (space-separated or a list)',
+          }),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: "JWT bearer tokens (HMAC secret or the issuer's JWKS)" },
       ),
     ),
     apiKeys: Type.Optional(
       Type.Object(
         {
-          header: Type.String({ minLength: 1, default: 'x-api-key' }),
+          header: Type.String({
+            minLength: 1,
+            default: 'x-api-key',
+            description: 'request header carrying the key',
+          }),
           keys: Type.Array(ApiKeyConfigSchema, {
             default: [],
             description: 'several keys may name one subject: rotate by adding the new, then removing the old',
           }),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'API keys in a request header' },
       ),
     ),
     endpoints: Type.Object(
@@ -461,7 +500,7 @@ export const AuthConfigSchema = Type.Object(
       },
     ),
   },
-  closed,
+  { ...closed, description: "authentication: JWT, API keys, guards of the framework's own endpoints" },
 );
 
 /**

@@ -125,6 +125,7 @@ type ChangeOf<Col> =
  *
  * @example
  * ```ts
+ * const Product = model('products', { id: column.int().primaryKey(), name: column.string(120), stock: column.int() });
  * const changes: UpdateChanges<typeof Product> = { stock: increment(1), name: append(' (2nd)') };
  * ```
  */

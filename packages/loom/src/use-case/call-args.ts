@@ -23,6 +23,7 @@ type OmittableParamKeys<P> = {
  *
  * @example
  * ```ts
+ * import type { TInteger } from 'typebox';
  * type P = ParamsIn<{ userId: TInteger }>; // { readonly userId: number }
  * ```
  */

@@ -1,0 +1,165 @@
+/**
+ * Writes `docs/config-reference.md` from the TypeBox config schema (`src/config/config-schema.ts`), so
+ * the reference lists exactly the keys loom accepts, with their types, defaults, allowed values and
+ * descriptions. A test (`test/docs/config-reference.test.ts`) fails when the file is stale or a key has
+ * no `description`.
+ *
+ *   node packages/loom/scripts/config-reference.ts           # regenerate
+ *   node packages/loom/scripts/config-reference.ts --check   # exit 1 when stale or undocumented
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LoomConfigSchema } from '../src/config/config-schema.ts';
+
+export const CONFIG_REFERENCE_PATH = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'docs',
+  'config-reference.md',
+);
+export const REGENERATE_COMMAND = 'node packages/loom/scripts/config-reference.ts';
+
+/** The parts of a JSON Schema (as TypeBox builds it) this walk reads. */
+interface Schema {
+  readonly type?: string;
+  readonly enum?: readonly unknown[];
+  readonly properties?: Readonly<Record<string, Schema>>;
+  readonly patternProperties?: Readonly<Record<string, Schema>>;
+  readonly items?: Schema;
+  readonly required?: readonly string[];
+  readonly default?: unknown;
+  readonly description?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minItems?: number;
+  readonly uniqueItems?: boolean;
+  readonly pattern?: string;
+}
+
+/** One documented key. */
+export interface ConfigKey {
+  readonly path: string;
+  readonly type: string;
+  readonly required: boolean;
+  readonly default: unknown;
+  readonly allowed: string;
+  readonly description: string | undefined;
+}
+
+/** Required by the schema but filled in by resolveConfig from `app.name` when absent. */
+const DERIVED = new Set(['app.rest.title', 'trace.serviceName']);
+
+function typeOf(s: Schema): string {
+  if (s.enum !== undefined) return 'enum';
+  if (s.type === 'array') return `${typeOf(s.items ?? {})}[]`;
+  if (s.type === 'object' && s.patternProperties !== undefined) return 'map';
+  return s.type ?? 'any';
+}
+
+function allowedOf(s: Schema): string {
+  const parts: string[] = [];
+  if (s.enum !== undefined) parts.push(s.enum.map((v) => `\`${String(v)}\``).join(', '));
+  if (s.minimum !== undefined && s.maximum !== undefined) parts.push(`${s.minimum}–${s.maximum}`);
+  else if (s.minimum !== undefined) parts.push(`≥ ${s.minimum}`);
+  else if (s.maximum !== undefined) parts.push(`≤ ${s.maximum}`);
+  if (s.minLength !== undefined && s.maxLength !== undefined)
+    parts.push(`${s.minLength}–${s.maxLength} chars`);
+  else if (s.minLength !== undefined && s.minLength > 1) parts.push(`≥ ${s.minLength} chars`);
+  else if (s.minLength === 1) parts.push('non-empty');
+  if (s.pattern !== undefined) parts.push(`matches \`${s.pattern}\``);
+  if (s.minItems !== undefined) parts.push(`≥ ${s.minItems} items`);
+  if (s.uniqueItems === true) parts.push('unique');
+  if (s.type === 'array' && s.items !== undefined && s.items.type !== 'object') {
+    const items = allowedOf(s.items);
+    if (items !== '') parts.push(`items: ${items}`);
+  }
+  return parts.join('; ');
+}
+
+/** Every key of the schema, sections included, depth first in declaration order. */
+export function configKeys(schema: Schema = LoomConfigSchema as unknown as Schema, prefix = ''): ConfigKey[] {
+  const out: ConfigKey[] = [];
+  for (const [name, child] of Object.entries(schema.properties ?? {})) {
+    const path = prefix === '' ? name : `${prefix}.${name}`;
+    out.push({
+      path,
+      type: typeOf(child),
+      required: (schema.required ?? []).includes(name) && child.default === undefined && !DERIVED.has(path),
+      default: child.default,
+      allowed: allowedOf(child),
+      description: child.description,
+    });
+    if (child.properties !== undefined) out.push(...configKeys(child, path));
+    for (const value of Object.values(child.patternProperties ?? {}))
+      out.push(...configKeys(value, `${path}.<name>`));
+    if (child.items?.properties !== undefined) out.push(...configKeys(child.items, `${path}[]`));
+  }
+  return out;
+}
+
+/** Keys without a `description` (sections included): each must say what it is for. */
+export function undocumentedKeys(): string[] {
+  return configKeys()
+    .filter((k) => k.description === undefined || k.description.trim() === '')
+    .map((k) => k.path);
+}
+
+const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+function defaultOf(k: ConfigKey): string {
+  if (k.required) return '**required**';
+  if (k.default === undefined) return '—';
+  if (k.type === 'object' && typeof k.default === 'object' && Object.keys(k.default ?? {}).length === 0)
+    return '';
+  return `\`${cell(JSON.stringify(k.default))}\``;
+}
+
+export function renderConfigReference(): string {
+  const keys = configKeys();
+  const lines = [
+    '<!-- Generated by packages/loom/scripts/config-reference.ts from src/config/config-schema.ts. Do not edit:',
+    `     change the schema's descriptions and run \`${REGENERATE_COMMAND}\`. -->`,
+    '',
+    '# Configuration reference',
+    '',
+    'Every key loom reads from its YAML configuration (or from the object given to `createApp`), generated',
+    'from the config schema, so it lists exactly what loom accepts. Every object is closed: a misspelt key',
+    'is a boot error naming it (with a suggestion). Strings are converted where the schema expects a number',
+    `or a boolean, so \`\${env:PORT}\` works for \`app.rest.port\`. \`includes:\` merges other files first,`,
+    `\`\${env:NAME}\` and \`\${env:NAME,default}\` interpolate the environment (see`,
+    '[Services and config](./services-and-config.md) for includes, interpolation and your own sections).',
+    '',
+    '`—` means "no default: unset unless you set it"; `<name>` stands for a key you choose (a job name, a',
+    'model name); `[]` marks the items of a list.',
+    '',
+  ];
+  for (const section of keys.filter((k) => !k.path.includes('.'))) {
+    lines.push(`## \`${section.path}\``, '', section.description ?? '', '');
+    lines.push('| key | type | default | allowed | description |', '|---|---|---|---|---|');
+    for (const k of keys.filter((k) => k.path.startsWith(`${section.path}.`))) {
+      lines.push(
+        `| \`${k.path}\` | ${k.type} | ${defaultOf(k)} | ${cell(k.allowed)} | ${cell(k.description ?? '')} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const text = renderConfigReference();
+  const missing = undocumentedKeys();
+  if (process.argv.includes('--check')) {
+    const current = readFileSync(CONFIG_REFERENCE_PATH, 'utf8');
+    if (current !== text) console.error(`docs/config-reference.md is stale: run \`${REGENERATE_COMMAND}\``);
+    if (missing.length > 0) console.error(`keys without a description: ${missing.join(', ')}`);
+    process.exit(current === text && missing.length === 0 ? 0 : 1);
+  }
+  writeFileSync(CONFIG_REFERENCE_PATH, text);
+  if (missing.length > 0) console.warn(`keys without a description: ${missing.join(', ')}`);
+}
