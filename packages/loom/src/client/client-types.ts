@@ -39,6 +39,7 @@ type RoutesOfInterface<I> = I extends {
  *
  * @example
  * ```ts
+ * declare const INTERFACES: readonly unknown[]; // the app's interfaces (import them with `import type`)
  * type Routes = RoutesOf<typeof INTERFACES>; // ClientRoute<'GET', '/users/{userId}', typeof GetUserUseCase> | …
  * ```
  */

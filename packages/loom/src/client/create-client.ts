@@ -42,11 +42,21 @@ function urlOf(baseUrl: string, template: string, args: RawArgs): string {
  *
  * @example
  * ```ts
- * import type { INTERFACES } from './server/manifest.ts';
+ * // On the server (the client imports these with `import type`):
+ * const User = model('users', {
+ *   id: column.int().primaryKey().autoIncrement(),
+ *   fullName: column.string(120),
+ * });
+ * const GetUser = useCase(User, {
+ *   params: { userId: t.Integer() },
+ *   load: { user: loadById(User, { by: 'userId' }) },
+ *   execute: ({ load }) => load.user,
+ * });
+ * const INTERFACES = [restInterface(User, { prefix: '/users', routes: [route.get('/{userId}', GetUser)] })];
+ * // In the client:
  * const client = createClient<typeof INTERFACES>('http://localhost:8000');
  * const user = await client.get('/users/{userId}', { params: { userId: 1 } }); // typed User
- * const made = await client.post('/users', { body: { fullName: 'Ada', email: 'ada@example.com' } });
- * for await (const product of client.items('/products', { query: { limit: 100 } })) console.log(product.sku);
+ * console.log(user.fullName);
  * ```
  */
 export function createClient<Api>(baseUrl: string, options: ClientOptions = {}): Client<Api> {

@@ -6,6 +6,7 @@ import type { ProblemDocument } from '../rest/problem.ts';
  *
  * @example
  * ```ts
+ * declare const body: unknown; // a parsed response body
  * if (isProblem(body)) console.log(body.code); // 'LOOM_NOT_FOUND'
  * ```
  */
@@ -20,8 +21,9 @@ export function isProblem(value: unknown): value is ProblemDocument {
  *
  * @example
  * ```ts
+ * declare function fetchUser(userId: number): Promise<unknown>; // a call through createClient
  * try {
- *   await client.get('/users/{userId}', { params: { userId: 9 } });
+ *   await fetchUser(9);
  * } catch (error) {
  *   if (error instanceof ProblemError && error.problem.code === 'LOOM_NOT_FOUND') console.log('gone');
  * }

@@ -108,6 +108,6 @@ describe.each(DIALECTS)('composite indexes on %s', (dialect) => {
     expect(await fx.repo(Book).links('shelves').add(book.id, ids)).toBe(0);
     const rows = await fx.repo(BookShelf).count();
     expect(rows).toBe(2);
-    expect(await fx.repo(Book).links('shelves').list(book.id)).toEqual(ids);
+    expect(await fx.repo(Book).links('shelves').list(book.id)).toEqual([...ids].sort((a, b) => a - b));
   });
 });
