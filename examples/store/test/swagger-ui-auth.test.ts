@@ -25,7 +25,10 @@ describe('Swagger UI in chromium, store with auth on: the Authorize button', () 
   beforeAll(async () => {
     const executablePath = debianChromium();
     store = await startSqliteStore({ auth: asBearer(await storeToken(0, ['admin'])) });
-    const user = await store.api.post<{ id: number }>('/users', { fullName: 'Ana', email: 'ana@example.com' });
+    const user = await store.api.post<{ id: number }>('/users', {
+      fullName: 'Ana',
+      email: 'ana@example.com',
+    });
     expect(user.status).toBe(201);
     userId = user.body.id;
     const address = { label: 'home', street: '1 Main', city: 'Lyon', country: 'FR', zipCode: '69001' };
@@ -52,7 +55,9 @@ describe('Swagger UI in chromium, store with auth on: the Authorize button', () 
     expect(anonymous.curl).not.toMatch(/authorization: bearer/i);
 
     await authorizeBearer(page, token);
-    expect(await page.locator('.auth-wrapper button.btn.authorize').getAttribute('class')).toMatch(/(^|\s)locked(\s|$)/);
+    expect(await page.locator('.auth-wrapper button.btn.authorize').getAttribute('class')).toMatch(
+      /(^|\s)locked(\s|$)/,
+    );
     expect(await page.locator('.auth-wrapper button.btn.authorize.unlocked').count()).toBe(0);
 
     const authorized = await executeAgain(page, 'UserAddresses', 'ListAddresses');

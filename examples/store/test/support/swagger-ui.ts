@@ -63,7 +63,9 @@ export async function authorizeBearer(page: Page, token: string): Promise<void> 
   const dialog = page.locator('.dialog-ux .modal-ux');
   await dialog.waitFor();
   // The bearer scheme's form (its title says "(http, Bearer)"; the Value field gives way to "******" once authorized).
-  const scheme = dialog.locator('.auth-container', { has: page.locator('h4', { hasText: '(http, Bearer)' }) });
+  const scheme = dialog.locator('.auth-container', {
+    has: page.locator('h4', { hasText: '(http, Bearer)' }),
+  });
   await scheme.locator('#auth-bearer-value').fill(token);
   await scheme.locator('button.modal-btn.auth.authorize').click();
   await scheme.locator('h6', { hasText: 'Authorized' }).waitFor();

@@ -239,7 +239,9 @@ describe('createTestApp: choosing the database', () => {
 
 describe('createTestApp: config and request options reach the server', () => {
   it('a query on a body request reaches the route (unknown parameters rejected by config)', async () => {
-    const app = await createTestApp(KIT_DECLARATIONS, { config: { app: { rest: { unknownQuery: 'reject' } } } });
+    const app = await createTestApp(KIT_DECLARATIONS, {
+      config: { app: { name: 'kit-unknown-query', rest: { unknownQuery: 'reject' } } },
+    });
     try {
       const body = { name: 'A', email: 'a@example.com' };
       expectProblem(await app.post('/members', body, { query: { bogus: '1' } }), { status: 400 });

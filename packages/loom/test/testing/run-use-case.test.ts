@@ -9,7 +9,14 @@ import {
   type TestApp,
   throws,
 } from '../../src/testing/index.ts';
-import { BadRequest, Conflict, NotFound, RuleViolations, useCase, ValidationError } from '../support/internals.ts';
+import {
+  BadRequest,
+  Conflict,
+  NotFound,
+  RuleViolations,
+  useCase,
+  ValidationError,
+} from '../support/internals.ts';
 import {
   CreateMemberUseCase,
   GetMemberUseCase,
