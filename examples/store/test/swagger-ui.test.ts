@@ -6,37 +6,11 @@ import { debianChromium } from './support/chromium.ts';
 import { REPO_ROOT } from './support/paths.ts';
 import { startSqliteStore } from './support/sqlite-setup.ts';
 import type { StoreSetup } from './support/store-setup.ts';
+import { execute } from './support/swagger-ui.ts';
 
 // Swagger UI in a real browser (Debian's chromium driven by playwright-core): "Try it out" + Execute
 // must work on the store's routes with the form's defaults. Screenshots go to test-results/swagger-ui/.
 const OUTPUT = join(REPO_ROOT, 'test-results', 'swagger-ui');
-
-interface Executed {
-  readonly status: string;
-  readonly body: string;
-}
-
-/** Expands an operation, presses "Try it out", fills the given fields, presses Execute; the rendered reply. */
-async function execute(
-  page: Page,
-  tag: string,
-  operationId: string,
-  fill: { readonly params?: Readonly<Record<string, string>>; readonly body?: string } = {},
-): Promise<Executed> {
-  const block = page.locator(`#operations-${tag}-${operationId}`);
-  await block.locator('.opblock-summary-control').click();
-  await block.locator('button.try-out__btn').click();
-  for (const [name, value] of Object.entries(fill.params ?? {}))
-    await block.locator(`tr[data-param-name="${name}"] input`).fill(value);
-  if (fill.body !== undefined) await block.locator('textarea.body-param__text').fill(fill.body);
-  await block.locator('button.execute').click();
-  const live = block.locator('.live-responses-table');
-  const status = live.locator('.response .response-col_status').first();
-  await status.waitFor();
-  const body = live.locator('.response-col_description pre').first();
-  await body.waitFor();
-  return { status: ((await status.textContent()) ?? '').trim(), body: (await body.textContent()) ?? '' };
-}
 
 describe('Swagger UI in chromium', () => {
   let store: StoreSetup;

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, expectJson, expectProblem, type TestApp } from '../../src/testing/index.ts';
+import {
+  createTestApp,
+  expectJson,
+  expectProblem,
+  type TestApp,
+  testResponse,
+} from '../../src/testing/index.ts';
 import { Conflict, type Infer } from '../support/internals.ts';
 import {
   CreateMemberUseCase,
@@ -51,6 +58,32 @@ describe.each(KIT_DATABASES)('createTestApp on $dialect', ({ dialect, url }) => 
     expect(() => expectProblem(taken, { status: 422, code: 'LOOM_NOT_FOUND' })).toThrow(/code is/);
     const ok = await app.get('/members/1');
     expect(() => expectProblem(ok, { status: 200 })).toThrow(/content-type/);
+  });
+
+  it('sends each helper’s method, body, query and headers', async () => {
+    await app.seed(Member, [
+      { name: 'A', email: 'a@example.com' },
+      { name: 'B', email: 'b@example.com' },
+      { name: 'C', email: 'c@example.com' },
+    ]);
+    const page = expectJson<{ items: MemberRow[] }>(await app.get('/members', { query: { limit: '2' } }));
+    expect(page.items).toHaveLength(2);
+    const traced = await app.get('/members/1', { headers: { 'x-request-id': 'kit-get-1' } });
+    expect(traced.headers['x-request-id']).toBe('kit-get-1');
+    const posted = await app.post(
+      '/members',
+      { name: 'D', email: 'd@example.com' },
+      { headers: { 'x-request-id': 'kit-post-1' } },
+    );
+    expect(posted.status).toBe(201);
+    expect(posted.headers['x-request-id']).toBe('kit-post-1');
+    expect(expectJson<MemberRow>(await app.patch('/members/1', { name: 'Patched' })).name).toBe('Patched');
+    expect(expectJson<MemberRow>(await app.put('/members/2/name', { name: 'Put' })).name).toBe('Put');
+    await app.seed(Note, [{ memberId: 1, text: 'x' }]);
+    expect((await app.delete('/notes/1')).status).toBe(200);
+    expect(await app.kernel.repository(Note).count()).toBe(0);
+    const raw = await app.request({ method: 'GET', url: '/members/3' });
+    expect(raw.json<MemberRow>().name).toBe('C');
   });
 
   it('invokes use cases with typed results and typed errors', async () => {
@@ -152,6 +185,43 @@ describe('createTestApp: choosing the database', () => {
     }
   });
 
+  it('an explicit databaseUrl wins over LOOM_TEST_DATABASE_URL', async () => {
+    const saved = process.env.LOOM_TEST_DATABASE_URL;
+    process.env.LOOM_TEST_DATABASE_URL = KIT_DATABASES[1].url;
+    let app: TestApp | undefined;
+    try {
+      app = await createTestApp(KIT_DECLARATIONS, { databaseUrl: 'sqlite::memory:' });
+      expect(app.dialect).toBe('sqlite');
+    } finally {
+      if (saved === undefined) delete process.env.LOOM_TEST_DATABASE_URL;
+      else process.env.LOOM_TEST_DATABASE_URL = saved;
+      await app?.close();
+    }
+  });
+
+  it('close drops the app’s PostgreSQL schema', async () => {
+    const app = await createTestApp(KIT_DECLARATIONS, { databaseUrl: KIT_DATABASES[1].url });
+    const probe = await createTestApp(KIT_DECLARATIONS, { databaseUrl: KIT_DATABASES[1].url });
+    try {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+        app.db.kysely,
+      );
+      const schema = String(rows[0]?.schema);
+      const count = async () =>
+        Number(
+          (
+            await sql<{ n: number }>`select count(*) as n from information_schema.schemata
+              where schema_name = ${schema}`.execute(probe.db.kysely)
+          ).rows[0]?.n,
+        );
+      expect(await count()).toBe(1);
+      await app.close();
+      expect(await count()).toBe(0);
+    } finally {
+      await probe.close();
+    }
+  });
+
   it('accepts a manifest and config overrides', async () => {
     const app = await createTestApp(
       { MODELS: [Member], USE_CASES: [CreateMemberUseCase], INTERFACES: [] },
@@ -159,9 +229,71 @@ describe('createTestApp: choosing the database', () => {
     );
     try {
       expect(app.server.loom.config.app.name).toBe('manifest-app');
+      expect(app.jobs.mode).toBe('eager');
       expect((await app.invoke(CreateMemberUseCase, { payload: { name: 'A', email: 'a@b.co' } })).id).toBe(1);
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('createTestApp: config and request options reach the server', () => {
+  it('a query on a body request reaches the route (unknown parameters rejected by config)', async () => {
+    const app = await createTestApp(KIT_DECLARATIONS, {
+      config: { app: { name: 'kit-unknown-query', rest: { unknownQuery: 'reject' } } },
+    });
+    try {
+      const body = { name: 'A', email: 'a@example.com' };
+      expectProblem(await app.post('/members', body, { query: { bogus: '1' } }), { status: 400 });
+      expect((await app.post('/members', body)).status).toBe(201);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('createTestApp({ logger })', () => {
+  it('logs to the logger given (here: the error behind a 500)', async () => {
+    const lines: { level: number; msg?: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const app = await createTestApp(KIT_DECLARATIONS, { logger });
+    try {
+      app.faults.repository(Member, 'getById');
+      expectProblem(await app.get('/members/1'), { status: 500 });
+      expect(lines.some((l) => l.level >= 50)).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('expectJson and expectProblem on hand-made responses', () => {
+  const problem = {
+    type: 'urn:loom:problem:not-found',
+    title: 'Not Found',
+    status: 404,
+    detail: 'Member 9 not found',
+    code: 'LOOM_NOT_FOUND',
+    traceId: 't-1',
+  };
+  const reply = (status: number, type: string, body: unknown) =>
+    testResponse({ statusCode: status, headers: { 'content-type': type }, body: JSON.stringify(body) });
+
+  it('expectProblem requires type, title, detail, code and traceId, and a matching status member', () => {
+    expect(expectProblem(reply(404, 'application/problem+json', problem), { status: 404 })).toEqual(problem);
+    for (const key of ['type', 'title', 'detail', 'code', 'traceId'] as const) {
+      const { [key]: _dropped, ...rest } = problem;
+      expect(() => expectProblem(reply(404, 'application/problem+json', rest), { status: 404 })).toThrow(
+        `"${key}" is missing`,
+      );
+    }
+    const lying = reply(404, 'application/problem+json', { ...problem, status: 500 });
+    expect(() => expectProblem(lying, { status: 404 })).toThrow('its "status" is 500');
+  });
+
+  it('expectJson requires a JSON content type, and the exact status when given', () => {
+    expect(expectJson(reply(200, 'application/json; charset=utf-8', { ok: 1 }))).toEqual({ ok: 1 });
+    expect(() => expectJson(reply(200, 'text/plain', { ok: 1 }))).toThrow('expected an application/json');
+    expect(() => expectJson(reply(200, 'application/json', { ok: 1 }), 201)).toThrow('expected 201');
   });
 });

@@ -114,6 +114,28 @@ export const WelcomeMemberUseCase = useCase(Member, {
     jobs.dispatch(Welcome, { params, payload: input, callbacks: WelcomeCallbacks }),
 });
 
+/** A second job, so that `app.jobs.dispatched(Job)` has something to leave out. */
+export const Remind = job({
+  name: 'Remind',
+  queue: 'mail',
+  params: { memberId: t.Integer() },
+  execute: ({ params }) => `reminded ${params.memberId}`,
+});
+
+export const RemindMemberUseCase = useCase(Member, {
+  name: 'RemindMember',
+  params: { memberId: t.Integer() },
+  execute: ({ params, jobs }) => jobs.dispatch(Remind, { params }),
+});
+
+/** A list use case: the query it is given is the one it runs. */
+export const ListMembersUseCase = useCase(Member, {
+  name: 'ListMembers',
+  query: true,
+  readOnly: true,
+  execute: ({ query, repo }) => repo.list(query),
+});
+
 /** Dispatches, then fails: the dispatch must vanish with the rolled-back transaction. */
 export const WelcomeThenFailUseCase = useCase(Member, {
   name: 'WelcomeThenFail',
@@ -138,6 +160,7 @@ export const MemberApi = restInterface(Member, {
     route.post('/', CreateMemberUseCase, { status: 201 }),
     route.get('/{memberId}', GetMemberUseCase),
     route.patch('/{memberId}', RenameMemberUseCase),
+    route.put('/{memberId}/name', RenameMemberUseCase),
     route.post('/{memberId}/welcome', WelcomeMemberUseCase, { status: 202 }),
     route.post('/{memberId}/welcome-then-fail', WelcomeThenFailUseCase),
     // No auto delete: DELETE /members/{id} beside /members/{memberId} would be an identical path.
@@ -157,7 +180,10 @@ export const KIT_DECLARATIONS = collectDeclarations(
     WelcomeMemberUseCase,
     WelcomeThenFailUseCase,
     MailMemberUseCase,
+    RemindMemberUseCase,
+    ListMembersUseCase,
     Welcome,
+    Remind,
     WelcomeCallbacks,
     MemberApi,
     NoteApi,

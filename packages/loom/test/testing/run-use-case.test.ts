@@ -9,12 +9,20 @@ import {
   type TestApp,
   throws,
 } from '../../src/testing/index.ts';
-import { Conflict, NotFound, RuleViolations, ValidationError } from '../support/internals.ts';
+import {
+  BadRequest,
+  Conflict,
+  NotFound,
+  RuleViolations,
+  useCase,
+  ValidationError,
+} from '../support/internals.ts';
 import {
   CreateMemberUseCase,
   GetMemberUseCase,
   KIT_DATABASES,
   KIT_DECLARATIONS,
+  ListMembersUseCase,
   MAILER,
   MailMemberUseCase,
   Member,
@@ -70,6 +78,20 @@ describe('runUseCase without an app (loads given, or run on an empty in-memory d
       },
     });
     expect(renamed.name).toBe('Ada');
+  });
+
+  it('binds params: a param of the wrong type is a 400 (BadRequest) before any load', async () => {
+    const error = await expectError(
+      runUseCase(GetMemberUseCase, { params: { memberId: 'seven' } as never, load: { member: ada } }),
+      BadRequest,
+    );
+    expect(error).toMatchObject({ parameter: 'memberId', status: 400 });
+  });
+
+  it('gives the use case the trace id of the call', async () => {
+    const Trace = useCase(null, { name: 'Trace', execute: ({ traceId }) => traceId });
+    expect(await runUseCase(Trace, { traceId: 'kit-trace-7' })).toBe('kit-trace-7');
+    expect(await runUseCase(Trace, { services: { traceId: 'from-services' } })).toBe('from-services');
   });
 
   it('replaces main-repository methods, and only those', async () => {
@@ -193,6 +215,39 @@ describe.each(KIT_DATABASES)('runUseCase on a test app ($dialect)', ({ url }) =>
       app.invoke(CreateMemberUseCase, { payload: { name: 'A', email: 'a@b.co' } }),
       RuleViolations,
     );
+  });
+
+  it('passes the list query given, instead of the default one', async () => {
+    await app.seed(Member, [
+      { name: 'A', email: 'a@example.com' },
+      { name: 'B', email: 'b@example.com' },
+      { name: 'C', email: 'c@example.com' },
+    ]);
+    const page = await runUseCase(ListMembersUseCase, {
+      query: { pagination: { mode: 'offset', page: 2, limit: 2 } },
+      app,
+    });
+    expect(page).toMatchObject({ page: 2, limit: 2, totalCount: 3 });
+    expect(page.items.map((m) => m.name)).toEqual(['C']);
+  });
+
+  it('repository overrides on an app apply to that call only', async () => {
+    await expectError(
+      runUseCase(CreateMemberUseCase, {
+        payload: { name: 'Ada', email: 'a@b.co' },
+        repo: { create: throws(constraintViolation('unique', 'members', 'email')) },
+        app,
+      }),
+      Conflict,
+    );
+    expect((await app.post('/members', { name: 'Ada', email: 'a@b.co' })).status).toBe(201);
+    const seen = await runUseCase(GetMemberUseCase, {
+      params: { memberId: 7 },
+      repositories: [repositoryOverride(Member, { getById: async () => ada })],
+      app,
+    });
+    expect(seen).toBe(ada);
+    expect((await app.get('/members/7')).status).toBe(404);
   });
 
   it('forces a repository to fail inside the app: errors map to problem documents', async () => {

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createTestApp, expectJson, expectProblem, type TestApp } from '../../src/testing/index.ts';
-import { KIT_DATABASES, KIT_DECLARATIONS, Member, Welcome, WelcomeCallbacks } from './kit-app.ts';
+import {
+  KIT_DATABASES,
+  KIT_DECLARATIONS,
+  Member,
+  Remind,
+  RemindMemberUseCase,
+  Welcome,
+  WelcomeCallbacks,
+} from './kit-app.ts';
 
 describe.each(KIT_DATABASES)('app.jobs on $dialect', ({ url }) => {
   let app: TestApp;
@@ -34,6 +42,17 @@ describe.each(KIT_DATABASES)('app.jobs on $dialect', ({ url }) => {
     expect(app.jobs.callbackRuns(WelcomeCallbacks, 'onSuccess')).toMatchObject([{ status: 'completed' }]);
     expect(app.jobs.callbackRuns(WelcomeCallbacks, 'onFailure')).toEqual([]);
     expect(await statusOf(ada!.id)).toBe('welcomed');
+  });
+
+  it('lists one job’s dispatches apart from another’s', async () => {
+    const [ada] = await app.seed(Member, [{ name: 'Ada', email: 'ada@example.com' }]);
+    await app.invoke(RemindMemberUseCase, { params: { memberId: ada!.id } });
+    await app.post(`/members/${ada?.id}/welcome`, { greeting: 'hi' });
+    expect(app.jobs.dispatched().map((j) => j.name)).toEqual(['Remind', 'Welcome']);
+    expect(app.jobs.dispatched(Remind).map((j) => j.name)).toEqual(['Remind']);
+    expect(app.jobs.dispatched(Welcome).map((j) => j.name)).toEqual(['Welcome']);
+    expect(app.jobs.dispatched(Remind)[0]).toMatchObject({ params: { memberId: ada?.id }, payload: null });
+    expect(app.jobs.attempts(Remind)).toMatchObject([{ status: 'completed', result: `reminded ${ada?.id}` }]);
   });
 
   it('captures nothing for a dispatch whose transaction rolled back', async () => {
@@ -87,5 +106,22 @@ describe.each(KIT_DATABASES)('app.jobs on $dialect', ({ url }) => {
     await app.reset();
     expect(app.jobs.dispatched()).toEqual([]);
     expect(app.jobs.attempts()).toEqual([]);
+  });
+});
+
+describe('createTestApp({ jobs: "manual" })', () => {
+  it('holds dispatched jobs from the start, until runAll', async () => {
+    const app = await createTestApp(KIT_DECLARATIONS, { jobs: 'manual' });
+    try {
+      expect(app.jobs.mode).toBe('manual');
+      const [ada] = await app.seed(Member, [{ name: 'Ada', email: 'ada@example.com' }]);
+      await app.post(`/members/${ada?.id}/welcome`, { greeting: 'hi' });
+      expect(app.jobs.dispatched(Welcome)).toHaveLength(1);
+      expect(app.jobs.attempts()).toEqual([]);
+      expect(await app.jobs.runAll()).toBe(2);
+      expect(app.jobs.attempts(Welcome)).toMatchObject([{ status: 'completed' }]);
+    } finally {
+      await app.close();
+    }
   });
 });
