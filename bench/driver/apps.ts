@@ -17,6 +17,8 @@ export interface BenchApp {
   readonly readyPath?: string;
   /** Run only these scenarios (names from `scenarios.ts`); default: every scenario of the run. */
   readonly scenarios?: readonly string[];
+  /** Run only when named in `BENCH_APPS` (a diagnostic row, not part of the default matrix). */
+  readonly onlyWhenNamed?: boolean;
 }
 
 /** The app the others are compared with: ratios in RESULTS.md are `<app> / native`. */
@@ -36,7 +38,8 @@ export function nodeCommand(file: string): readonly string[] {
  * `loom-kernel` is the bare kernel (`new Kernel` + `createRestServer`, no observability), a second row
  * that shows what the framework costs without its defaults. `loom-cached` is the `loom` app with its
  * repository read cache on (`LOOM_BENCH_CACHE=1`, an in-memory store), measured on the one scenario a
- * read cache serves.
+ * read cache serves. `native-bare` (native without observability, `NATIVE_BARE=1`) runs only when
+ * `BENCH_APPS` names it.
  */
 export const APPS: readonly BenchApp[] = [
   { name: 'loom', port: 8101, command: nodeCommand('loom/main.ts') },
@@ -55,6 +58,14 @@ export const APPS: readonly BenchApp[] = [
       'pricing_preview_input_compute',
       'create_with_rules',
     ],
+  },
+  {
+    // Native without its observability: with `loom-kernel`, prices what the observability costs each app.
+    name: 'native-bare',
+    port: 8105,
+    command: nodeCommand('native/main.ts'),
+    env: { NATIVE_BARE: '1' },
+    onlyWhenNamed: true,
   },
   {
     name: 'loom-cached',

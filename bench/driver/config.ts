@@ -83,7 +83,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     repeats: Math.round(positiveNumber(env, 'BENCH_REPEATS', base.repeats)),
     concurrencies,
     scenarios: pick(SCENARIOS, list(env, 'BENCH_SCENARIOS'), 'BENCH_SCENARIOS'),
-    apps: pick(APPS, list(env, 'BENCH_APPS'), 'BENCH_APPS'),
+    apps:
+      list(env, 'BENCH_APPS') === undefined
+        ? APPS.filter((app) => app.onlyWhenNamed !== true)
+        : pick(APPS, list(env, 'BENCH_APPS'), 'BENCH_APPS'),
     tool: tool === 'wrk' || tool === 'autocannon' ? tool : undefined,
     poolMax: Math.round(positiveNumber(env, 'PG_POOL_MAX', DEFAULTS.poolMax)),
     reportDir:

@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenarios.ts';
 import { BASELINE_APP } from './apps.ts';
 import { type BenchConfig, estimateSeconds, PAUSE_AFTER_MS, PAUSE_BEFORE_MS } from './config.ts';
+import type { LimitReport } from './limit-file.ts';
 import type { MachineInfo } from './machine.ts';
 import { type Align, markdownTable } from './markdown-table.ts';
 import { RATIO_TARGET, shortfallTable, variantTable } from './report-findings.ts';
@@ -21,6 +22,8 @@ export interface ReportInput {
   readonly loadAverageEnd?: readonly number[];
   /** Hand-written findings (`bench/ANALYSIS.md`): where the time goes in the cells below target. */
   readonly analysis?: string;
+  /** pgbench's ceiling per scenario on this machine (`node bench/limit.ts`), for the `limit` column. */
+  readonly limits?: LimitReport;
 }
 
 const loads = (l: readonly number[] | undefined): string => (l ? l.map((v) => v.toFixed(2)).join(', ') : '–');
@@ -45,7 +48,9 @@ function concurrencyTable(input: ReportInput, c: number): string[] {
   const apps = input.appNames;
   const others = apps.filter((a) => a !== BASELINE_APP);
   const withRatio = apps.includes(BASELINE_APP) ? others : [];
+  const limits = input.limits;
   const header = ['scenario'];
+  if (limits !== undefined) header.push('limit RPS (pgbench)');
   for (const app of apps) header.push(`${app} RPS`, `${app} p50 ms`, `${app} p99 ms`);
   for (const app of withRatio) {
     header.push(`${app}/${BASELINE_APP} RPS`, `${app}/${BASELINE_APP} p50`, `${app}/${BASELINE_APP} p99`);
@@ -56,6 +61,10 @@ function concurrencyTable(input: ReportInput, c: number): string[] {
   for (const scenario of input.config.scenarios) {
     const byApp = cells(input, scenario, c);
     const line = [scenario.name];
+    if (limits !== undefined) {
+      const tps = limits.scenarios[scenario.name]?.tps;
+      line.push(tps === undefined ? 'no SQL' : f0(tps));
+    }
     for (const app of apps) {
       const cell = byApp.get(app);
       line.push(f0(cell?.rps ?? NaN), f1(cell?.p50Ms ?? NaN), f1(cell?.p99Ms ?? NaN));
@@ -209,6 +218,11 @@ export function renderResults(input: ReportInput): string {
       ? `- Load: \`wrk -t1 -cC -d${config.durationS}s --timeout 10s --latency -s <scenario>.lua\` (Lua scripts from \`bench/wrk/common.lua\` + \`bench/scenarios.ts\`). wrk's percentiles are coordinated-omission corrected.`
       : '- Load: autocannon (wrk was not installed), same request sequences, 10 s timeout, one client process.',
     `- Database pool: ${config.poolMax} connections per app. App CPU = user + system time of the app process during the measured run (/proc/PID/stat); RSS = VmRSS from /proc/PID/status after each run.`,
+    ...(input.limits === undefined
+      ? []
+      : [
+          `- Limit = the native app's SQL of one request run by \`${input.limits.pgbench}\` on the same machine and freshly seeded tables (${input.limits.clients} connections, prepared statements, ${input.limits.seconds} s, ${input.limits.date.slice(0, 16)}; \`node bench/limit.ts\`): transactions per second with no HTTP and no JavaScript, the ceiling no app reaches on this machine. Measured separately from the run, so it shares the machine's load of its own moment.`,
+        ]),
     `- Start-up = from spawn to the first 200 on \`/bench/ping\` (data present; includes Node stripping the TypeScript types).`,
     `- Wall time of this run: ${minutes(input.wallSeconds)}${partial ? '' : ` (estimate beforehand: ${minutes(estimateSeconds(config))})`}.`,
     `- Defaults (\`BENCH_DURATION=${d.durationS}\`, \`BENCH_WARMUP=${d.warmupS}\`, ${d.repeats} repeats, ${d.scenarios.length} scenarios, c = ${d.concurrencies.join(', ')}, apps ${d.apps.map((a) => a.name).join(', ')}): chosen so that the full matrix takes about ${minutes(estimateSeconds(d))} on 2 cores.`,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BASELINE_APP, BENCH_DIR } from './apps.ts';
 import { renderChart } from './chart-svg.ts';
 import { type BenchConfig, readConfig } from './config.ts';
+import { readLimits } from './limit-file.ts';
 import type { MachineInfo } from './machine.ts';
 import { renderResults } from './report-md.ts';
 import type { BlockRecord } from './results.ts';
@@ -40,6 +41,7 @@ export function writeReport(summary: RunSummary, reportDir: string): void {
   const { config, machine, blocks } = summary;
   const { BENCH_APPS: _a, BENCH_SCENARIOS: _s, BENCH_CONCURRENCY: _c, ...unfiltered } = process.env;
   // Tables and chart list the baseline first, whatever the alternation order.
+  const limits = readLimits();
   const appNames = config.apps
     .map((a) => a.name)
     .sort((a, b) => Number(b === BASELINE_APP) - Number(a === BASELINE_APP));
@@ -56,6 +58,7 @@ export function writeReport(summary: RunSummary, reportDir: string): void {
       appNames,
       loadAverageEnd: summary.loadAverageEnd,
       ...(existsSync(ANALYSIS_FILE) ? { analysis: readFileSync(ANALYSIS_FILE, 'utf8') } : {}),
+      ...(limits === undefined ? {} : { limits }),
     }),
   );
   writeFileSync(

@@ -162,6 +162,21 @@ export class Database {
     return unit === undefined ? this.#outside<R>(query) : unit.execute<R>(query);
   }
 
+  /**
+   * Runs a compiled statement on a pooled connection in autocommit, outside the current unit of work
+   * even inside one (the outbox's group commit: a unit whose only write is its outbox batch sends one
+   * autocommitted INSERT instead of BEGIN, INSERT, COMMIT). On PostgreSQL it goes straight to
+   * `pg.Pool#query`, as {@link Database.execute} does outside a unit.
+   *
+   * @example
+   * ```ts
+   * await db.executeOutside(CompiledQuery.raw('delete from "loom_outbox" where "id" = $1', [id]));
+   * ```
+   */
+  executeOutside<R extends AnyRow = AnyRow>(query: CompiledQuery): Promise<{ rows: R[] }> {
+    return this.#outside<R>(query);
+  }
+
   #outside<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#direct === undefined) return this.kysely.executeQuery<R>(query);
     // Chained, not awaited: fewer promises per statement (each one costs more while async hooks are on).

@@ -54,30 +54,40 @@ const NO_DRIVER: Driver = {
  * ```
  */
 export class UnitOfWork {
-  /** The executor of statements in this unit: it sends each one where it belongs. */
-  readonly executor: Kysely<AnyDB>;
   readonly afterCommit: CommitHook[] = [];
   readonly #beforeCommit: CommitHook[] = [];
   readonly #host: UnitOfWorkHost;
+  #executor: Kysely<AnyDB> | undefined;
   #opening: Promise<QueryExecutor> | undefined;
   #trx: ControlledTransaction<AnyDB> | undefined;
   #done = false;
 
   constructor(host: UnitOfWorkHost) {
     this.#host = host;
-    const connection: DatabaseConnection = {
-      executeQuery: <R>(query: CompiledQuery) => this.execute<R>(query),
-      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => this.#stream<R>(query, chunkSize),
-    };
-    const executor = host.kysely
-      .getExecutor()
-      .withConnectionProvider({ provideConnection: (consume) => consume(connection) });
-    this.executor = new Kysely<AnyDB>({
-      config: { dialect: host.kyselyDialect },
-      dialect: host.kyselyDialect,
-      driver: NO_DRIVER,
-      executor,
-    });
+  }
+
+  /**
+   * The executor of statements in this unit: it sends each one where it belongs. Built on first use:
+   * units whose statements all go through `Database.execute` (the repositories' precompiled reads and
+   * writes) or that run none (a job that only computes) never pay for a Kysely instance.
+   */
+  get executor(): Kysely<AnyDB> {
+    if (this.#executor === undefined) {
+      const connection: DatabaseConnection = {
+        executeQuery: <R>(query: CompiledQuery) => this.execute<R>(query),
+        streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => this.#stream<R>(query, chunkSize),
+      };
+      const executor = this.#host.kysely
+        .getExecutor()
+        .withConnectionProvider({ provideConnection: (consume) => consume(connection) });
+      this.#executor = new Kysely<AnyDB>({
+        config: { dialect: this.#host.kyselyDialect },
+        dialect: this.#host.kyselyDialect,
+        driver: NO_DRIVER,
+        executor,
+      });
+    }
+    return this.#executor;
   }
 
   /** Opens the transaction now, not at the first write (`Database.transaction`). */

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { JobMessage } from './backends/index.ts';
-import { insertOutboxRows } from './outbox.ts';
+import { insertOutboxAutocommit } from './outbox.ts';
 
 interface Pending {
   readonly messages: readonly JobMessage[];
@@ -40,9 +40,8 @@ export class OutboxWriter {
 
   async #insert(group: readonly Pending[]): Promise<void> {
     try {
-      await insertOutboxRows(
+      await insertOutboxAutocommit(
         this.#db,
-        this.#db.kysely,
         group.flatMap((p) => p.messages),
       );
       for (const p of group) p.resolve();

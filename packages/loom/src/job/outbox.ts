@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import type { Database, Executor } from '../db/database.ts';
 import { column } from '../model/column.ts';
 import { model } from '../model/model.ts';
+import { StatementCache } from '../repository/statement-cache.ts';
 import type { JobMessage } from './backends/index.ts';
 
 /**
@@ -28,9 +29,50 @@ export function insertOutbox(db: Database, message: JobMessage): Promise<void> {
   return insertOutboxRows(db, db.executor(), [message]);
 }
 
+// The outbox statements run on every dispatch and every relay round: their texts are compiled once
+// per database and row count, then re-run with new parameters (Kysely's build and compile skipped).
+const statementsByDb = new WeakMap<Database, StatementCache>();
+
+function statementsOf(db: Database): StatementCache {
+  let cache = statementsByDb.get(db);
+  if (cache === undefined) {
+    cache = new StatementCache();
+    statementsByDb.set(db, cache);
+  }
+  return cache;
+}
+
+/** `insert into loom_outbox … on conflict (id) do nothing` of `messages`, one row each. */
+function outboxInsert(db: Database, messages: readonly JobMessage[]): CompiledQuery {
+  const now = db.dialect === 'sqlite' ? new Date().toISOString() : new Date();
+  const rows = messages.map((message) => ({
+    id: message.id,
+    queue: message.queue,
+    name: message.name,
+    message: JSON.stringify(message),
+    created_at: now,
+    publish_attempts: 0,
+  }));
+  const parameters = rows.flatMap((r) => [
+    r.id,
+    r.queue,
+    r.name,
+    r.message,
+    r.created_at,
+    r.publish_attempts,
+  ]);
+  return statementsOf(db).compiled(`insert:${rows.length}`, parameters, () =>
+    db.kysely
+      .insertInto(OutboxEntry.$table)
+      .values(rows)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .compile(),
+  );
+}
+
 /**
- * Writes messages to the outbox in one statement on `executor` (the unit of work's, or the pool for
- * an autocommitted insert); known ids are ignored (idempotent).
+ * Writes messages to the outbox in one statement on `executor` (the unit of work's); known ids are
+ * ignored (idempotent).
  *
  * @example
  * ```ts
@@ -43,21 +85,21 @@ export async function insertOutboxRows(
   messages: readonly JobMessage[],
 ): Promise<void> {
   if (messages.length === 0) return;
-  const now = db.dialect === 'sqlite' ? new Date().toISOString() : new Date();
-  await executor
-    .insertInto(OutboxEntry.$table)
-    .values(
-      messages.map((message) => ({
-        id: message.id,
-        queue: message.queue,
-        name: message.name,
-        message: JSON.stringify(message),
-        created_at: now,
-        publish_attempts: 0,
-      })),
-    )
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  await executor.executeQuery(outboxInsert(db, messages));
+}
+
+/**
+ * {@link insertOutboxRows} in autocommit, outside the current unit of work (the outbox writer's
+ * group commit): the statement commits on its own.
+ *
+ * @example
+ * ```ts
+ * await insertOutboxAutocommit(db, [message]);
+ * ```
+ */
+export async function insertOutboxAutocommit(db: Database, messages: readonly JobMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await db.executeOutside(outboxInsert(db, messages));
 }
 
 export interface OutboxRow {
@@ -81,10 +123,13 @@ export async function deleteOutbox(db: Database, id: string): Promise<void> {
   await db.kysely.deleteFrom(OutboxEntry.$table).where('id', '=', id).execute();
 }
 
-/** Deletes published rows in one statement. */
+/** Deletes published rows in one statement (autocommitted; compiled once per number of ids). */
 export async function deleteOutboxRows(db: Database, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.kysely.deleteFrom(OutboxEntry.$table).where('id', 'in', ids).execute();
+  const query = statementsOf(db).compiled(`delete:${ids.length}`, ids, () =>
+    db.kysely.deleteFrom(OutboxEntry.$table).where('id', 'in', ids).compile(),
+  );
+  await db.executeOutside(query);
 }
 
 export async function recordPublishFailure(db: Database, id: string, error: string): Promise<void> {

@@ -196,15 +196,25 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const version = this.model.$version;
     if (version) values[version.name] = 1;
     const row = this.codec.encode(values);
-    return this.#write(async () => {
-      const ex = this.executor;
-      const inserted =
-        Object.keys(row).length === 0
-          ? (await sql<Entity>`insert into ${sql.table(this.#table)} default values returning *`.execute(ex))
-              .rows[0]
-          : await ex.insertInto(this.#table).values(row).returningAll().executeTakeFirst();
-      return this.decode(inserted as Entity);
-    }).then((entity) => this.#withDefaults(entity));
+    const columns = Object.keys(row);
+    if (columns.length === 0) {
+      return this.#write(async () => {
+        const inserted = (
+          await sql<Entity>`insert into ${sql.table(this.#table)} default values returning *`.execute(
+            this.executor,
+          )
+        ).rows[0];
+        return this.decode(inserted as Entity);
+      }).then((entity) => this.#withDefaults(entity));
+    }
+    // One text per set of columns, compiled once (the encoded row holds only plain values: no
+    // undefined, no SQL expressions), run through `Database.execute` like reads and updates.
+    const query = this.#statements.compiled(`create:${columns.join(',')}`, Object.values(row), () =>
+      this.executor.insertInto(this.#table).values(row).returningAll().compile(),
+    );
+    return this.#write(() =>
+      this.db.execute<Entity>(query).then(({ rows }) => this.decode(rows[0] as Entity)),
+    ).then((entity) => this.#withDefaults(entity));
   }
 
   /** Writes return the default profile: its projections (if any) are loaded after the write. */
@@ -236,24 +246,44 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const plan = this.readPlan(options);
     const f = resolveField(this.model, field, 'filter');
     const joined = this.#joined(plan);
-    const base = this.#selectWhereField(f, value).selectAll().limit(1).compile();
-    const { rows } = await this.db.execute<Entity>(joined ? joinedQuery(base, joined) : base);
+    const isNull = value === null;
+    const encoded = isNull ? null : this.#fieldValue(f, value);
+    const query = this.#statements.compiled(
+      `getBy:${f.column}:${isNull ? 'null' : 'eq'}:${joined ? plan.profile : ''}`,
+      isNull ? [1] : [encoded, 1],
+      () => {
+        const base = this.#selectWhereField(f, isNull, encoded).selectAll().limit(1).compile();
+        return joined ? joinedQuery(base, joined) : base;
+      },
+    );
+    const { rows } = await this.db.execute<Entity>(query);
     return this.#one(rows[0], plan, joined) as Infer<M, P> | null | Promise<Infer<M, P>>;
   }
 
   async exists<F extends FieldName<M>>(field: F, value: Infer<M>[F]): Promise<boolean> {
     const f = resolveField(this.model, field, 'filter');
-    const row = await this.#selectWhereField(f, value)
-      .select(sql.lit(1).as('one'))
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
+    const isNull = value === null;
+    const encoded = isNull ? null : this.#fieldValue(f, value);
+    // Compiled once per column (and null test): a unique check runs on every create of some models.
+    const query = this.#statements.compiled(
+      `exists:${f.column}:${isNull ? 'null' : 'eq'}`,
+      isNull ? [1] : [encoded, 1],
+      () => this.#selectWhereField(f, isNull, encoded).select(sql.lit(1).as('one')).limit(1).compile(),
+    );
+    const { rows } = await this.db.execute<Entity>(query);
+    return rows.length > 0;
   }
 
-  #selectWhereField(f: FieldMeta, value: unknown) {
+  /** The value bound for `f` in a lookup: the caller's value coerced to the field's type and encoded. */
+  #fieldValue(f: FieldMeta, value: unknown): unknown {
+    return this.codec.encodeValue(f, coerceFieldValue(f.def, value, f.name));
+  }
+
+  /** `select … where <f> is null`, or `= <encoded>` (from {@link SqlRepository.#fieldValue}). */
+  #selectWhereField(f: FieldMeta, isNull: boolean, encoded: unknown) {
     const q = this.executor.selectFrom(this.#table);
-    if (value === null) return q.where(f.column, 'is', null);
-    return q.where(f.column, '=', this.codec.encodeValue(f, coerceFieldValue(f.def, value, f.name)));
+    if (isNull) return q.where(f.column, 'is', null);
+    return q.where(f.column, '=', encoded);
   }
 
   async update(id: unknown, patch: UpdateChanges<M>, options?: WriteOptions): Promise<Infer<M> | null> {

@@ -132,6 +132,45 @@ describe.each(DIALECTS)('repository CRUD on %s', (dialect) => {
     expect(await items.update(a.id, { bogus: true } as UpdateInput<typeof Item>)).toEqual(a);
   });
 
+  it('creates reuse one statement per set of columns: a left-out column keeps its default, values never leak', async () => {
+    const items = fx.repo(Item);
+    const statements: string[] = [];
+    const stop = fx.db.onStatement((sql) => statements.push(sql));
+    const priced = await items.create({ name: 'a', price: 5 });
+    const again = await items.create({ name: 'b', price: 7 });
+    // Same keys, one of them undefined: the column is left out (its default), not bound as NULL.
+    const unpriced = await items.create({ name: 'c', price: undefined } as never);
+    const plain = await items.create({ name: 'd' });
+    stop();
+    expect([priced, again, unpriced, plain]).toEqual([
+      { id: 1, name: 'a', price: 5 },
+      { id: 2, name: 'b', price: 7 },
+      { id: 3, name: 'c', price: 0 },
+      { id: 4, name: 'd', price: 0 },
+    ]);
+    expect(statements).toHaveLength(4);
+    expect(statements[1]).toBe(statements[0]);
+    expect(statements[2]).not.toMatch(/"price"/);
+    expect(statements[3]).toBe(statements[2]);
+  });
+
+  it('repeated lookups by a field bind each call its own value, NULL tests apart', async () => {
+    const owners = fx.repo(Owner);
+    const ada = await owners.create({ fullName: 'Ada', email: 'ada@example.com', zipCode: '28001' });
+    const bob = await owners.create({ fullName: 'Bob', email: 'bob@example.com' });
+    for (let round = 0; round < 2; round++) {
+      expect(await owners.exists('zipCode', '28001')).toBe(true);
+      expect(await owners.exists('zipCode', '99999')).toBe(false);
+      expect(await owners.exists('zipCode', null)).toBe(true);
+      expect(await owners.getBy('zipCode', null)).toEqual(bob);
+      expect(await owners.getBy('zipCode', '28001')).toEqual(ada);
+      expect(await owners.getBy('email', 'bob@example.com')).toEqual(bob);
+    }
+    await owners.update(bob.id, { zipCode: '1' });
+    expect(await owners.exists('zipCode', null)).toBe(false);
+    expect(await owners.getBy('zipCode', null)).toBeNull();
+  });
+
   it('count counts every row or the rows a filter matches', async () => {
     const items = fx.repo(Item);
     for (const [name, price] of [
