@@ -100,7 +100,8 @@ const target = process.env.BENCH_JOBS_RESULTS ?? (quick ? '-' : undefined);
 if (target === '-') {
   console.log('results not written (a quick run, or BENCH_JOBS_RESULTS=-)');
 } else {
-  const file = target === undefined ? fileURLToPath(new URL('./RESULTS.md', import.meta.url)) : resolve(target);
+  const file =
+    target === undefined ? fileURLToPath(new URL('./RESULTS.md', import.meta.url)) : resolve(target);
   writeFileSync(file, renderResults({ options, loadStart, rounds, bullmq, loomBare, loom }));
   console.log(`wrote ${file}`);
 }

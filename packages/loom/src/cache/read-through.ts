@@ -189,7 +189,9 @@ export class ReadThrough {
       return { value, bytes: null };
     }
     // A value the store cannot take is only not cached: the read has its value either way.
-    await this.#store.set(key, bytes, read.ttlMs).catch((error: unknown) => this.#metrics?.storeError?.(error));
+    await this.#store
+      .set(key, bytes, read.ttlMs)
+      .catch((error: unknown) => this.#metrics?.storeError?.(error));
     return { value, bytes };
   }
 }

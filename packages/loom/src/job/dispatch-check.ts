@@ -22,7 +22,11 @@ export function jobLabel(job: AnyJobLike): string {
  * checkDispatch({ name: 'PlaceOrder', dispatches: [] }, SendReceipt, true); // throws DeclarationError
  * ```
  */
-export function checkDispatch(caller: DispatchCaller | undefined, job: AnyJobLike, registered: boolean): void {
+export function checkDispatch(
+  caller: DispatchCaller | undefined,
+  job: AnyJobLike,
+  registered: boolean,
+): void {
   if (caller?.dispatches !== undefined && !caller.dispatches.includes(job)) {
     throw new DeclarationError(
       caller.name,

@@ -4,8 +4,8 @@ import {
   CALL_CALLER,
   CALL_CONTEXT,
   type CallContext,
-  type DispatchCaller,
   type CarriesCallContext,
+  type DispatchCaller,
   givenOrAmbient,
 } from '../context/call-context.ts';
 import { Container, type Token } from '../context/container.ts';

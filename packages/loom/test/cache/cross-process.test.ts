@@ -98,7 +98,9 @@ describe.each(DIALECTS)('read cache across two loom serve processes (%s, Redis b
         expect(read.status).toBe(200);
         expect((read.body as { stock: number }).stock).toBe(3);
       }
-      expect(metric(await (await fetch(`${base}/metrics`)).text(), 'Product', 'hit')).toBeGreaterThanOrEqual(1);
+      expect(metric(await (await fetch(`${base}/metrics`)).text(), 'Product', 'hit')).toBeGreaterThanOrEqual(
+        1,
+      );
     }
 
     const patched = await send(a, 'PATCH', `/products/${id}`, { stock: 11 });

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../observability/store-app.ts';
 import { BenchNote, BenchRecord, BenchUser } from '../relations/models.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import {
@@ -17,7 +18,6 @@ import {
   repositoryCacheFromConfig,
   SqlRepository,
 } from '../support/internals.ts';
-import { eventually } from '../observability/store-app.ts';
 import { CURSOR_SECRET } from '../support/models.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { counted, openSharedDatabases, type SharedDatabases } from './support.ts';
@@ -168,8 +168,12 @@ describe.each(DIALECTS)('a generation bump lost while Redis was away (%s)', (dia
       }),
     ) as [RepositoryCache, RepositoryCache];
     try {
-      const a = new Kernel({ db: dbs.a, cursorSecret: CURSOR_SECRET, cache: cacheA }).services.repos(BenchUser);
-      const b = new Kernel({ db: dbs.b, cursorSecret: CURSOR_SECRET, cache: cacheB }).services.repos(BenchUser);
+      const a = new Kernel({ db: dbs.a, cursorSecret: CURSOR_SECRET, cache: cacheA }).services.repos(
+        BenchUser,
+      );
+      const b = new Kernel({ db: dbs.b, cursorSecret: CURSOR_SECRET, cache: cacheB }).services.repos(
+        BenchUser,
+      );
       const ada = await a.create({ fullName: 'Ada', email: 'ada@x.io' });
       await cacheA.settle();
       expect(await b.getById(ada.id)).toMatchObject({ fullName: 'Ada' }); // cached by B

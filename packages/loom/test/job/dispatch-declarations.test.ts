@@ -177,7 +177,10 @@ describe('boot refuses a declared dispatch of a job that is not registered', () 
       execute: () => null,
     });
     for (const [extra, message] of [
-      [[['Chained', Chained]], /^Chained: dispatches job Orphan \(queue "orphans"\), which is not registered/],
+      [
+        [['Chained', Chained]],
+        /^Chained: dispatches job Orphan \(queue "orphans"\), which is not registered/,
+      ],
       [[['NotAJob', wrong]], /^NotAJob: dispatches\[0\] is not a job built with job\(\)$/],
     ] as const) {
       const error = await createApp({
