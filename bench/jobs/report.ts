@@ -59,7 +59,7 @@ export function renderResults(r: Report): string {
   const callbackCost = ms(loom) - ms(loomBare);
   return `# Jobs: loom vs BullMQ directly
 
-\`node bench/jobs/throughput.ts\` — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs
+\`npm run jobs -w bench\` (bench/jobs/throughput.ts) — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs
 (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, PostgreSQL and Redis on the same machine.
 
 Each run: ${o.jobs} jobs (after ${o.jobs >= 1 ? o.warmup : 0} warm-up jobs), dispatched with ${o.dispatchers} dispatch

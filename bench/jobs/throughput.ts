@@ -2,13 +2,17 @@
  * Jobs per second end to end (dispatch → success callback), loom on PostgreSQL + BullMQ against BullMQ
  * used directly with the same worker concurrency, in one run. Writes bench/jobs/RESULTS.md.
  *
- *   node bench/jobs/throughput.ts
+ *   npm run jobs -w bench              (or: node bench/jobs/throughput.ts)
+ *   BENCH_QUICK=1 npm run jobs -w bench   a smoke run of a few seconds, results not written
  *
  * env: BENCH_JOBS (2000), BENCH_JOB_WARMUP (200), BENCH_JOB_CONCURRENCY (16), BENCH_JOB_DISPATCHERS (16),
- * BENCH_JOB_ROUNDS (3), REDIS_URL (redis://127.0.0.1:6379), BENCH_DATABASE_URL / DATABASE_URL.
+ * BENCH_JOB_ROUNDS (3), REDIS_URL (redis://127.0.0.1:6379), BENCH_DATABASE_URL / DATABASE_URL,
+ * BENCH_JOBS_RESULTS (where RESULTS.md goes; `-`: not written). BENCH_QUICK=1 changes the defaults to
+ * 200 jobs, 20 warm-up, one round, results not written.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl } from '../db-url.ts';
 import { type BenchOptions, jobsPerSecond, type RunResult } from './bench-setup.ts';
@@ -23,15 +27,17 @@ const int = (name: string, fallback: number): number => {
   return n;
 };
 
+// A smoke run: shows the script works end to end in a few seconds; its figures mean little.
+const quick = process.env.BENCH_QUICK === '1';
 const options: BenchOptions = {
-  jobs: int('BENCH_JOBS', 2000),
-  warmup: int('BENCH_JOB_WARMUP', 200),
+  jobs: int('BENCH_JOBS', quick ? 200 : 2000),
+  warmup: int('BENCH_JOB_WARMUP', quick ? 20 : 200),
   concurrency: int('BENCH_JOB_CONCURRENCY', 16),
   dispatchers: int('BENCH_JOB_DISPATCHERS', 16),
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   databaseUrl: databaseUrl(),
 };
-const rounds = int('BENCH_JOB_ROUNDS', 3);
+const rounds = int('BENCH_JOB_ROUNDS', quick ? 1 : 3);
 
 const scenarios: readonly { readonly key: string; run(): Promise<RunResult> }[] = [
   { key: 'bullmq', run: () => runBullmqDirect(options) },
@@ -90,6 +96,12 @@ console.log(
   `\nmedian: BullMQ direct ${bullmq.jobsPerSecond.toFixed(0)} jobs/s · loom ${loom.jobsPerSecond.toFixed(0)} jobs/s ` +
     `(without callback ${loomBare.jobsPerSecond.toFixed(0)}) · loom/BullMQ ${(loom.jobsPerSecond / bullmq.jobsPerSecond).toFixed(2)}`,
 );
-const file = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-writeFileSync(file, renderResults({ options, loadStart, rounds, bullmq, loomBare, loom }));
-console.log(`wrote ${file}`);
+const target = process.env.BENCH_JOBS_RESULTS ?? (quick ? '-' : undefined);
+if (target === '-') {
+  console.log('results not written (a quick run, or BENCH_JOBS_RESULTS=-)');
+} else {
+  const file =
+    target === undefined ? fileURLToPath(new URL('./RESULTS.md', import.meta.url)) : resolve(target);
+  writeFileSync(file, renderResults({ options, loadStart, rounds, bullmq, loomBare, loom }));
+  console.log(`wrote ${file}`);
+}

@@ -184,6 +184,8 @@ export {
 export type { ContextConfig, Logger, UseCaseServices } from './use-case/services.ts';
 export {
   type AnyUseCase,
+  type DispatchedJob,
+  type DispatchesDecl,
   type ExecuteContext,
   type InvokeArgs,
   isUseCase,

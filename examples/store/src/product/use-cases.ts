@@ -38,6 +38,8 @@ export const DispatchRestockEmail = useCase(Products, {
   params: { productId: t.Integer() },
   input: RestockEmailRequest,
   load: { product: loadById(Products.model, { by: 'productId' }) },
+  // Boot checks that the jobs dispatched here are registered (a missing module fails the start).
+  dispatches: [SendRestockEmail],
   execute: ({ params, input, jobs }) =>
     jobs.dispatch(SendRestockEmail, { params, payload: input, callbacks: RestockEmailCallbacks }),
 });
@@ -60,6 +62,7 @@ export const RestockWorkflow = useCase(Products, {
   summary: 'Run the restock workflow',
   params: { productId: t.Integer() },
   input: RestockEmailRequest,
+  dispatches: [SendRestockEmail],
   execute: async ({ params, input, app, jobs }) => {
     const { summary } = await app.invoke(BuildProductSummaryUseCase, { params });
     const { jobId, queue } = await jobs.dispatch(SendRestockEmail, {
@@ -87,6 +90,7 @@ export const SyncProductsToErp = useCase(Products, {
   rules: ({ check }) => [
     check('productIds', (ids) => ids.length > 0 || 'productIds must include at least one product'),
   ],
+  dispatches: [SyncProductToErp],
   execute: async ({ input, jobs }) => {
     const jobIds: string[] = [];
     for (const productId of input.productIds) {

@@ -27,6 +27,7 @@ import { startTelemetry, type TelemetrySdk } from '../observability/telemetry-sd
 import type { ServiceRegistration } from '../use-case/service-registration.ts';
 import type { Logger } from '../use-case/services.ts';
 import { compileDeclarations, discoverDeclarations, tableModels } from './boot.ts';
+import { cacheChoice } from './cache-choice.ts';
 import type { Declarations } from './declarations.ts';
 import { defaultMigrationsDir } from './migrations-dir.ts';
 import { observeDatabase, observeJobs, observeKernel } from './observe-assembly.ts';
@@ -55,7 +56,10 @@ export interface AssembleOptions {
   readonly resolvedConfig?: LoomConfig;
   /** Use this open database instead of opening `database.url` (a test schema, an in-memory database). */
   readonly database?: Database;
-  /** Use this queue backend instead of the one `jobs.backend` names (the testing kit captures jobs). */
+  /**
+   * Use this queue backend instead of the one `jobs.backend` names (the testing kit captures jobs). A
+   * worker takes any backend handed in here; from config it refuses the in-process ones (decision 0060).
+   */
   readonly backend?: QueueBackend;
   /**
    * The application's services (`defineServices`): `ctx.services` in use cases and jobs. App-scoped
@@ -205,17 +209,17 @@ function cacheOf(config: LoomConfig, metrics: Metrics, logger: Logger): Reposito
     lastLogged = Date.now();
     logger.warn({ err: error }, 'cache: the store is unavailable, reads go to the database until it answers');
   };
-  const redisUrl = c.redisUrl ?? config.jobs.redisUrl;
+  const { backend, redisUrl, keyPrefix } = cacheChoice(config);
   const count = (entity: string, event: string) => metrics.cacheEvents.inc({ entity, event });
   return repositoryCacheFromConfig(
     {
       enabled: c.enabled,
-      backend: c.backend,
+      backend,
       ...(redisUrl === undefined ? {} : { redisUrl }),
       defaultTtl: c.ttlSeconds,
       defaultListTtl: c.ttlSeconds,
       maxSize: c.maxEntries,
-      keyPrefix: c.keyPrefix,
+      keyPrefix,
       ttl: c.ttl,
     },
     {

@@ -1,4 +1,7 @@
 import type { LoomConfig } from '../config/index.ts';
+import { DeclarationError } from '../errors/index.ts';
+import { jobLabel } from '../job/dispatch-check.ts';
+import type { AnyJob } from '../job/job.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { AnyModel } from '../model/model.ts';
 import { validateModel } from '../model/resolve-relations.ts';
@@ -44,6 +47,25 @@ export function compileDeclarations(kernel: Kernel, declarations: Declarations):
   for (const [u, name] of declarations.useCases) kernel.name(u, name);
   for (const [j, name] of declarations.jobs) kernel.name(j, name);
   kernel.compile(declarations.useCases.keys());
+  checkDeclaredDispatches(kernel, declarations);
+}
+
+/**
+ * Every job a use case or job declares in `dispatches` must be registered in this process: otherwise
+ * the first request that dispatches it would fail (decision 0060). Fails the boot naming both.
+ */
+function checkDeclaredDispatches(kernel: Kernel, declarations: Declarations): void {
+  for (const u of [...declarations.useCases.keys(), ...declarations.jobs.keys()]) {
+    const plan = kernel.plan(u);
+    for (const job of plan.dispatches ?? []) {
+      if (declarations.jobs.has(job as AnyJob)) continue;
+      throw new DeclarationError(
+        plan.name,
+        `dispatches job ${jobLabel(job as AnyJob)}, which is not registered in this process: add its module ` +
+          'to app.discovery.modules (or its job to JOBS of the manifest)',
+      );
+    }
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type { RestInterface } from '../rest/rest-interface.ts';
 import { appArgs, type CreateAppOptions } from './app-options.ts';
 import { type Assembly, assemble } from './assemble.ts';
 import { restAuthOf } from './auth-from-config.ts';
+import { memoryCache } from './cache-choice.ts';
 import { warnUnenforcedGuards } from './guard-check.ts';
 import { mountHealth } from './health.ts';
 import { httpHardening } from './http-hardening.ts';
@@ -99,7 +100,7 @@ export async function createApp(...args: string[] | [CreateAppOptions]): Promise
     const { mountJobDashboard } = await import('./job-dashboard.ts');
     await mountJobDashboard(server, assembly, config.jobs.dashboard);
   }
-  if (config.cache.enabled && config.cache.backend === 'memory' && config.jobs.backend === 'bullmq') {
+  if (memoryCache(config) && config.jobs.backend === 'bullmq') {
     logger.warn(MEMORY_CACHE_WITH_WORKERS);
   }
 

@@ -1,7 +1,9 @@
 import type { Consumer } from '../job/backends/index.ts';
 import { appArgs, type CreateAppOptions } from './app-options.ts';
 import { type Assembly, assemble } from './assemble.ts';
+import { memoryCache } from './cache-choice.ts';
 import { MEMORY_CACHE_WITH_WORKERS } from './memory-cache-warning.ts';
+import { checkWorkerBackend } from './worker-backend-check.ts';
 import { serveWorkerMetrics, type WorkerMetricsEndpoint } from './worker-metrics.ts';
 
 /** A worker process: consumes queues until stopped. */
@@ -22,6 +24,8 @@ export interface LoomWorker {
  * queue its jobs (and their callbacks) use plus `jobs.queues`, with `jobs.concurrency`, its Prometheus
  * metrics served on `metrics.workerPort` when set. Each attempt is
  * logged (trace id, name, outcome, duration) and traced as a span joined to the dispatcher's trace.
+ * Refuses to start (`WorkerBackendUnusable`) on a backend no other process publishes to
+ * (`inprocess`, `eager` from config) or when Redis does not answer within its connect timeout.
  *
  * @example
  * ```ts
@@ -34,8 +38,14 @@ export async function createWorker(...args: string[] | [CreateAppOptions]): Prom
   const { config: configPaths, ...options } = appArgs(args);
   const assembly = await assemble(configPaths, options);
   const { config, jobs, logger } = assembly;
+  try {
+    await checkWorkerBackend(config, assembly.backend, { injected: options.backend !== undefined });
+  } catch (error) {
+    await assembly.close();
+    throw error;
+  }
   const queues = [...new Set([...jobs.queues(), ...config.jobs.queues])];
-  if (config.cache.enabled && config.cache.backend === 'memory') logger.warn(MEMORY_CACHE_WITH_WORKERS);
+  if (memoryCache(config)) logger.warn(MEMORY_CACHE_WITH_WORKERS);
   let endpoint: WorkerMetricsEndpoint | undefined;
   const { metrics: metricsConfig } = config;
   if (metricsConfig.enabled && metricsConfig.workerPort !== undefined) {

@@ -5,4 +5,5 @@
  */
 export const MEMORY_CACHE_WITH_WORKERS =
   'cache.backend is "memory" but several processes serve this app (a separate worker or loom serve --workers): ' +
-  "each one caches alone and serves stale reads after another one's writes; set cache.backend: redis";
+  "each one caches alone and serves stale reads after another one's writes; set cache.backend: redis " +
+  '(or leave it auto, which picks redis when the app has a Redis)';

@@ -3,6 +3,9 @@ import type { CacheMetrics, CacheOperation } from './cache-metrics.ts';
 import type { CacheStore } from './cache-store.ts';
 import { ANY_TABLE } from './write-tracker.ts';
 
+/** How often failed generation bumps are retried while the store does not answer. */
+const REPAIR_INTERVAL_MS = 1_000;
+
 /** One cacheable read. */
 export interface CachedRead<T> {
   readonly entity: string;
@@ -32,6 +35,13 @@ export class ReadThrough {
   readonly #pending = new Map<string, Promise<void>>();
   /** Tables whose bump failed: read from the database until every value cached before may have expired. */
   readonly #suspect = new Map<string, number>();
+  /**
+   * Tables whose bump failed and has not landed since: bumped again once the store answers, so other
+   * processes, which may cache again as soon as it does, never serve what was cached before the write.
+   */
+  readonly #unbumped = new Set<string>();
+  #repairTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
   readonly #maxTtlMs: number;
 
   constructor(store: CacheStore, maxTtlMs: number, metrics?: CacheMetrics) {
@@ -51,7 +61,11 @@ export class ReadThrough {
     const bump = this.#store.bump(unique).catch((error: unknown) => {
       this.#metrics?.storeError?.(error);
       const until = Date.now() + this.#maxTtlMs;
-      for (const t of unique) this.#suspect.set(t, until);
+      for (const t of unique) {
+        this.#suspect.set(t, until);
+        this.#unbumped.add(t);
+      }
+      this.#scheduleRepair();
     });
     for (const t of unique) {
       const previous = this.#pending.get(t);
@@ -62,6 +76,45 @@ export class ReadThrough {
       });
     }
     return bump;
+  }
+
+  /** Retries the failed bumps every second until they land (the timer does not keep the process alive). */
+  #scheduleRepair(): void {
+    if (this.#repairTimer !== undefined || this.#stopped) return;
+    this.#repairTimer = setTimeout(() => {
+      this.#repairTimer = undefined;
+      void this.repair();
+    }, REPAIR_INTERVAL_MS);
+    this.#repairTimer.unref();
+  }
+
+  /**
+   * Bumps again the tables whose bump failed (see `#unbumped`); resolves true when none is left. Runs
+   * on its own every second while some are left; `stop()` ends that.
+   */
+  async repair(): Promise<boolean> {
+    const tables = [...this.#unbumped];
+    if (tables.length === 0) return true;
+    try {
+      await this.#store.bump(tables);
+    } catch (error) {
+      this.#metrics?.storeError?.(error);
+      this.#scheduleRepair();
+      return false;
+    }
+    for (const t of tables) {
+      this.#unbumped.delete(t);
+      // What was cached before the write now sits under generations no read asks for.
+      this.#suspect.delete(t);
+    }
+    return this.#unbumped.size === 0;
+  }
+
+  /** Stops retrying failed bumps on a timer (the cache is closing); `repair()` still tries once. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#repairTimer);
+    this.#repairTimer = undefined;
   }
 
   /** Resolves once every generation bump started so far has landed (or failed). */
@@ -135,7 +188,10 @@ export class ReadThrough {
     } catch {
       return { value, bytes: null };
     }
-    await this.#store.set(key, bytes, read.ttlMs).catch(() => undefined);
+    // A value the store cannot take is only not cached: the read has its value either way.
+    await this.#store
+      .set(key, bytes, read.ttlMs)
+      .catch((error: unknown) => this.#metrics?.storeError?.(error));
     return { value, bytes };
   }
 }

@@ -10,6 +10,12 @@ export interface RedisStoreOptions {
   readonly url?: string;
   /** Prefix of every key, so applications sharing a Redis do not meet. Default `loom:cache:`. */
   readonly keyPrefix?: string;
+  /**
+   * Upper bound of one command of the client it opens: a Redis that accepts connections but does not
+   * answer fails the command (the read goes to the database) instead of holding the request. Default
+   * 2 000 ms.
+   */
+  readonly commandTimeoutMs?: number;
 }
 
 /**
@@ -28,7 +34,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): CacheStore {
     options.client ??
     new (requirePeerSync<typeof import('ioredis')>('ioredis', 'cache.backend is redis').Redis)(
       options.url ?? 'redis://127.0.0.1:6379',
-      { maxRetriesPerRequest: 1, lazyConnect: false },
+      { maxRetriesPerRequest: 1, lazyConnect: false, commandTimeout: options.commandTimeoutMs ?? 2_000 },
     );
   // Connection errors surface as failed commands (the cache then reads from the database): do not let
   // the client's own error events go unhandled.

@@ -162,6 +162,9 @@ export function createRepositoryCache(options: RepositoryCacheOptions): Reposito
       for (const t of trackers.values()) t.stop();
       trackers.clear();
       await core.settle();
+      // No more retries on a timer; one last try for bumps that failed while the store was away.
+      core.stop();
+      await core.repair();
       await options.store.close();
     },
   };

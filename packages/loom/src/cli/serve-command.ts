@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { memoryCache } from '../app/cache-choice.ts';
 import { MEMORY_CACHE_WITH_WORKERS } from '../app/memory-cache-warning.ts';
 import { assertSecretsSet, loadConfig } from '../config/index.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -60,13 +61,16 @@ export async function serveCommand(args: readonly string[], ctx: CliContext): Pr
       pretty: config.logger.pretty,
       name: `${config.app.name}-cluster`,
     });
+    // Each process would run its own queue and relay over the shared outbox: two of them may publish
+    // the same row, and the job runs twice (decision 0060).
     if (config.jobs.backend !== 'bullmq') {
-      logger.warn(
-        { backend: config.jobs.backend },
-        'each cluster worker runs its own in-process job queue: use the bullmq backend to share jobs',
+      throw new UsageError(
+        `--workers ${workers} needs jobs.backend: bullmq; with "${config.jobs.backend}" every process ` +
+          'would run its own queue over the shared outbox and a job could run twice. Set jobs.backend: ' +
+          'bullmq (and jobs.redisUrl), or serve with --workers 1',
       );
     }
-    if (config.cache.enabled && config.cache.backend === 'memory') logger.warn(MEMORY_CACHE_WITH_WORKERS);
+    if (memoryCache(config)) logger.warn(MEMORY_CACHE_WITH_WORKERS);
     const passOn = [
       ...(values.host === undefined ? [] : ['--host', values.host]),
       ...(port === undefined ? [] : ['--port', String(port)]),

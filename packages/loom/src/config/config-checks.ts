@@ -40,6 +40,7 @@ export function crossChecks(config: LoomConfig): ConfigProblem[] {
   if (jobs.backend === 'bullmq' && jobs.redisUrl === undefined) {
     add(['jobs', 'redisUrl'], 'is required when jobs.backend is "bullmq"');
   }
+  // `auto` picks redis only when a Redis is known: only an explicit `redis` can lack one.
   if (
     cache.enabled &&
     cache.backend === 'redis' &&

@@ -294,16 +294,18 @@ export const JobsConfigSchema = Type.Object(
 export const CacheConfigSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: false, description: 'cache repository reads of models that allow it' }),
-    backend: Type.Enum(['memory', 'redis'], {
-      default: 'memory',
-      description: 'memory: per process; redis: shared by every process',
+    backend: Type.Enum(['auto', 'memory', 'redis'], {
+      default: 'auto',
+      description:
+        'auto: redis when cache.redisUrl is set or jobs run on bullmq (writes then invalidate every process), memory otherwise; memory: per process; redis: shared by every process',
     }),
     redisUrl: redisUrl('Redis for the redis backend; defaults to jobs.redisUrl'),
-    keyPrefix: Type.String({
-      minLength: 1,
-      default: 'loom:cache:',
-      description: 'redis backend: key prefix',
-    }),
+    keyPrefix: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'redis backend: key prefix; default `loom:<app.name>:cache:`',
+      }),
+    ),
     ttlSeconds: Type.Integer({
       minimum: 0,
       default: 60,

@@ -71,8 +71,7 @@ describe('resolveConfig: defaults', () => {
       },
       cache: {
         enabled: false,
-        backend: 'memory',
-        keyPrefix: 'loom:cache:',
+        backend: 'auto',
         ttlSeconds: 60,
         maxEntries: 10_000,
         ttl: {},

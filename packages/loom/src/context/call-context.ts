@@ -15,9 +15,23 @@ export interface CallContext {
  */
 export const CALL_CONTEXT: unique symbol = Symbol('loom.callContext');
 
+/**
+ * Where a use case's context object keeps who is calling: its name and declared `dispatches`, which
+ * `ctx.jobs` checks each dispatch against (decision 0060).
+ */
+export const CALL_CALLER: unique symbol = Symbol('loom.callCaller');
+
+/** The use case (or job) a `ctx` belongs to, as the job service sees it when it dispatches. */
+export interface DispatchCaller {
+  readonly name: string;
+  /** Its declared `dispatches`, or undefined when it declares none. */
+  readonly dispatches: readonly object[] | undefined;
+}
+
 /** An object that may carry the context of its call (a use case's `ctx`). */
 export interface CarriesCallContext {
   readonly [CALL_CONTEXT]?: CallContext;
+  readonly [CALL_CALLER]?: DispatchCaller;
 }
 
 const storage = new AsyncLocalStorage<CallContext>();
@@ -70,8 +84,10 @@ export function callContextObject(
   services: object,
   fields: Record<string, unknown>,
   context: CallContext | undefined,
+  caller?: DispatchCaller,
 ): Record<string | symbol, unknown> {
   const ctx = Object.assign(Object.create(services) as Record<string | symbol, unknown>, fields);
   if (context !== undefined) ctx[CALL_CONTEXT] = context;
+  if (caller !== undefined) ctx[CALL_CALLER] = caller;
   return ctx;
 }

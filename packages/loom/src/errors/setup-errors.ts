@@ -100,3 +100,22 @@ export class SchemaDrift extends Error {
     this.name = 'SchemaDrift';
   }
 }
+
+/**
+ * A worker process that could never run a job refuses to start: its queue backend is one no other
+ * process can publish to (`inprocess`, `eager`: the API runs those jobs itself), or the queue engine
+ * (Redis for `bullmq`) cannot be reached within its connect timeout. The message says which, and
+ * what to change. `loom worker` prints it and exits 1.
+ *
+ * @example
+ * ```ts
+ * throw new WorkerBackendUnusable('jobs.backend is "inprocess": …');
+ * ```
+ */
+export class WorkerBackendUnusable extends Error {
+  readonly code = 'LOOM_WORKER_BACKEND';
+  constructor(reason: string) {
+    super(`the worker cannot start: ${reason}`);
+    this.name = 'WorkerBackendUnusable';
+  }
+}

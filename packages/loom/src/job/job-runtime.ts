@@ -4,6 +4,7 @@ import {
   type CallContext,
   callContextObject,
   currentCallContext,
+  type DispatchCaller,
   withCallContext,
 } from '../context/call-context.ts';
 import { type Identity, identityOf } from '../context/identity.ts';
@@ -29,6 +30,7 @@ import {
   type QueueBackend,
 } from './backends/index.ts';
 import type { AnyCallbacks } from './callbacks.ts';
+import { checkDispatch } from './dispatch-check.ts';
 import type { AnyJob, JobSettings } from './job.ts';
 import { insertOutbox, insertOutboxRows } from './outbox.ts';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
@@ -227,11 +229,15 @@ export class JobRuntime implements JobService {
    * await jobs.withContext({ traceId: request.id }).dispatch(SendMail, { params: { orderId } });
    * ```
    */
-  withContext(context: CallContext): JobService {
+  withContext(context: CallContext | undefined, caller?: DispatchCaller): JobService {
+    const ctx = () => context ?? currentCallContext();
     return {
-      dispatch: (job, args) => this.#dispatch(job, args as RawDispatchArgs, context),
-      dispatchRaw: (job, args) => this.#dispatch(job, args, context),
-      run: (job, args) => this.kernel.withContext(context).invoke(job, args),
+      dispatch: (job, args) => this.#dispatch(job, args as RawDispatchArgs, ctx(), caller),
+      dispatchRaw: (job, args) => this.#dispatch(job, args, ctx(), caller),
+      run: (job, args) => {
+        const c = ctx();
+        return (c === undefined ? this.kernel : this.kernel.withContext(c)).invoke(job, args);
+      },
     };
   }
 
@@ -239,7 +245,9 @@ export class JobRuntime implements JobService {
     job: AnyJobLike,
     a: RawDispatchArgs,
     context: CallContext | undefined,
+    caller?: DispatchCaller,
   ): Promise<DispatchReceipt> {
+    checkDispatch(caller, job, this.#jobNames.has(job as unknown as AnyJob));
     const s = this.settingsOf(job as unknown as AnyJob);
     const plan = this.kernel.plan(job);
     // Validate here, not in the worker: a bad payload is the dispatcher's error.

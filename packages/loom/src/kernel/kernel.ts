@@ -1,9 +1,11 @@
 import type { RepositoryCache } from '../cache/repository-cache.ts';
 import { DEFAULT_MAX_ARRAY_ITEMS, withArrayLimit } from '../command/array-limits.ts';
 import {
+  CALL_CALLER,
   CALL_CONTEXT,
   type CallContext,
   type CarriesCallContext,
+  type DispatchCaller,
   givenOrAmbient,
 } from '../context/call-context.ts';
 import { Container, type Token } from '../context/container.ts';
@@ -62,8 +64,11 @@ type Observer = NonNullable<ExecutionHost['observe']>;
 
 /** A job service that can carry a call's context into the jobs it dispatches (the job runtime). */
 export interface ContextualJobService extends JobService {
-  /** The same service, dispatching and running jobs with `context`. */
-  withContext?(context: CallContext): JobService;
+  /**
+   * The same service, dispatching and running jobs with `context` (the ambient one when undefined), its
+   * dispatches checked against `caller`'s declared `dispatches` (decision 0060).
+   */
+  withContext?(context: CallContext | undefined, caller?: DispatchCaller): JobService;
 }
 
 /**
@@ -119,7 +124,9 @@ export class Kernel implements Invoker, ExecutionHost {
         const jobs = kernel.#jobs;
         if (!jobs) throw new Error('no job service is configured for this application');
         const context = (this as CarriesCallContext)[CALL_CONTEXT];
-        return context === undefined || jobs.withContext === undefined ? jobs : jobs.withContext(context);
+        const caller = (this as CarriesCallContext)[CALL_CALLER];
+        if (jobs.withContext === undefined || (context === undefined && caller === undefined)) return jobs;
+        return jobs.withContext(context, caller);
       },
       logger: this.logger,
       resolve: <T>(t: Token<T>) => kernel.container.resolve(t),
@@ -295,7 +302,17 @@ export class Kernel implements Invoker, ExecutionHost {
 
   /** Runs a use case with untyped arguments (the HTTP and job layers use this). */
   call(useCase: AnyUseCase, args: CallArgs): Promise<unknown> {
-    return executePlan(this, this.plan(useCase), args);
+    const plan = this.plan(useCase);
+    const running = executePlan(this, plan, args);
+    const cache = this.#cache;
+    if (cache === undefined || plan.readOnly || this.db.inTransaction()) return running;
+    // A write outside a transaction (single-statement plans) is committed when it returns, and no
+    // commit awaits its cache invalidation: the caller does, so the next read of every process (Redis
+    // generations) sees the write. Nothing pending: one extra tick.
+    return running.then(async (result) => {
+      await cache.settle();
+      return result;
+    });
   }
 
   invoke<U extends AnyUseCase>(useCase: U, args: InvokeArgs<U>): Promise<ResultOf<U>> {

@@ -205,7 +205,8 @@ function finish(
   const query = plan.query ? (args.query ?? DEFAULT_QUERY) : undefined;
   // The declaration's types were checked at compile time; at run time the context is assembled untyped.
   const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string | symbol, unknown>) => unknown;
-  const call = callContextObject(host.services, { input, params, load, repo, query, identity }, args.context);
+  const fields = { input, params, load, repo, query, identity };
+  const call = callContextObject(host.services, fields, args.context, plan);
   if (host.callScopedServices !== true) return execute(call);
   return settleThenDispose(host, call, execute);
 }

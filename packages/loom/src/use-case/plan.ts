@@ -9,7 +9,7 @@ import { type GuardSet, guardBuilder, guardSet } from './guard.ts';
 import type { AnyMarker } from './markers.ts';
 import type { RepositoryWriteMethod } from './repository-binding.ts';
 import { type Rule, ruleBuilder } from './rule.ts';
-import type { AnyUseCase } from './use-case.ts';
+import type { AnyUseCase, DispatchesDecl } from './use-case.ts';
 
 /** How one load/exists step finds its lookup value. */
 export interface LoadStep {
@@ -60,6 +60,11 @@ export interface Plan {
    */
   readonly singleStatementWrite: RepositoryWriteMethod | undefined;
   readonly query: boolean;
+  /**
+   * The jobs the use case declares it dispatches (`dispatches`), or undefined when it declares none (its
+   * dispatches are then checked only when they happen). Boot checks each is registered (decision 0060).
+   */
+  readonly dispatches: readonly AnyUseCase[] | undefined;
 }
 
 function typeOf(schema: TSchema): string | undefined {
@@ -170,6 +175,9 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
   } catch (error) {
     return fail((error as Error).message);
   }
+  const dispatches = dispatchesOf(decl.dispatches, fail);
+  if (dispatches !== undefined && dispatches.length > 0 && decl.singleStatement)
+    fail('a single-statement plan dispatches nothing: drop singleStatement or dispatches');
   return Object.freeze({
     name,
     useCase,
@@ -184,5 +192,34 @@ export function compilePlan(useCase: AnyUseCase, name: string): Plan {
     singleStatement: decl.singleStatement !== undefined && decl.singleStatement !== false,
     singleStatementWrite: typeof decl.singleStatement === 'string' ? decl.singleStatement : undefined,
     query: decl.query === true,
+    dispatches,
   });
+}
+
+/** The declared `dispatches`, resolved (a function is called now, at boot) and checked to be jobs. */
+function dispatchesOf(
+  declared: DispatchesDecl | undefined,
+  fail: (reason: string) => never,
+): readonly AnyUseCase[] | undefined {
+  if (declared === undefined) return undefined;
+  let list: unknown;
+  try {
+    list = typeof declared === 'function' ? declared() : declared;
+  } catch (error) {
+    return fail(`dispatches: its function threw (${(error as Error).message})`);
+  }
+  if (!Array.isArray(list)) return fail('dispatches must be a list of jobs, or a function returning one');
+  list.forEach((item: unknown, i) => {
+    const ok =
+      typeof item === 'object' &&
+      item !== null &&
+      (item as { kind?: unknown }).kind === 'useCase' &&
+      'jobOptions' in item;
+    // An import cycle leaves `undefined` in an eager list: the function form defers the lookup.
+    if (!ok)
+      fail(
+        `dispatches[${i}] is ${item === undefined ? 'undefined (an import cycle? declare dispatches: () => [...])' : 'not a job built with job()'}`,
+      );
+  });
+  return Object.freeze([...new Set(list as AnyUseCase[])]);
 }

@@ -63,6 +63,30 @@ export type ExecuteContext<T, P extends ParamsDecl, C, L, Q extends boolean> = R
   readonly query: Q extends true ? QuerySpec<FieldName<Exclude<ModelOfTarget<T>, null>>> : undefined;
 } & UseCaseServices;
 
+/**
+ * The jobs a use case (or job) dispatches: the list, or a function returning it (called once, at boot).
+ * Items are jobs built with `job()`.
+ *
+ * @example
+ * ```ts
+ * declare const SendReceipt: Job;
+ * const eager: DispatchesDecl = [SendReceipt];
+ * const deferred: DispatchesDecl = () => [SendReceipt]; // a job declared later, or an import cycle
+ * ```
+ */
+export type DispatchesDecl = readonly DispatchedJob[] | (() => readonly DispatchedJob[]);
+
+/**
+ * A job as a `dispatches` list holds it: a use case with queue settings (built by `job()`).
+ *
+ * @example
+ * ```ts
+ * declare const SendReceipt: Job;
+ * const listed: DispatchedJob = SendReceipt;
+ * ```
+ */
+export type DispatchedJob = { readonly kind: 'useCase'; readonly jobOptions: unknown };
+
 /** A use case declaration (see {@link useCase}). */
 export interface UseCaseDecl<T, P extends ParamsDecl, C, L, Q extends boolean, R> {
   /** Stable name: operation ids, logs, metrics. Defaults to the export name found by discovery. */
@@ -97,6 +121,14 @@ export interface UseCaseDecl<T, P extends ParamsDecl, C, L, Q extends boolean, R
    * { singleStatement: ['update'] })`; decision 0042).
    */
   readonly singleStatement?: boolean | RepositoryWriteMethod;
+  /**
+   * The jobs `execute` dispatches (`ctx.jobs.dispatch`). Boot then checks that each one is registered
+   * in the process (found by discovery), so a missing job module fails `createApp`, `createWorker` and
+   * `loom routes` instead of the first request; dispatching a job the list does not name is an error.
+   * A function returning the list breaks import cycles (a job that dispatches itself or a job declared
+   * later). Left out: dispatches are checked only when they happen (decision 0060).
+   */
+  readonly dispatches?: DispatchesDecl;
   readonly summary?: string;
   readonly description?: string;
   readonly execute: (ctx: ExecuteContext<T, P, C, L, Q>) => R | Promise<R>;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../observability/store-app.ts';
 import { BenchNote, BenchRecord, BenchUser } from '../relations/models.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import {
@@ -18,6 +19,7 @@ import {
   SqlRepository,
 } from '../support/internals.ts';
 import { CURSOR_SECRET } from '../support/models.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { counted, openSharedDatabases, type SharedDatabases } from './support.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -151,6 +153,47 @@ describe('repository cache on an unreachable Redis', () => {
       await dbs.dispose();
     }
   });
+});
+
+describe.each(DIALECTS)('a generation bump lost while Redis was away (%s)', (dialect) => {
+  it('is repaired once Redis answers: the other process stops serving what it cached before the write', async () => {
+    const dbs = await openSharedDatabases(dialect);
+    const proxy = await startTcpProxy(6379);
+    const prefix = `${PREFIX}repair:${dialect}:`;
+    // Process A reaches Redis through the proxy (the test takes it away); process B directly.
+    const [cacheA, cacheB] = [proxy.port, 6379].map((port) =>
+      createRepositoryCache({
+        store: createRedisStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix }),
+        ttlMs: 600_000,
+      }),
+    ) as [RepositoryCache, RepositoryCache];
+    try {
+      const a = new Kernel({ db: dbs.a, cursorSecret: CURSOR_SECRET, cache: cacheA }).services.repos(
+        BenchUser,
+      );
+      const b = new Kernel({ db: dbs.b, cursorSecret: CURSOR_SECRET, cache: cacheB }).services.repos(
+        BenchUser,
+      );
+      const ada = await a.create({ fullName: 'Ada', email: 'ada@x.io' });
+      await cacheA.settle();
+      expect(await b.getById(ada.id)).toMatchObject({ fullName: 'Ada' }); // cached by B
+
+      await proxy.cut();
+      await a.update(ada.id, { fullName: 'Ada L.' });
+      await cacheA.settle(); // the bump failed: A's Redis is away
+      // B's Redis never went away and holds no newer generation: the outage window (decision 0061).
+      expect(await b.getById(ada.id)).toMatchObject({ fullName: 'Ada' });
+
+      await proxy.restore();
+      // Only A's retried bump can end it: the entry's TTL is ten minutes.
+      await eventually(async () => (await b.getById(ada.id))?.fullName === 'Ada L.', 20_000);
+    } finally {
+      await cacheA.close();
+      await cacheB.close();
+      await proxy.close();
+      await dbs.dispose();
+    }
+  }, 30_000);
 });
 
 describe('repository cache from config', () => {

@@ -1,21 +1,31 @@
 import { writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, STORE_API, send, tempDir } from '../observability/store-app.ts';
+import { eventually, REPO_ROOT, STORE_API, send, tempDir } from '../observability/store-app.ts';
+import { deleteRedisKeys, storeOnBullmq, testPrefix } from '../support/redis-prefix.ts';
 import { kill, type LoggedChild, spawnLoom } from './child-process.ts';
 
-describe('loom serve --workers (node:cluster, store on SQLite)', () => {
+describe('loom serve --workers (node:cluster, store on SQLite, jobs on BullMQ)', () => {
   const tmp = tempDir('loom-cluster-');
   let env: Record<string, string>;
+  let bullmq: string[];
   let proc: LoggedChild | undefined;
+  // --workers N needs a queue the processes share: the store on BullMQ, under this file's own prefix.
+  const prefix = testPrefix('cluster');
 
   beforeAll(async () => {
-    env = { DATABASE_URL: `sqlite:${(await tmp).path}/store.db` };
+    const dir = (await tmp).path;
+    const shared = await storeOnBullmq(REPO_ROOT, dir, prefix);
+    env = { DATABASE_URL: `sqlite:${dir}/store.db`, ...shared.env };
+    bullmq = shared.files;
   });
   afterEach(() => kill(proc));
-  afterAll(async () => (await tmp).dispose());
+  afterAll(async () => {
+    await (await tmp).dispose();
+    await deleteRedisKeys(prefix);
+  });
 
   it('--workers 2: processes share the port, a crashed one is restarted, SIGTERM stops them all', async () => {
-    proc = spawnLoom(['serve', '--workers', '2', '--port', '0', STORE_API], env);
+    proc = spawnLoom(['serve', '--workers', '2', '--port', '0', STORE_API, ...bullmq], env);
     const p = proc;
     const workerLines = () => p.lines.filter((l) => l.msg === 'cluster worker listening');
     await eventually(() => workerLines().length === 2, 40_000);
@@ -46,7 +56,7 @@ describe('loom serve --workers (node:cluster, store on SQLite)', () => {
     const overlay = `${(await tmp).path}/drain.yaml`;
     // Long enough for the checks below on a busy machine; they wait for log lines, not for the clock.
     await writeFile(overlay, 'app:\n  shutdown:\n    drainDelayMs: 8000\n');
-    proc = spawnLoom(['serve', '--workers', '2', '--port', '0', STORE_API, overlay], env);
+    proc = spawnLoom(['serve', '--workers', '2', '--port', '0', STORE_API, ...bullmq, overlay], env);
     const p = proc;
     const workerLines = () => p.lines.filter((l) => l.msg === 'cluster worker listening');
     await eventually(() => workerLines().length === 2, 40_000);

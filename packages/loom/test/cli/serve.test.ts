@@ -33,4 +33,13 @@ describe('loom serve (child process, store on SQLite)', () => {
     );
     expect(proc.lines.filter((l) => l.msg === 'cluster starting')).toEqual([]);
   });
+
+  it('refuses --workers 2 on the in-process job backend (each process would run the shared outbox: jobs twice)', async () => {
+    proc = spawnLoom(['serve', '--workers', '2', '--port', '0', STORE_API], env);
+    expect(await proc.exited()).toBe(2);
+    expect(proc.stderr()).toMatch(
+      /^--workers 2 needs jobs\.backend: bullmq; with "inprocess" every process would run its own queue over the shared outbox and a job could run twice/,
+    );
+    expect(proc.lines.filter((l) => l.msg === 'cluster starting')).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorker, type LoomWorker } from '../../src/app/create-worker.ts';
+import { createInProcessBackend } from '../../src/job/backends/index.ts';
 import { eventually, REPO_ROOT, storeOverlay, tempDir } from './store-app.ts';
 
 const WORKER_CONFIG = resolve(REPO_ROOT, 'examples/store/config/worker.yaml');
@@ -16,7 +17,13 @@ describe('metrics.workerPort: a worker process serves its own Prometheus metrics
 
   it('serves job counters, the outbox backlog and process metrics at metrics.path; 404 elsewhere', async () => {
     const overlay = await storeOverlay((await tmp).path, 'metrics:\n  workerPort: 0\n');
-    worker = await createWorker({ config: [WORKER_CONFIG, overlay], logger: pino({ level: 'silent' }) });
+    // The store's worker.yaml on its defaults is in-process: handed in, since from config a worker
+    // would refuse it (decision 0060). The metrics endpoint is what this test is about.
+    worker = await createWorker({
+      config: [WORKER_CONFIG, overlay],
+      logger: pino({ level: 'silent' }),
+      backend: createInProcessBackend(),
+    });
     expect(worker.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     worker.start();
     const url = worker.metricsUrl!;
@@ -51,6 +58,7 @@ describe('metrics.workerPort: a worker process serves its own Prometheus metrics
     const plain = await createWorker({
       config: [WORKER_CONFIG, await storeOverlay(dir)],
       logger: pino({ level: 'silent' }),
+      backend: createInProcessBackend(),
     });
     expect(plain.metricsUrl).toBeUndefined();
     await plain.stop();

@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { command, defineServices, job, provide, restInterface, route, t, useCase } from '../../src/index.ts';
 import { createTestApp, expectJson, expectProblem, type TestApp } from '../../src/testing/index.ts';
 import { DIALECTS, openTestDatabase, PG_URL } from '../support/dialects.ts';
-import { collectDeclarations, createWorker, resolveConfig } from '../support/internals.ts';
+import {
+  collectDeclarations,
+  createInProcessBackend,
+  createWorker,
+  resolveConfig,
+} from '../support/internals.ts';
 import { AuditTrail, Journal, TestMailer, TestSections } from './registry.ts';
 
 const Welcome = command({ to: t.String(), fail: t.Optional(t.Boolean()) }, { name: 'Welcome' });
@@ -150,6 +155,8 @@ describe.each(DIALECTS)('application services on %s', (dialect) => {
       ),
       declarations: declarations(),
       database: db,
+      // In-process jobs from config would make a worker refuse to start (decision 0060): handed in.
+      backend: createInProcessBackend(),
       services: defineServices({
         journal: provide.value(journal, { dispose: () => void order.push('journal') }),
         mailer: provide.app(({ config, services }) => new TestMailer(config.mailer.from, services.journal), {
