@@ -31,7 +31,7 @@ export const EchoRun = model('job_api_runs', {
 export const EchoCallbackRun = model('job_api_callbacks', {
   id: column.int().primaryKey().autoIncrement(),
   key: column.string(80).index(),
-  kind: column.string(40),
+  outcome: column.string(40),
   jobId: column.string(120),
   detail: column.text(),
 });
@@ -95,11 +95,11 @@ export const EchoBoth = callbacks(Echo, {
   name: 'EchoBoth',
   onSuccess: async ({ jobId, result, context, repos }) => {
     const detail = JSON.stringify(result);
-    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), kind: 'both-success', jobId, detail });
+    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), outcome: 'both-success', jobId, detail });
   },
   onFailure: async ({ jobId, attempts, context, repos }) => {
     const detail = JSON.stringify({ attempts });
-    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), kind: 'both-failure', jobId, detail });
+    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), outcome: 'both-failure', jobId, detail });
   },
 });
 
@@ -108,7 +108,7 @@ export const EchoNotify = callbacks(Echo, {
   name: 'EchoNotify',
   onSuccess: async ({ jobId, result, context, repos }) => {
     const detail = JSON.stringify(result);
-    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), kind: 'notify', jobId, detail });
+    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), outcome: 'notify', jobId, detail });
   },
 });
 
@@ -117,7 +117,7 @@ export const EchoAlert = callbacks(Echo, {
   name: 'EchoAlert',
   onFailure: async ({ jobId, error, attempts, context, repos }) => {
     const detail = JSON.stringify({ error, attempts });
-    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), kind: 'alert', jobId, detail });
+    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), outcome: 'alert', jobId, detail });
   },
 });
 
@@ -202,11 +202,11 @@ export const apiKey = (label: string): string => `${label}-${randomUUID().slice(
 export async function callbackKinds(db: Database, key: string): Promise<{ kind: string; detail: unknown }[]> {
   const rows = await db.kysely
     .selectFrom('job_api_callbacks')
-    .select(['kind', 'detail'])
+    .select(['outcome', 'detail'])
     .where('key', '=', key)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ kind: String(r.kind), detail: JSON.parse(String(r.detail)) }));
+  return rows.map((r) => ({ kind: String(r.outcome), detail: JSON.parse(String(r.detail)) }));
 }
 
 /** The committed runs of a key (their attempt numbers). */
