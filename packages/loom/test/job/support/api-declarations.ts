@@ -95,11 +95,21 @@ export const EchoBoth = callbacks(Echo, {
   name: 'EchoBoth',
   onSuccess: async ({ jobId, result, context, repos }) => {
     const detail = JSON.stringify(result);
-    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), outcome: 'both-success', jobId, detail });
+    await repos(EchoCallbackRun).create({
+      key: keyOf(context.payload),
+      outcome: 'both-success',
+      jobId,
+      detail,
+    });
   },
   onFailure: async ({ jobId, attempts, context, repos }) => {
     const detail = JSON.stringify({ attempts });
-    await repos(EchoCallbackRun).create({ key: keyOf(context.payload), outcome: 'both-failure', jobId, detail });
+    await repos(EchoCallbackRun).create({
+      key: keyOf(context.payload),
+      outcome: 'both-failure',
+      jobId,
+      detail,
+    });
   },
 });
 
