@@ -64,6 +64,7 @@ export * from './errors/index.ts';
 export {
   type AnyCallbacks,
   type Callbacks,
+  type CallbacksDecl,
   callbacks,
   type DispatchContext,
   type FailureContext,
@@ -71,6 +72,13 @@ export {
   type SuccessContext,
 } from './job/callbacks.ts';
 export { type AnyJob, type Job, type JobSettings, job } from './job/job.ts';
+export { DEFAULT_WAIT_TIMEOUT_MS, JobWaitTimeout } from './job/job-receipt.ts';
+export {
+  type JobStatusOptions,
+  type JobStatusSchemaOptions,
+  jobStatus,
+  jobStatusSchema,
+} from './job/job-status.ts';
 // Models: tables, columns, relations, projections, inferred types.
 export { type ColumnDef, type ColumnRef, column, type OnDelete } from './model/column.ts';
 export type { InferColumns, ManyToManyName, ProfileArg, ProfileName, QueryField } from './model/infer.ts';
@@ -162,7 +170,12 @@ export type {
   DispatchArgs,
   DispatchOptions,
   DispatchReceipt,
+  FailureCallbackRef,
+  FinishedJobStatus,
   JobService,
+  JobState,
+  JobStatus,
+  SuccessCallbackRef,
 } from './use-case/job-service-types.ts';
 export { exists, load, loadById, type OnMissing } from './use-case/markers.ts';
 export {

@@ -89,7 +89,7 @@ export type Jsonify<T> = T extends Date
   : T extends readonly (infer E)[]
     ? Jsonify<E>[]
     : T extends object
-      ? { [K in keyof T]: Jsonify<T[K]> }
+      ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Jsonify<T[K]> }
       : T;
 
 /** Items of a page result. */

@@ -44,6 +44,7 @@ export function observeQueueBackend(backend: QueueBackend, options: JobObserverO
     kind: backend.kind,
     publish: (message) => backend.publish(message),
     stats: (queue) => backend.stats(queue),
+    status: (id, queues) => backend.status(id, queues),
     health: () => backend.health(),
     close: () => backend.close(),
     consume(consumer: ConsumerOptions) {

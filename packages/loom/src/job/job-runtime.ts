@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   type CallContext,
   callContextObject,
@@ -18,7 +18,9 @@ import type {
   DispatchArgs,
   DispatchOptions,
   DispatchReceipt,
+  FinishedJobStatus,
   JobService,
+  JobStatus,
 } from '../use-case/job-service-types.ts';
 import type { InvokeArgs, RawInvokeArgs, ResultOf } from '../use-case/use-case.ts';
 import {
@@ -26,18 +28,20 @@ import {
   type JobMessage,
   type JobRunInfo,
   type JobSettlement,
+  type MessageStatus,
   normaliseMessage,
   type QueueBackend,
 } from './backends/index.ts';
 import type { AnyCallbacks } from './callbacks.ts';
 import { checkDispatch } from './dispatch-check.ts';
 import type { AnyJob, JobSettings } from './job.ts';
-import { insertOutbox, insertOutboxRows } from './outbox.ts';
+import { JobReceipt, JobWaitTimeout } from './job-receipt.ts';
+import { insertOutbox, insertOutboxRows, outboxEntry } from './outbox.ts';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
 import { OutboxWriter } from './outbox-writer.ts';
 
 /** Per-job overrides from config: `jobs.overrides.<JobName>`. */
-export type JobOverrides = Readonly<Record<string, Partial<Omit<JobSettings, 'name'>>>>;
+export type JobOverrides = Readonly<Record<string, Partial<Omit<JobSettings, 'name' | 'delayMs'>>>>;
 
 export interface JobRuntimeOptions {
   readonly kernel: Kernel;
@@ -51,7 +55,12 @@ export interface JobRuntimeOptions {
 interface JobPayload {
   readonly params: Record<string, unknown>;
   readonly payload: unknown;
+  /** The callbacks bundle given as `callbacks`: both handlers unless overridden below. */
   readonly callbacks?: string;
+  /** The callbacks declaration whose `onSuccess` runs (the dispatch's `onSuccess`). */
+  readonly onSuccess?: string;
+  /** The callbacks declaration whose `onFailure` runs (the dispatch's `onFailure`). */
+  readonly onFailure?: string;
   readonly traceId?: string;
   /** Who dispatched it: the identity as data (never a token), the job's `ctx.identity`. */
   readonly identity?: Identity;
@@ -96,6 +105,22 @@ const FAILURE = '.onFailure';
 /** Untyped dispatch arguments: what `dispatchRaw` takes and what every dispatch comes down to. */
 type RawDispatchArgs = RawInvokeArgs & DispatchOptions;
 
+/** A job id derived from an idempotency key: the same job and key give the same id (a queue-safe one). */
+function idempotentId(jobName: string, key: string): string {
+  return `key-${createHash('sha256').update(`${jobName}\n${key}`).digest('hex').slice(0, 40)}`;
+}
+
+/** The job-level status of what the backend reports. */
+function jobStatusOf(m: MessageStatus): JobStatus {
+  const base = { jobId: m.id, name: m.name, queue: m.queue, attempts: m.attempts };
+  if (m.state === 'completed') return { ...base, state: 'completed', result: m.result ?? null };
+  if (m.state === 'failed') return { ...base, state: 'failed', error: { message: m.error ?? '' } };
+  return { ...base, state: m.state };
+}
+
+const isFinished = (s: JobStatus | undefined): s is FinishedJobStatus =>
+  s?.state === 'completed' || s?.state === 'failed';
+
 /**
  * The job service of an application (`ctx.jobs`) and its worker side.
  *
@@ -135,6 +160,8 @@ export class JobRuntime implements JobService {
   readonly #handlerScope = new AsyncLocalStorage<true>();
   readonly #followUps = new Set<Promise<void>>();
   readonly #batches = new WeakMap<object, { message: JobMessage; onPublished: () => void }[]>();
+  /** `receipt.wait()` calls of this process, woken when a consumer of this process finishes the job. */
+  readonly #waiters = new Map<string, Set<() => void>>();
 
   constructor(options: JobRuntimeOptions) {
     this.kernel = options.kernel;
@@ -182,7 +209,8 @@ export class JobRuntime implements JobService {
   /** The effective settings of a job: declaration, then config overrides. */
   settingsOf(
     job: AnyJob,
-  ): Required<Omit<JobSettings, 'timeoutMs' | 'priority' | 'name'>> & JobSettings & { name: string } {
+  ): Required<Omit<JobSettings, 'timeoutMs' | 'priority' | 'name' | 'delayMs'>> &
+    JobSettings & { name: string } {
     const name = this.#nameOf(job);
     const o = this.#overrides[name] ?? {};
     const base = job.jobOptions;
@@ -212,8 +240,13 @@ export class JobRuntime implements JobService {
     return name;
   }
 
-  dispatch<J extends AnyJobLike>(job: J, args: DispatchArgs<NoInfer<J>>): Promise<DispatchReceipt> {
-    return this.#dispatch(job, args as RawDispatchArgs, currentCallContext());
+  dispatch<J extends AnyJobLike>(
+    job: J,
+    args: DispatchArgs<NoInfer<J>>,
+  ): Promise<DispatchReceipt<ResultOf<J>>> {
+    return this.#dispatch(job, args as RawDispatchArgs, currentCallContext()) as Promise<
+      DispatchReceipt<ResultOf<J>>
+    >;
   }
 
   dispatchRaw(job: AnyJobLike, args: RawDispatchArgs): Promise<DispatchReceipt> {
@@ -232,12 +265,16 @@ export class JobRuntime implements JobService {
   withContext(context: CallContext | undefined, caller?: DispatchCaller): JobService {
     const ctx = () => context ?? currentCallContext();
     return {
-      dispatch: (job, args) => this.#dispatch(job, args as RawDispatchArgs, ctx(), caller),
+      dispatch: <J extends AnyJobLike>(job: J, args: DispatchArgs<NoInfer<J>>) =>
+        this.#dispatch(job, args as RawDispatchArgs, ctx(), caller) as Promise<
+          DispatchReceipt<ResultOf<J>>
+        >,
       dispatchRaw: (job, args) => this.#dispatch(job, args, ctx(), caller),
       run: (job, args) => {
         const c = ctx();
         return (c === undefined ? this.kernel : this.kernel.withContext(c)).invoke(job, args);
       },
+      status: this.status.bind(this),
     };
   }
 
@@ -253,46 +290,175 @@ export class JobRuntime implements JobService {
     // Validate here, not in the worker: a bad payload is the dispatcher's error.
     const params = bindParams(plan, a.params);
     if (plan.input) plan.input.parse(a.payload ?? null);
-    if (a.callbacks) {
-      const cb = this.#callbacks.get(a.callbacks.name);
-      if (!cb)
-        throw new DeclarationError(a.callbacks.name, 'callbacks are not registered with the application');
-      // Another job's callbacks would get a result (and context) of the wrong shape.
-      if (cb.job !== job) {
-        throw new DeclarationError(
-          cb.name,
-          `these callbacks are declared for job ${this.#nameOf(cb.job)}, not ${s.name}`,
-        );
-      }
+    const handlers = {
+      callbacks: this.#checkCallbacks(job, s.name, a.callbacks, undefined),
+      onSuccess: this.#checkCallbacks(job, s.name, a.onSuccess, 'onSuccess'),
+      onFailure: this.#checkCallbacks(job, s.name, a.onFailure, 'onFailure'),
+    };
+    const queue = a.queue ?? s.queue;
+    if (a.queue !== undefined && !this.queues().includes(queue)) {
+      // A queue no registered job uses is a queue no worker consumes: the job would wait forever.
+      throw new TypeError(
+        `dispatch ${s.name}: queue ${JSON.stringify(queue)} is not a queue of any registered job (${this.queues().join(', ')})`,
+      );
     }
-    const id = randomUUID();
+    const timing = dispatchTiming(s.name, a, s.delayMs);
+    if (a.idempotencyKey !== undefined && (typeof a.idempotencyKey !== 'string' || a.idempotencyKey === '')) {
+      throw new TypeError(`dispatch ${s.name}: idempotencyKey must be a non-empty string`);
+    }
+    const id = a.idempotencyKey === undefined ? randomUUID() : idempotentId(s.name, a.idempotencyKey);
     const traceId = context?.traceId;
     const identity = identityOf(context?.identity);
     const payload: JobPayload = {
       params,
       payload: a.payload ?? null,
-      ...(a.callbacks ? { callbacks: a.callbacks.name } : {}),
+      ...(handlers.callbacks ? { callbacks: handlers.callbacks } : {}),
+      ...(handlers.onSuccess ? { onSuccess: handlers.onSuccess } : {}),
+      ...(handlers.onFailure ? { onFailure: handlers.onFailure } : {}),
       ...(traceId ? { traceId } : {}),
       ...(identity ? { identity } : {}),
     };
+    const priority = a.priority ?? s.priority;
+    const timeoutMs = a.timeoutMs ?? s.timeoutMs;
     const message: JobMessage = {
       id,
       name: s.name,
-      queue: s.queue,
+      queue,
       payload,
-      attempts: s.retries + 1,
+      attempts: a.attempts ?? s.retries + 1,
       backoffMs: s.backoffMs,
-      ...(a.delayMs === undefined ? {} : { delayMs: a.delayMs }),
-      ...((a.priority ?? s.priority) === undefined ? {} : { priority: (a.priority ?? s.priority) as number }),
-      ...(s.timeoutMs === undefined ? {} : { timeoutMs: s.timeoutMs }),
+      ...timing,
+      ...(priority === undefined ? {} : { priority }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
       // The trace id and the W3C trace context travel with the job: its span joins the dispatcher's trace.
       ...withMeta({ ...(traceId ? { traceId } : {}), ...traceCarrier() }),
     };
-    // What the queue would reject (priority or delay out of range, a payload JSON cannot carry) fails
-    // here, in the dispatcher, not later in the relay where no caller sees it.
+    // What the queue would reject (priority, attempts or delay out of range, a payload JSON cannot
+    // carry) fails here, in the dispatcher, not later in the relay where no caller sees it.
     normaliseMessage(message);
-    await this.#enqueue(message, () => this.#emit({ type: 'dispatched', name: s.name, queue: s.queue }));
-    return { jobId: id, queue: s.queue };
+    let committed = false;
+    await this.#enqueue(message, () => {
+      committed = true;
+      this.#emit({ type: 'dispatched', name: s.name, queue });
+    });
+    return new JobReceipt(id, queue, (timeoutMs) => this.#waitFor(id, timeoutMs, () => committed));
+  }
+
+  /**
+   * Checks a callbacks declaration given at dispatch (registered, declared for this job, declaring the
+   * handler it is given for) and returns its name.
+   */
+  #checkCallbacks(
+    job: AnyJobLike,
+    jobName: string,
+    given: { readonly name: string } | undefined,
+    handler: 'onSuccess' | 'onFailure' | undefined,
+  ): string | undefined {
+    if (given === undefined) return undefined;
+    const cb = this.#callbacks.get(given.name);
+    if (!cb) throw new DeclarationError(given.name, 'callbacks are not registered with the application');
+    // Another job's callbacks would get a result (and context) of the wrong shape.
+    if (cb.job !== job) {
+      throw new DeclarationError(
+        cb.name,
+        `these callbacks are declared for job ${this.#nameOf(cb.job)}, not ${jobName}`,
+      );
+    }
+    if (handler !== undefined && typeof cb[handler] !== 'function') {
+      throw new DeclarationError(cb.name, `given as ${handler} of ${jobName}, but declares no ${handler}`);
+    }
+    return cb.name;
+  }
+
+  /**
+   * The status of a dispatched job: what the queue knows, else `pending` while its outbox row waits.
+   * When neither knows it, the queue is asked once more: a row is deleted only after the queue took
+   * it, so a job published between the first two reads is found by the third. Given a job, an id of
+   * another job is unknown.
+   */
+  async #status(jobOrId: AnyJobLike | string, maybeId?: string): Promise<JobStatus | undefined> {
+    const job = typeof jobOrId === 'string' ? undefined : jobOrId;
+    const id = typeof jobOrId === 'string' ? jobOrId : maybeId;
+    if (typeof id !== 'string' || id === '') return undefined;
+    const name = job === undefined ? undefined : this.#nameOf(job as unknown as AnyJob);
+    // The queue unreachable: the outbox may still answer (pending); if not, its error is the answer.
+    let queueError: unknown;
+    const fromQueue = async (): Promise<JobStatus | undefined> => {
+      try {
+        const m = await this.backend.status(id, this.queues());
+        return m === undefined ? undefined : jobStatusOf(m);
+      } catch (error) {
+        queueError = error;
+        return undefined;
+      }
+    };
+    let status = await fromQueue();
+    if (status === undefined) {
+      const row = await outboxEntry(this.kernel.db, id);
+      if (row !== undefined) {
+        status = { jobId: id, name: row.name, queue: row.queue, state: 'pending', attempts: 0 };
+      } else if (queueError === undefined) {
+        status = await fromQueue();
+      }
+      if (status === undefined && queueError !== undefined) throw queueError;
+    }
+    return name === undefined || status?.name === name ? status : undefined;
+  }
+
+  status(jobId: string): Promise<JobStatus | undefined>;
+  status<J extends AnyJobLike>(job: J, jobId: string): Promise<JobStatus<ResultOf<J>> | undefined>;
+  status(jobOrId: AnyJobLike | string, jobId?: string): Promise<JobStatus | undefined> {
+    return this.#status(jobOrId, jobId);
+  }
+
+  /**
+   * Waits for job `id` to finish, reading what the queue reports (so `status()` afterwards agrees): by
+   * polling, every 10 ms at first, then up to every 250 ms (another process's worker may run it), and at
+   * once again when a consumer of this process settles it (the queue records the outcome just after).
+   */
+  async #waitFor(id: string, timeoutMs: number, committed: () => boolean): Promise<FinishedJobStatus> {
+    if (!committed() && this.kernel.db.inTransaction()) {
+      throw new Error(
+        `wait() for job ${id} inside the transaction that dispatched it: the job is published only once it commits`,
+      );
+    }
+    const deadline = Date.now() + timeoutMs;
+    let waiters = this.#waiters.get(id);
+    if (waiters === undefined) {
+      waiters = new Set();
+      this.#waiters.set(id, waiters);
+    }
+    let kick = (): void => {};
+    const waiter = (): void => kick();
+    waiters.add(waiter);
+    try {
+      for (let interval = 10; ; interval = Math.min(interval * 2, 250)) {
+        // A queue that cannot answer now (Redis blip) is asked again at the next round.
+        const m = await this.backend.status(id, this.queues()).catch(() => undefined);
+        const status = m === undefined ? undefined : jobStatusOf(m);
+        if (isFinished(status)) return status;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new JobWaitTimeout(id, timeoutMs);
+        const kicked = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), Math.min(interval, left));
+          kick = () => {
+            clearTimeout(timer);
+            setImmediate(() => resolve(true));
+          };
+        });
+        kick = () => {};
+        // Settled here: the queue records it within a round trip or two; look again soon.
+        if (kicked) interval = 2;
+      }
+    } finally {
+      waiters.delete(waiter);
+      if (waiters.size === 0) this.#waiters.delete(id);
+    }
+  }
+
+  /** Tells the `wait()` calls of a job this process's consumer just finished to look again. */
+  #wake(id: string): void {
+    for (const waiter of this.#waiters.get(id) ?? []) waiter();
   }
 
   /**
@@ -328,6 +494,11 @@ export class JobRuntime implements JobService {
           return this.#eager(publishing);
         });
       });
+    }
+    // The same id twice in one unit (an idempotency key dispatched again): one row, one publish.
+    if (batch.some((m) => m.message.id === message.id)) {
+      db.afterCommit(onPublished);
+      return;
     }
     batch.push({ message, onPublished });
   }
@@ -394,10 +565,9 @@ export class JobRuntime implements JobService {
     const job = this.#jobs.get(message.name);
     if (!job) throw new Error(`no job named "${message.name}" is registered in this worker`);
     const p = message.payload as JobPayload;
-    const cb = p.callbacks ? this.#callbacks.get(p.callbacks) : undefined;
-    // Running the job without its callbacks would lose them silently.
-    if (p.callbacks && !cb)
-      throw new Error(`no callbacks named "${p.callbacks}" are registered in this worker`);
+    const cb = this.#registeredCallbacks(p.onSuccess ?? p.callbacks);
+    // Running the job without its failure callback would lose it silently too.
+    this.#registeredCallbacks(p.onFailure);
     this.#emit({ type: 'started', name: message.name, queue: message.queue });
     const identity = identityOf(p.identity);
     const context = { traceId: p.traceId ?? message.id, ...(identity ? { identity } : {}) };
@@ -421,6 +591,15 @@ export class JobRuntime implements JobService {
     );
     if (direct !== undefined) await this.#publishDirect(direct);
     return result;
+  }
+
+  /** The callbacks declaration a message names; throws when this worker does not know it. */
+  #registeredCallbacks(name: string | undefined): AnyCallbacks | undefined {
+    if (name === undefined) return undefined;
+    const cb = this.#callbacks.get(name);
+    // Running the job without its callbacks would lose them silently.
+    if (!cb) throw new Error(`no callbacks named "${name}" are registered in this worker`);
+    return cb;
   }
 
   #callbackMessage(
@@ -483,6 +662,7 @@ export class JobRuntime implements JobService {
     const event = { name: message.name, queue: message.queue, durationMs: s.durationMs };
     if (s.status === 'completed') {
       this.#emit({ type: 'succeeded', ...event });
+      this.#wake(message.id);
       return;
     }
     if (!s.info.isFinalAttempt) {
@@ -490,6 +670,7 @@ export class JobRuntime implements JobService {
       return;
     }
     this.#emit({ type: 'failed', ...event });
+    this.#wake(message.id);
     if (isCallback) {
       this.kernel.logger.error(
         { err: s.error, callback: message.name },
@@ -498,7 +679,8 @@ export class JobRuntime implements JobService {
       return;
     }
     const p = message.payload as JobPayload;
-    const cb = p.callbacks ? this.#callbacks.get(p.callbacks) : undefined;
+    const name = p.onFailure ?? p.callbacks;
+    const cb = name === undefined ? undefined : this.#callbacks.get(name);
     if (!cb?.onFailure) return;
     const error = { type: errorType(s.error), message: s.error.message };
     // Awaited before the attempt is acknowledged: a crash before it re-runs the job, which fails again.
@@ -511,4 +693,24 @@ export class JobRuntime implements JobService {
   async close(): Promise<void> {
     await this.relay.stop();
   }
+}
+
+/**
+ * When the first attempt may start: `at` (absolute, so a publish delayed by a queue outage does not add
+ * the delay again), else `delayMs`, else the job's default delay.
+ */
+function dispatchTiming(
+  jobName: string,
+  a: DispatchOptions,
+  defaultDelayMs: number | undefined,
+): { delayMs?: number; runAt?: number } {
+  if (a.at !== undefined) {
+    if (a.delayMs !== undefined)
+      throw new TypeError(`dispatch ${jobName}: give either at or delayMs, not both`);
+    const runAt = a.at instanceof Date ? a.at.getTime() : Number.NaN;
+    if (!Number.isFinite(runAt)) throw new TypeError(`dispatch ${jobName}: at must be a valid Date`);
+    return { runAt };
+  }
+  const delayMs = a.delayMs ?? defaultDelayMs;
+  return delayMs === undefined ? {} : { delayMs };
 }

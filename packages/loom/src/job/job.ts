@@ -11,8 +11,10 @@ export interface JobSettings {
   readonly retries?: number;
   /** Base delay of exponential backoff between attempts. Default 1000 ms. */
   readonly backoffMs?: number;
-  /** An attempt running longer fails. Default: none. */
+  /** An attempt running longer fails. Default: none. A dispatch may set its own (`timeoutMs`). */
   readonly timeoutMs?: number;
+  /** Delay before the first attempt of every dispatch that sets neither `delayMs` nor `at`. Default 0. */
+  readonly delayMs?: number;
   /** Lower runs first (BullMQ semantics). */
   readonly priority?: number;
 }
@@ -57,7 +59,7 @@ export function job<
 >(
   decl: Omit<UseCaseDecl<null, P, C, L, false, R>, 'query' | 'singleStatement'> & JobSettings,
 ): Job<P, C, L, R> {
-  const { queue, retries, backoffMs, timeoutMs, priority, ...rest } = decl;
+  const { queue, retries, backoffMs, timeoutMs, delayMs, priority, ...rest } = decl;
   if (typeof queue !== 'string' || queue === '' || queue.includes(':')) {
     throw new Error(`job ${decl.name ?? ''}: queue must be a non-empty name without ":"`);
   }
@@ -67,6 +69,7 @@ export function job<
     ...(retries === undefined ? {} : { retries }),
     ...(backoffMs === undefined ? {} : { backoffMs }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(delayMs === undefined ? {} : { delayMs }),
     ...(priority === undefined ? {} : { priority }),
   };
   const base = useCase(null, rest as UseCaseDecl<null, P, C, L, false, R>);

@@ -119,6 +119,27 @@ export async function pendingOutbox(db: Database, limit: number): Promise<Outbox
   return rows.map((r) => ({ id: String(r.id), message: JSON.parse(String(r.message)) as JobMessage }));
 }
 
+/**
+ * The outbox row of job `id`, if it waits there (committed, not yet taken by the queue).
+ *
+ * @example
+ * ```ts
+ * const row = await outboxEntry(db, jobId); // { name: 'SendMail', queue: 'mail' } | undefined
+ * ```
+ */
+export async function outboxEntry(
+  db: Database,
+  id: string,
+): Promise<{ readonly name: string; readonly queue: string } | undefined> {
+  const row = await db
+    .executor()
+    .selectFrom(OutboxEntry.$table)
+    .select(['name', 'queue'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { name: String(row.name), queue: String(row.queue) };
+}
+
 export async function deleteOutbox(db: Database, id: string): Promise<void> {
   await db.kysely.deleteFrom(OutboxEntry.$table).where('id', '=', id).execute();
 }

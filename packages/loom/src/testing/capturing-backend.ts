@@ -130,6 +130,8 @@ export function createCapturingBackend(mode: TestJobMode = 'eager'): CapturingBa
       held = [];
     },
     stats: (queue) => inner.stats(queue),
+    // Held messages (manual mode) are not on the queue yet: unknown, like an unpublished message.
+    status: (id, queues) => inner.status(id, queues),
     health: () => inner.health(),
     close: () => inner.close(),
   };

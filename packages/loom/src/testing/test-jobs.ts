@@ -34,6 +34,10 @@ export interface DispatchedJob<J = AnyJob> {
   readonly payload: PayloadOfJob<J>;
   /** The callbacks declaration's name, when dispatched with callbacks. */
   readonly callbacks: string | undefined;
+  /** The declaration whose `onSuccess` follows the job (the dispatch's `onSuccess`, else `callbacks`). */
+  readonly onSuccess: string | undefined;
+  /** The declaration whose `onFailure` follows the job (the dispatch's `onFailure`, else `callbacks`). */
+  readonly onFailure: string | undefined;
   readonly traceId: string | undefined;
 }
 
@@ -87,6 +91,8 @@ export function testJobs(backend: CapturingBackend, runtime: JobRuntime): TestJo
           params: Record<string, unknown>;
           payload: unknown;
           callbacks?: string;
+          onSuccess?: string;
+          onFailure?: string;
           traceId?: string;
         };
         return {
@@ -96,6 +102,8 @@ export function testJobs(backend: CapturingBackend, runtime: JobRuntime): TestJo
           params: p.params as never,
           payload: (p.payload ?? null) as never,
           callbacks: p.callbacks,
+          onSuccess: p.onSuccess ?? p.callbacks,
+          onFailure: p.onFailure ?? p.callbacks,
           traceId: p.traceId,
         };
       });

@@ -14,12 +14,63 @@ export interface CallbacksRef<J = AnyJobLike> {
   readonly job: J;
 }
 
-/** What the job layer plugs into use cases: declared in `job/`, typed from the job's declaration. */
+/**
+ * A callbacks declaration for `J` that declares `onSuccess` (what `dispatch`'s `onSuccess` takes).
+ *
+ * @example
+ * ```ts
+ * const Ping = job({ name: 'Ping', queue: 'default', execute: () => true });
+ * const Logged: SuccessCallbackRef<typeof Ping> = callbacks(Ping, { name: 'Logged', onSuccess: () => {} });
+ * ```
+ */
+export type SuccessCallbackRef<J = AnyJobLike> = CallbacksRef<J> & {
+  readonly onSuccess: (ctx: never) => unknown;
+};
+
+/**
+ * A callbacks declaration for `J` that declares `onFailure` (what `dispatch`'s `onFailure` takes).
+ *
+ * @example
+ * ```ts
+ * const Ping = job({ name: 'Ping', queue: 'default', execute: () => true });
+ * const Alert: FailureCallbackRef<typeof Ping> = callbacks(Ping, { name: 'Alert', onFailure: () => {} });
+ * ```
+ */
+export type FailureCallbackRef<J = AnyJobLike> = CallbacksRef<J> & {
+  readonly onFailure: (ctx: never) => unknown;
+};
+
+/**
+ * Per-dispatch options: where and when the job runs, how often it is tried, which callbacks follow.
+ * Unset options take the job's declared settings (then its config overrides).
+ */
 export interface DispatchOptions<J = AnyJobLike> {
   /** Callbacks declaration (`callbacks(J, {...})`) whose onSuccess/onFailure run as durable jobs. */
   readonly callbacks?: CallbacksRef<J>;
+  /**
+   * The `onSuccess` of this declaration runs when the job succeeded (wins over `callbacks`' own). Chosen
+   * independently of `onFailure`: `{ onSuccess: NotifyBuyer, onFailure: AlertOps }`.
+   */
+  readonly onSuccess?: SuccessCallbackRef<J>;
+  /** The `onFailure` of this declaration runs once after the last attempt failed (wins over `callbacks`'). */
+  readonly onFailure?: FailureCallbackRef<J>;
+  /** Another queue than the job's; must be a queue of some registered job (so a worker consumes it). */
+  readonly queue?: string;
+  /** Run no earlier than this instant (exclusive with `delayMs`). */
+  readonly at?: Date;
+  /** Run no earlier than this many ms after the dispatch is published. Default: the job's `delayMs`. */
   readonly delayMs?: number;
+  /** Lower runs first (BullMQ semantics, 1..2 097 151). Default: the job's `priority`. */
   readonly priority?: number;
+  /** Attempts in all (1 = no retry). Default: the job's `retries` + 1. */
+  readonly attempts?: number;
+  /** An attempt running longer fails. Default: the job's `timeoutMs`. */
+  readonly timeoutMs?: number;
+  /**
+   * A second dispatch of the same job with the same key is the same job (same id, run once) while the
+   * first is pending, queued, running, or finished and still retained by the queue.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /**
@@ -33,9 +84,81 @@ export interface DispatchOptions<J = AnyJobLike> {
  */
 export type DispatchArgs<J> = InvokeArgs<J> & DispatchOptions<J>;
 
-export interface DispatchReceipt {
+/**
+ * Where a dispatched job stands (`JobStatus.state`):
+ * - `pending`: committed to the outbox, not yet on the queue (the queue was unreachable, or a moment);
+ * - `waiting`: on the queue; `delayed`: waiting for its delay or a retry's backoff; `running`;
+ * - `completed` / `failed` (final; kept as long as the queue retains finished jobs).
+ *
+ * @example
+ * ```ts
+ * const finished = (state: JobState) => state === 'completed' || state === 'failed';
+ * ```
+ */
+export type JobState = 'pending' | 'waiting' | 'delayed' | 'running' | 'completed' | 'failed';
+
+interface JobStatusBase {
+  readonly jobId: string;
+  /** The job's name. */
+  readonly name: string;
+  readonly queue: string;
+  /** Attempts finished so far (failed ones, plus the one that succeeded). */
+  readonly attempts: number;
+}
+
+/**
+ * A job's status (`jobs.status`, `receipt.wait`). `result` is what `execute` returned, as JSON carried it
+ * (dates become strings); `error` is the last attempt's error message.
+ *
+ * @example
+ * ```ts
+ * declare const jobs: JobService;
+ * declare const jobId: string;
+ * const Ping = job({ name: 'Ping', queue: 'default', execute: () => true });
+ * const s: JobStatus<boolean> | undefined = await jobs.status(Ping, jobId);
+ * if (s?.state === 'completed') console.log(s.result);
+ * ```
+ */
+export type JobStatus<R = unknown> =
+  | (JobStatusBase & { readonly state: 'pending' | 'waiting' | 'delayed' | 'running' })
+  | (JobStatusBase & { readonly state: 'completed'; readonly result: R })
+  | (JobStatusBase & { readonly state: 'failed'; readonly error: { readonly message: string } });
+
+/**
+ * A finished job's status: what `receipt.wait()` resolves with.
+ *
+ * @example
+ * ```ts
+ * declare const done: FinishedJobStatus<number>;
+ * const value = done.state === 'completed' ? done.result : done.error.message;
+ * ```
+ */
+export type FinishedJobStatus<R = unknown> = Extract<
+  JobStatus<R>,
+  { readonly state: 'completed' | 'failed' }
+>;
+
+/**
+ * What `dispatch` returns. Serialises as `{ jobId, queue }`.
+ *
+ * @example
+ * ```ts
+ * declare const jobs: JobService;
+ * const Ping = job({ name: 'Ping', queue: 'default', execute: () => true });
+ * const receipt = await jobs.dispatch(Ping, {});
+ * const done = await receipt.wait({ timeoutMs: 5_000 });
+ * if (done.state === 'completed') console.log(done.result); // boolean, from Ping's execute
+ * ```
+ */
+export interface DispatchReceipt<R = unknown> {
   readonly jobId: string;
   readonly queue: string;
+  /**
+   * Resolves once the job finished (completed, or failed for good) with its status; rejects with
+   * `JobWaitTimeout` after `timeoutMs` (default 30 000). Not inside the transaction that dispatched it:
+   * the job is only published once that commits.
+   */
+  wait(options?: { readonly timeoutMs?: number }): Promise<FinishedJobStatus<R>>;
 }
 
 /** `ctx.jobs`: dispatch after commit, or run inline. */
@@ -49,7 +172,10 @@ export interface JobService {
    * await jobs.dispatch(SendRestockEmail, { params: { productId: 7 }, payload: { forceFail: false } });
    * ```
    */
-  dispatch<J extends AnyJobLike>(job: J, args: DispatchArgs<NoInfer<J>>): Promise<DispatchReceipt>;
+  dispatch<J extends AnyJobLike>(
+    job: J,
+    args: DispatchArgs<NoInfer<J>>,
+  ): Promise<DispatchReceipt<ResultOf<J>>>;
   /**
    * Like {@link JobService.dispatch} with arguments only validated at run time (JSON forwarded from
    * elsewhere): string params converted by their declared type, snake_case payload keys accepted,
@@ -70,4 +196,18 @@ export interface JobService {
    * ```
    */
   run<J extends AnyJobLike>(job: J, args: InvokeArgs<NoInfer<J>>): Promise<ResultOf<J>>;
+  /**
+   * The status of a dispatched job, `undefined` when unknown (never dispatched, not committed yet, or
+   * finished and no longer retained). Given the job, its result is typed and an id of another job is
+   * unknown.
+   *
+   * @example
+   * ```ts
+   * declare const jobs: JobService;
+   * const Ping = job({ name: 'Ping', queue: 'default', execute: () => true });
+   * const s = await jobs.status(Ping, 'job-id'); // JobStatus<boolean> | undefined
+   * ```
+   */
+  status(jobId: string): Promise<JobStatus | undefined>;
+  status<J extends AnyJobLike>(job: J, jobId: string): Promise<JobStatus<ResultOf<J>> | undefined>;
 }

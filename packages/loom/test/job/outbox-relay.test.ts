@@ -29,6 +29,7 @@ function recordingBackend(onPublish: (m: JobMessage) => Promise<void> | void = (
     },
     consume: () => ({ close: async () => {} }),
     stats: async () => ({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 }),
+    status: async () => undefined,
     health: async () => ({ ok: true }),
     close: async () => {},
   };

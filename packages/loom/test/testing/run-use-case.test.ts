@@ -149,10 +149,11 @@ describe('runUseCase without an app (loads given, or run on an empty in-memory d
         jobs: {
           dispatch: async (_job, args) => {
             dispatched.push(args);
-            return { jobId: 'j1', queue: 'mail' };
+            return { jobId: 'j1', queue: 'mail', wait: throws(new Error('not expected')) };
           },
           dispatchRaw: throws(new Error('not expected')),
           run: throws(new Error('not expected')),
+          status: throws(new Error('not expected')),
         },
       },
     });

@@ -35,6 +35,8 @@ describe.each(KIT_DATABASES)('app.jobs on $dialect', ({ url }) => {
       params: { memberId: ada?.id },
       payload: { greeting: 'hi' },
       callbacks: 'WelcomeCallbacks',
+      onSuccess: 'WelcomeCallbacks',
+      onFailure: 'WelcomeCallbacks',
     });
     expect(app.jobs.dispatched().map((j) => j.name)).toEqual(['Welcome']);
     // Eager: the job and its success callback ran before the response.

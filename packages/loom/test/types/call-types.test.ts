@@ -229,7 +229,7 @@ describe('jobs.run and jobs.dispatch', () => {
         params: { authorId: 1 },
         payload: { recipientEmail: 'a@x.io' },
       });
-      expectTypeOf(receipt).toEqualTypeOf<DispatchReceipt>();
+      expectTypeOf(receipt).toEqualTypeOf<DispatchReceipt<number | null>>();
       // @ts-expect-error recipientEmail is a string
       await jobs.dispatch(SendMail, { params: { authorId: 1 }, payload: { recipientEmail: 5 } });
       // @ts-expect-error recipientEmail is required

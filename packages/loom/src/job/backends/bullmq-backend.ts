@@ -3,11 +3,12 @@ import type { Redis } from 'ioredis';
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { requirePeerSync } from '../../errors/require-peer.ts';
 import { checkConsumerOptions } from './consumer-options.ts';
-import { checkQueueName, normaliseMessage } from './job-message.ts';
+import { checkQueueName, initialDelay, normaliseMessage } from './job-message.ts';
 import {
   type Consumer,
   DEFAULT_CLOSE_TIMEOUT_MS,
   type JobMessage,
+  type MessageStatus,
   type QueueBackend,
   type QueueStats,
 } from './queue-backend.ts';
@@ -136,11 +137,11 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     return queue;
   };
 
-  const jobOptions = (m: JobMessage): JobsOptions => ({
+  const jobOptions = (m: JobMessage, delay: number): JobsOptions => ({
     jobId: m.id,
     attempts: m.attempts,
     ...(m.attempts > 1 ? { backoff: { type: 'exponential', delay: m.backoffMs } } : {}),
-    ...(m.delayMs ? { delay: m.delayMs } : {}),
+    ...(delay > 0 ? { delay } : {}),
     ...(m.priority ? { priority: m.priority } : {}),
     removeOnComplete: keepCompleted,
     removeOnFail: keepFailed,
@@ -152,7 +153,7 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     async publish(message) {
       const copy = normaliseMessage(message);
       await withProducer(`cannot publish job ${copy.name} (${copy.id}) to queue ${copy.queue}`, async () => {
-        await queueFor(copy.queue).add(copy.name, copy, jobOptions(copy));
+        await queueFor(copy.queue).add(copy.name, copy, jobOptions(copy, initialDelay(copy)));
       });
     },
 
@@ -243,6 +244,20 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
       };
     },
 
+    async status(id, names) {
+      const found = await withProducer(`cannot read the status of job ${id}`, async () => {
+        // A job lives in one queue: ask each (the few queues of an app), in parallel.
+        const jobs = await Promise.all(
+          [...new Set(names)].map(
+            async (name) => (await queueFor(name).getJob(id)) as unknown as Job<JobMessage> | undefined,
+          ),
+        );
+        const job = jobs.find((j) => j !== undefined);
+        return job === undefined ? undefined : { job, state: await job.getState() };
+      });
+      return found === undefined ? undefined : statusOf(found.job, found.state);
+    },
+
     async health() {
       try {
         await withProducer('health check', () => producer.ping());
@@ -261,6 +276,25 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
       producer.disconnect();
     },
   };
+}
+
+/** A BullMQ job and its state as loom reports it. */
+function statusOf(job: Job<JobMessage>, state: string): MessageStatus | undefined {
+  const base = { id: String(job.id), name: job.data.name, queue: job.data.queue, attempts: job.attemptsMade };
+  switch (state) {
+    case 'completed':
+      return { ...base, state: 'completed', result: job.returnvalue ?? null };
+    case 'failed':
+      return { ...base, state: 'failed', error: job.failedReason };
+    case 'active':
+      return { ...base, state: 'running' };
+    case 'delayed':
+      return { ...base, state: 'delayed' };
+    case 'unknown':
+      return undefined; // removed between the read and the state check
+    default:
+      return { ...base, state: 'waiting' }; // waiting, prioritized, waiting-children
+  }
 }
 
 /** Resolves once `client` is connected; rejects after `ms`. Connects a lazy client on first use. */

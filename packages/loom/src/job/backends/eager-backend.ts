@@ -1,11 +1,12 @@
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { checkConsumerOptions } from './consumer-options.ts';
-import { checkQueueName, normaliseMessage } from './job-message.ts';
+import { checkQueueName, jsonCopy, normaliseMessage } from './job-message.ts';
 import {
   type Consumer,
   type ConsumerOptions,
   DEFAULT_CLOSE_TIMEOUT_MS,
   type JobMessage,
+  type MessageStatus,
   type QueueBackend,
   type QueueStats,
 } from './queue-backend.ts';
@@ -14,6 +15,8 @@ import { defaultOnError, runAttempt, settlesWithin } from './run-attempt.ts';
 import { Semaphore } from './semaphore.ts';
 
 export interface EagerBackendOptions {
+  /** How many finished messages `status` remembers (oldest forgotten first). Default 10 000. */
+  readonly keepFinished?: number;
   /** Errors thrown by `onSettled` hooks. Default: `console.error`. */
   readonly onError?: (error: Error) => void;
 }
@@ -33,7 +36,7 @@ interface Counts {
 
 /**
  * For tests: `publish` runs the handler registered by `consume` for the message's queue inline, all its
- * attempts back to back (no sleeping for backoff, `delayMs` ignored), and resolves once the message
+ * attempts back to back (no sleeping for backoff, `delayMs` and `runAt` ignored), and resolves once the message
  * finished, whether it completed or failed for good (read the outcome through `onSettled` or `stats`).
  * The consumer's concurrency and each attempt's timeout still apply; publishing an id again resolves with
  * the first run. A publish for a queue that no consumer took throws.
@@ -52,6 +55,16 @@ export function createEagerBackend(options: EagerBackendOptions = {}): QueueBack
   const onError = options.onError ?? defaultOnError;
   const consumers = new Map<string, EagerConsumer>();
   const runs = new Map<string, Promise<void>>();
+  const keepFinished = options.keepFinished ?? 10_000;
+  /** Where each message stands (bounded: finished ones are forgotten oldest first). */
+  const statuses = new Map<string, MessageStatus>();
+  const finishedIds: string[] = [];
+  const record = (status: MessageStatus): void => {
+    statuses.set(status.id, status);
+    if (status.state !== 'completed' && status.state !== 'failed') return;
+    finishedIds.push(status.id);
+    if (finishedIds.length > keepFinished) statuses.delete(finishedIds.shift() as string);
+  };
   const counts = new Map<string, Counts>();
   const handles = new Set<Consumer>();
   let closed = false;
@@ -68,24 +81,38 @@ export function createEagerBackend(options: EagerBackendOptions = {}): QueueBack
   const execute = async (consumer: EagerConsumer, message: JobMessage): Promise<void> => {
     const c = countsOf(message.queue);
     const controllers = new Set<AbortController>();
+    const { id, name, queue } = message;
     const run = (async () => {
       c.waiting++;
+      record({ id, name, queue, state: 'waiting', attempts: 0 });
       const release = await consumer.gate.acquire();
       c.waiting--;
       c.active++;
       try {
         const { handler, onSettled } = consumer.options;
+        let error = '';
         for (let attempt = 1; attempt <= message.attempts; attempt++) {
           const controller = new AbortController();
           controllers.add(controller);
+          record({ id, name, queue, state: 'running', attempts: attempt - 1 });
           const settlement = await runAttempt({ handler, onSettled, onError, message, attempt, controller });
           controllers.delete(controller);
           if (settlement.status === 'completed') {
             c.completed++;
+            record({
+              id,
+              name,
+              queue,
+              state: 'completed',
+              attempts: attempt,
+              result: jsonCopy(settlement.result),
+            });
             return;
           }
+          error = settlement.error.message;
         }
         c.failed++;
+        record({ id, name, queue, state: 'failed', attempts: message.attempts, error });
       } finally {
         c.active--;
         release();
@@ -156,6 +183,10 @@ export function createEagerBackend(options: EagerBackendOptions = {}): QueueBack
       checkQueueName(queue);
       const c = countsOf(queue);
       return { waiting: c.waiting, active: c.active, delayed: 0, completed: c.completed, failed: c.failed };
+    },
+
+    async status(id) {
+      return statuses.get(id);
     },
 
     async health() {

@@ -11,7 +11,7 @@ export { type BullmqBackendOptions, createBullmqBackend, type Retention } from '
 export { checkConsumerOptions } from './consumer-options.ts';
 export { createEagerBackend, type EagerBackendOptions } from './eager-backend.ts';
 export { createInProcessBackend, type InProcessBackendOptions } from './inprocess-backend.ts';
-export { backoffDelay, MAX_PRIORITY, normaliseMessage } from './job-message.ts';
+export { backoffDelay, initialDelay, jsonCopy, MAX_PRIORITY, normaliseMessage } from './job-message.ts';
 export {
   type Consumer,
   type ConsumerOptions,
@@ -20,6 +20,7 @@ export {
   type JobMessage,
   type JobRunInfo,
   type JobSettlement,
+  type MessageStatus,
   type QueueBackend,
   type QueueHealth,
   type QueueStats,

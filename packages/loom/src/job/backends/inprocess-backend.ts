@@ -1,12 +1,13 @@
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { checkConsumerOptions } from './consumer-options.ts';
-import { backoffDelay, checkQueueName, normaliseMessage } from './job-message.ts';
+import { backoffDelay, checkQueueName, initialDelay, jsonCopy, normaliseMessage } from './job-message.ts';
 import { PriorityHeap } from './priority-heap.ts';
 import {
   type Consumer,
   type ConsumerOptions,
   DEFAULT_CLOSE_TIMEOUT_MS,
   type JobMessage,
+  type MessageStatus,
   type QueueBackend,
   type QueueStats,
 } from './queue-backend.ts';
@@ -15,8 +16,8 @@ import { defaultOnError, runAttempt, settlesWithin } from './run-attempt.ts';
 
 export interface InProcessBackendOptions {
   /**
-   * How many finished ids are remembered for idempotent publish (oldest forgotten first). Ids of waiting,
-   * delayed and running messages are always remembered. Default 10 000.
+   * How many finished messages are remembered, with their outcome, for idempotent publish and `status`
+   * (oldest forgotten first). Waiting, delayed and running messages are always remembered. Default 10 000.
    */
   readonly keepFinishedIds?: number;
   /** Errors thrown by `onSettled` hooks. Default: `console.error`. */
@@ -27,6 +28,13 @@ interface Entry {
   readonly message: JobMessage;
   readonly attempt: number;
   readonly seq: number;
+}
+
+/** A message not finished yet: where it stands, for `status`. */
+interface Live {
+  readonly message: JobMessage;
+  state: 'waiting' | 'delayed' | 'running';
+  attempts: number;
 }
 
 interface QueueState {
@@ -67,8 +75,8 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
   const keepFinishedIds = options.keepFinishedIds ?? 10_000;
   const onError = options.onError ?? defaultOnError;
   const queues = new Map<string, QueueState>();
-  const pendingIds = new Set<string>();
-  const finishedIds = new Set<string>();
+  const live = new Map<string, Live>();
+  const finished = new Map<string, MessageStatus>();
   const consumers = new Set<LocalConsumer>();
   let seq = 0;
   let pumpScheduled = false;
@@ -99,27 +107,37 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
     });
   };
 
+  const setState = (id: string, state: Live['state']): void => {
+    const l = live.get(id);
+    if (l !== undefined) l.state = state;
+  };
+
   const enqueue = (entry: Entry, delayMs: number): void => {
     const state = stateOf(entry.message.queue);
     if (delayMs <= 0) {
+      setState(entry.message.id, 'waiting');
       state.ready.push(entry);
       schedulePump();
       return;
     }
+    setState(entry.message.id, 'delayed');
     const timer = setTimeout(() => {
       state.delayed.delete(entry);
+      setState(entry.message.id, 'waiting');
       state.ready.push({ ...entry, seq: seq++ });
       schedulePump();
     }, delayMs);
     state.delayed.set(entry, timer);
   };
 
-  const finish = (id: string): void => {
-    pendingIds.delete(id);
-    finishedIds.add(id);
-    if (finishedIds.size > keepFinishedIds) {
-      const oldest = finishedIds.values().next();
-      if (!oldest.done) finishedIds.delete(oldest.value);
+  const finish = (message: JobMessage, outcome: Pick<MessageStatus, 'state' | 'result' | 'error'>): void => {
+    const { id, name, queue } = message;
+    const attempts = live.get(id)?.attempts ?? 0;
+    live.delete(id);
+    finished.set(id, { id, name, queue, attempts, ...outcome });
+    if (finished.size > keepFinishedIds) {
+      const oldest = finished.keys().next();
+      if (!oldest.done) finished.delete(oldest.value);
     }
   };
 
@@ -138,6 +156,7 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
   const start = (consumer: LocalConsumer, entry: Entry): void => {
     const state = stateOf(entry.message.queue);
     state.active++;
+    setState(entry.message.id, 'running');
     const controller = new AbortController();
     const { handler, onSettled } = consumer.options;
     const run = runAttempt({
@@ -150,9 +169,11 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
     })
       .then((settlement) => {
         state.active--;
+        const l = live.get(entry.message.id);
+        if (l !== undefined) l.attempts++;
         if (settlement.status === 'completed') {
           state.completed++;
-          finish(entry.message.id);
+          finish(entry.message, { state: 'completed', result: jsonCopy(settlement.result) });
         } else if (!settlement.info.isFinalAttempt && !closed) {
           enqueue(
             { message: entry.message, attempt: entry.attempt + 1, seq: seq++ },
@@ -160,7 +181,7 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
           );
         } else {
           state.failed++;
-          finish(entry.message.id);
+          finish(entry.message, { state: 'failed', error: settlement.error.message });
         }
       })
       .finally(() => {
@@ -202,9 +223,9 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
     async publish(message) {
       const copy = normaliseMessage(message);
       if (closed) throw new ServiceUnavailable('the in-process queue backend is closed');
-      if (pendingIds.has(copy.id) || finishedIds.has(copy.id)) return;
-      pendingIds.add(copy.id);
-      enqueue({ message: copy, attempt: 1, seq: seq++ }, copy.delayMs ?? 0);
+      if (live.has(copy.id) || finished.has(copy.id)) return;
+      live.set(copy.id, { message: copy, state: 'waiting', attempts: 0 });
+      enqueue({ message: copy, attempt: 1, seq: seq++ }, initialDelay(copy));
     },
 
     consume(consumerOptions): Consumer {
@@ -237,6 +258,13 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
         completed: state.completed,
         failed: state.failed,
       };
+    },
+
+    async status(id) {
+      const l = live.get(id);
+      if (l === undefined) return finished.get(id);
+      const { name, queue } = l.message;
+      return { id, name, queue, state: l.state, attempts: l.attempts };
     },
 
     async health() {

@@ -28,6 +28,7 @@ export function normaliseMessage(message: JobMessage): JobMessage {
   if (!Number.isInteger(message.attempts) || message.attempts < 1) bad('attempts must be an integer ≥ 1');
   if (!isNonNegative(message.backoffMs)) bad('backoffMs must be a finite number ≥ 0');
   if (message.delayMs !== undefined && !isNonNegative(message.delayMs)) bad('delayMs must be ≥ 0');
+  if (message.runAt !== undefined && !isNonNegative(message.runAt)) bad('runAt must be an epoch ms ≥ 0');
   if (message.timeoutMs !== undefined && !(isNonNegative(message.timeoutMs) && message.timeoutMs > 0)) {
     bad('timeoutMs must be > 0');
   }
@@ -61,6 +62,19 @@ export function checkQueueName(queue: unknown): asserts queue is string {
 }
 
 /**
+ * How long to wait, from now, before the first attempt: until `runAt` when given, else `delayMs`.
+ *
+ * @example
+ * ```ts
+ * initialDelay({ ...message, runAt: Date.now() + 5_000 }); // ≈ 5000
+ * ```
+ */
+export function initialDelay(message: JobMessage, now = Date.now()): number {
+  if (message.runAt !== undefined) return Math.max(0, message.runAt - now);
+  return message.delayMs ?? 0;
+}
+
+/**
  * The delay before attempt `failedAttempt + 1`, as BullMQ's `exponential` strategy computes it.
  *
  * @example
@@ -75,4 +89,22 @@ export function backoffDelay(backoffMs: number, failedAttempt: number): number {
 
 function isNonNegative(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0;
+}
+
+/**
+ * What a JSON round trip leaves of `value`: what BullMQ stores as a return value, so the in-memory
+ * backends report the same (`undefined` and what JSON cannot carry become null).
+ *
+ * @example
+ * ```ts
+ * jsonCopy({ at: new Date(0) }); // { at: '1970-01-01T00:00:00.000Z' }
+ * ```
+ */
+export function jsonCopy(value: unknown): unknown {
+  if (value === undefined) return null;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return null;
+  }
 }

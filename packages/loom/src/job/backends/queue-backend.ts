@@ -39,6 +39,12 @@ export interface QueueBackend {
   consume(options: ConsumerOptions): Consumer;
   /** Counts by state for a queue, for metrics and tests. */
   stats(queue: string): Promise<QueueStats>;
+  /**
+   * Where message `id` stands, looked up in `queues` (BullMQ keeps jobs per queue); `undefined` when the
+   * backend does not know it (never published, or finished and no longer retained). Finished messages
+   * are retained with bounds: BullMQ's `keepCompleted`/`keepFailed`, the in-memory backends' own.
+   */
+  status(id: string, queues: readonly string[]): Promise<MessageStatus | undefined>;
   /** Whether the engine is reachable now. Never throws. */
   health(): Promise<QueueHealth>;
   /** Closes every consumer (graceful, default grace period) and releases connections. Idempotent. */
@@ -64,6 +70,11 @@ export interface JobMessage {
   readonly backoffMs: number;
   /** Delay before the first attempt. */
   readonly delayMs?: number;
+  /**
+   * Epoch ms before which the first attempt does not start; wins over `delayMs`. Absolute, so a message
+   * published late (the queue was down) does not wait its delay again.
+   */
+  readonly runAt?: number;
   /**
    * BullMQ semantics: 0 or absent = no priority, taken before prioritized messages; otherwise lower runs
    * first, integer 1..2 097 151. Ties run in publish order.
@@ -136,6 +147,21 @@ export interface QueueStats {
   readonly completed: number;
   /** Failed for good, all attempts used (BullMQ: those still retained). */
   readonly failed: number;
+}
+
+/** What a backend knows about one message (see {@link QueueBackend.status}). */
+export interface MessageStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly queue: string;
+  /** `delayed` covers both `delayMs` and a retry's backoff. */
+  readonly state: 'waiting' | 'delayed' | 'running' | 'completed' | 'failed';
+  /** Attempts finished so far (failed ones, plus the one that succeeded). */
+  readonly attempts: number;
+  /** The handler's result (JSON round-tripped), when completed. */
+  readonly result?: unknown;
+  /** The last failed attempt's error message, when failed. */
+  readonly error?: string;
 }
 
 export interface QueueHealth {

@@ -42,6 +42,7 @@ function split(publisher: QueueBackend, consumer: QueueBackend): QueueBackend {
     publish: (message) => publisher.publish(message),
     consume: (options) => consumer.consume(options),
     stats: (queue) => consumer.stats(queue),
+    status: (id, queues) => consumer.status(id, queues),
     health: () => publisher.health(),
     async close() {
       await consumer.close();
@@ -113,6 +114,7 @@ export function inProcessTarget(): BackendTarget {
         },
         consume: (options) => inner.consume(options),
         stats: (queue) => inner.stats(queue),
+        status: (id, queues) => inner.status(id, queues),
         health: async () => (down ? { ok: false, detail: 'cut' } : inner.health()),
         close: () => inner.close(),
       };

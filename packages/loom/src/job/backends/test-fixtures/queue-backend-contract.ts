@@ -172,6 +172,75 @@ export function queueBackendContract(target: ContractTarget): void {
     expect((ranAt ?? 0) - t0).toBeGreaterThanOrEqual(390);
   });
 
+  it('reports the status of a message: running, completed with its result, failed with its error', async () => {
+    const queue = uniqueQueue('status');
+    const release = gate();
+    consume({
+      queues: [queue],
+      concurrency: 2,
+      handler: async ({ message: m, attempt }) => {
+        if ((m.payload as { fail?: boolean }).fail) throw new Error(`refused on attempt ${attempt}`);
+        if (target.async) await release.opened;
+        return { n: 1, at: new Date(0) };
+      },
+    });
+    const ok = message(queue);
+    const ko = message(queue, { payload: { fail: true }, attempts: 2, backoffMs: 5 });
+    expect(await backend.status(ok.id, [queue])).toBeUndefined();
+    await backend.publish(ok);
+    if (target.async) {
+      await until(async () => expect((await backend.status(ok.id, [queue]))?.state).toBe('running'));
+      release.open();
+    }
+    await until(async () => expect((await backend.status(ok.id, [queue]))?.state).toBe('completed'));
+    expect(await backend.status(ok.id, ['another-queue', queue])).toEqual({
+      id: ok.id,
+      name: 'TestJob',
+      queue,
+      state: 'completed',
+      attempts: 1,
+      result: { n: 1, at: '1970-01-01T00:00:00.000Z' }, // as JSON carries it
+    });
+    await backend.publish(ko);
+    await until(async () => expect((await backend.status(ko.id, [queue]))?.state).toBe('failed'));
+    expect(await backend.status(ko.id, [queue])).toEqual({
+      id: ko.id,
+      name: 'TestJob',
+      queue,
+      state: 'failed',
+      attempts: 2,
+      error: 'refused on attempt 2',
+    });
+    expect(await backend.status('job-unknown', [queue])).toBeUndefined();
+  });
+
+  it(
+    target.async ? 'holds a message until runAt, reporting it delayed' : 'ignores runAt and runs inline',
+    async () => {
+      const queue = uniqueQueue('run-at');
+      let ran = false;
+      consume({
+        queues: [queue],
+        concurrency: 1,
+        handler: async () => {
+          ran = true;
+        },
+      });
+      const later = message(queue, { runAt: Date.now() + 60_000, delayMs: 0 });
+      await backend.publish(later);
+      if (!target.async) {
+        expect(ran).toBe(true);
+        return;
+      }
+      await until(async () => expect((await backend.status(later.id, [queue]))?.state).toBe('delayed'));
+      // An instant already past runs at once, whatever delayMs says.
+      const past = message(queue, { runAt: Date.now() - 1_000, delayMs: 60_000 });
+      await backend.publish(past);
+      await until(async () => expect((await backend.status(past.id, [queue]))?.state).toBe('completed'));
+      expect((await backend.status(later.id, [queue]))?.state).toBe('delayed');
+    },
+  );
+
   it('never runs more handlers at once than the concurrency', async () => {
     const queue = uniqueQueue('concurrency');
     let running = 0;
