@@ -266,9 +266,7 @@ export class JobRuntime implements JobService {
     const ctx = () => context ?? currentCallContext();
     return {
       dispatch: <J extends AnyJobLike>(job: J, args: DispatchArgs<NoInfer<J>>) =>
-        this.#dispatch(job, args as RawDispatchArgs, ctx(), caller) as Promise<
-          DispatchReceipt<ResultOf<J>>
-        >,
+        this.#dispatch(job, args as RawDispatchArgs, ctx(), caller) as Promise<DispatchReceipt<ResultOf<J>>>,
       dispatchRaw: (job, args) => this.#dispatch(job, args, ctx(), caller),
       run: (job, args) => {
         const c = ctx();
