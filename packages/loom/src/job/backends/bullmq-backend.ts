@@ -247,13 +247,19 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     async status(id, names) {
       const found = await withProducer(`cannot read the status of job ${id}`, async () => {
         // A job lives in one queue: ask each (the few queues of an app), in parallel.
-        const jobs = await Promise.all(
-          [...new Set(names)].map(
-            async (name) => (await queueFor(name).getJob(id)) as unknown as Job<JobMessage> | undefined,
-          ),
+        // The state first, then the job: finishing a job sets its state and its result in one script,
+        // so a job read after a terminal state carries that state's result and attempt count (read the
+        // other way round, a job that finished in between reads "completed" with no result).
+        const found = await Promise.all(
+          [...new Set(names)].map(async (name) => {
+            const queue = queueFor(name);
+            const state = await queue.getJobState(id);
+            if (state === 'unknown') return undefined;
+            const job = (await queue.getJob(id)) as unknown as Job<JobMessage> | undefined;
+            return job === undefined ? undefined : { job, state };
+          }),
         );
-        const job = jobs.find((j) => j !== undefined);
-        return job === undefined ? undefined : { job, state: await job.getState() };
+        return found.find((f) => f !== undefined);
       });
       return found === undefined ? undefined : statusOf(found.job, found.state);
     },
