@@ -1,19 +1,15 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { debianChromium } from './support/chromium.ts';
-import { REPO_ROOT } from './support/paths.ts';
 import { startSqliteStore } from './support/sqlite-setup.ts';
 import type { StoreSetup } from './support/store-setup.ts';
-import { authorizeBearer, execute, executeAgain } from './support/swagger-ui.ts';
+import { authorizeBearer, execute, executeAgain, openDocs, SCREENSHOTS } from './support/swagger-ui.ts';
 import { asBearer, storeToken } from './support/tokens.ts';
 
 // Swagger UI's Authorize button in a real browser (Debian's chromium driven by playwright-core), with the
 // store's opt-in auth (config/auth.yaml): a guarded operation is 401 from the page until a bearer token is
 // entered through Authorize, then 200. Without a security scheme in the document there is no Authorize
 // button and the flow fails at its first click. Screenshots go to test-results/swagger-ui/.
-const OUTPUT = join(REPO_ROOT, 'test-results', 'swagger-ui');
 
 describe('Swagger UI in chromium, store with auth on: the Authorize button', () => {
   let store: StoreSetup;
@@ -23,7 +19,6 @@ describe('Swagger UI in chromium, store with auth on: the Authorize button', () 
   let token: string;
 
   beforeAll(async () => {
-    const executablePath = debianChromium();
     store = await startSqliteStore({ auth: asBearer(await storeToken(0, ['admin'])) });
     const user = await store.api.post<{ id: number }>('/users', {
       fullName: 'Ana',
@@ -34,11 +29,7 @@ describe('Swagger UI in chromium, store with auth on: the Authorize button', () 
     const address = { label: 'home', street: '1 Main', city: 'Lyon', country: 'FR', zipCode: '69001' };
     expect((await store.api.post(`/users/${userId}/addresses`, address)).status).toBe(201);
     token = await storeToken(userId);
-    await mkdir(OUTPUT, { recursive: true });
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
-    await page.goto(`${store.api.baseUrl}/docs`);
-    await page.locator('.opblock').first().waitFor();
+    ({ browser, page } = await openDocs(store.api.baseUrl));
   }, 180_000);
 
   afterAll(async () => {
@@ -61,7 +52,7 @@ describe('Swagger UI in chromium, store with auth on: the Authorize button', () 
     expect(await page.locator('.auth-wrapper button.btn.authorize.unlocked').count()).toBe(0);
 
     const authorized = await executeAgain(page, 'UserAddresses', 'ListAddresses');
-    await page.screenshot({ path: join(OUTPUT, 'authorized-list-addresses.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'authorized-list-addresses.png') });
     expect(authorized.status).toBe('200');
     expect(authorized.curl).toContain(`Bearer ${token}`);
     const page1 = JSON.parse(authorized.body) as { items: { userId: number; label: string }[] };

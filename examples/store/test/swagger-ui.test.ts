@@ -1,16 +1,12 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { debianChromium } from './support/chromium.ts';
-import { REPO_ROOT } from './support/paths.ts';
 import { startSqliteStore } from './support/sqlite-setup.ts';
 import type { StoreSetup } from './support/store-setup.ts';
-import { execute } from './support/swagger-ui.ts';
+import { execute, openDocs, SCREENSHOTS } from './support/swagger-ui.ts';
 
 // Swagger UI in a real browser (Debian's chromium driven by playwright-core): "Try it out" + Execute
 // must work on the store's routes with the form's defaults. Screenshots go to test-results/swagger-ui/.
-const OUTPUT = join(REPO_ROOT, 'test-results', 'swagger-ui');
 
 describe('Swagger UI in chromium', () => {
   let store: StoreSetup;
@@ -19,7 +15,6 @@ describe('Swagger UI in chromium', () => {
   let userId: number;
 
   beforeAll(async () => {
-    const executablePath = debianChromium();
     store = await startSqliteStore();
     const user = await store.api.post<{ id: number }>('/users', {
       fullName: 'Ana',
@@ -28,11 +23,7 @@ describe('Swagger UI in chromium', () => {
     userId = user.body.id;
     const product = { sku: 'UI-1', name: 'Mug', category: 'kitchen', priceCents: 900, stock: 1 };
     expect((await store.api.post('/products', product)).status).toBe(201);
-    await mkdir(OUTPUT, { recursive: true });
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
-    await page.goto(`${store.api.baseUrl}/docs`);
-    await page.locator('.opblock').first().waitFor();
+    ({ browser, page } = await openDocs(store.api.baseUrl));
   }, 180_000);
 
   afterAll(async () => {
@@ -48,7 +39,7 @@ describe('Swagger UI in chromium', () => {
 
   it('lists with the form defaults: GET /products (cursor list with a filter object) → 200 with items', async () => {
     const reply = await execute(page, 'Products', 'listProducts');
-    await page.screenshot({ path: join(OUTPUT, 'list-products.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'list-products.png') });
     expect(reply.status).toBe('200');
     expect(JSON.parse(reply.body)).toMatchObject({ items: expect.any(Array), hasNext: expect.any(Boolean) });
     expect(JSON.parse(reply.body).items.length).toBeGreaterThan(0);
@@ -83,7 +74,7 @@ describe('Swagger UI in chromium', () => {
     const created = await execute(page, 'Users', 'CreateUser', {
       body: JSON.stringify({ fullName: 'Browser User', email: 'browser@example.com' }),
     });
-    await page.screenshot({ path: join(OUTPUT, 'create-user.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'create-user.png') });
     expect(created.status).toBe('201');
     expect(JSON.parse(created.body)).toMatchObject({ email: 'browser@example.com', id: expect.any(Number) });
     const stored = await store.api.get<{ email: string }>(`/users/${JSON.parse(created.body).id}`);

@@ -1,4 +1,25 @@
-import type { Locator, Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { debianChromium } from './chromium.ts';
+import { REPO_ROOT } from './paths.ts';
+
+/** Where the browser tests write their screenshots. */
+export const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'swagger-ui');
+
+/** Launches Debian's chromium and opens the store's Swagger UI at `baseUrl`/docs, rendered. */
+export async function openDocs(baseUrl: string): Promise<{ browser: Browser; page: Page }> {
+  const executablePath = debianChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+  await page.goto(`${baseUrl}/docs`);
+  await page.locator('.opblock').first().waitFor();
+  return { browser, page };
+}
 
 /** A reply as Swagger UI renders it under an operation: the status cell and the body. */
 export interface Executed {
