@@ -17,8 +17,9 @@ export function debianChromium(): string {
   if (present !== undefined) return present;
   if (process.getuid?.() !== 0)
     throw new Error('chromium is not installed: run `sudo apt-get install -y chromium` (Debian package)');
+  // Two browser test files may install at once: wait for the other's dpkg lock instead of failing.
   const apt = (args: string[]) =>
-    execFileSync('apt-get', args, {
+    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], {
       stdio: 'ignore',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });

@@ -12,6 +12,15 @@ export interface LoggedChild {
     match: (line: Record<string, unknown>) => boolean,
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
+  /**
+   * Resolves with the matching log lines once there are `count` of them, waiting at most `timeoutMs`;
+   * on timeout or exit the error carries the last log lines and stderr, so a failure says why.
+   */
+  waitForCount(
+    match: (line: Record<string, unknown>) => boolean,
+    count: number,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>[]>;
   /** Resolves with the exit code (or the signal's name). */
   exited(): Promise<number | string>;
 }
@@ -39,6 +48,12 @@ export function spawnLogged(args: readonly string[], env: Record<string, string>
   let buffer = '';
   let errors = '';
   const exit = once(child, 'exit').then(([code, signal]) => (code as number | null) ?? (signal as string));
+  const onLine: (() => void)[] = [];
+  const tail = () =>
+    `last log lines: ${lines
+      .slice(-15)
+      .map((l) => JSON.stringify(l))
+      .join('\n')}\nstderr: ${errors.slice(-2000)}`;
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     buffer += chunk;
     const parts = buffer.split('\n');
@@ -52,6 +67,7 @@ export function spawnLogged(args: readonly string[], env: Record<string, string>
         line = { text };
       }
       lines.push(line);
+      for (const notify of [...onLine]) notify();
       for (const w of [...waiters]) {
         if (w.match(line)) {
           waiters.splice(waiters.indexOf(w), 1);
@@ -68,6 +84,37 @@ export function spawnLogged(args: readonly string[], env: Record<string, string>
     lines,
     stderr: () => errors,
     exited: () => exit,
+    waitForCount(match, count, timeoutMs = 40_000) {
+      const matching = () => lines.filter(match);
+      if (matching().length >= count) return Promise.resolve(matching().slice(0, count));
+      return new Promise((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer);
+          onLine.splice(onLine.indexOf(check), 1);
+        };
+        const check = () => {
+          if (matching().length < count) return;
+          done();
+          resolve(matching().slice(0, count));
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(
+            new Error(
+              `${matching().length} of ${count} matching log lines within ${timeoutMs} ms; ${tail()}`,
+            ),
+          );
+        }, timeoutMs);
+        onLine.push(check);
+        void exit.then((code) => {
+          if (!onLine.includes(check)) return;
+          done();
+          reject(
+            new Error(`process exited (${code}) with ${matching().length} of ${count} log lines; ${tail()}`),
+          );
+        });
+      });
+    },
     waitFor(match, timeoutMs = 40_000) {
       const seen = lines.find(match);
       if (seen) return Promise.resolve(seen);
