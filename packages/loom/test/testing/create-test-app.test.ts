@@ -14,6 +14,7 @@ import {
   GetMemberUseCase,
   KIT_DATABASES,
   KIT_DECLARATIONS,
+  Label,
   Member,
   Note,
 } from './kit-app.ts';
@@ -134,11 +135,16 @@ describe.each(KIT_DATABASES)('createTestApp on $dialect', ({ dialect, url }) => 
   it('reset empties every table and restarts ids', async () => {
     await app.seed(Member, [{ name: 'A', email: 'a@example.com' }]);
     await app.seed(Note, [{ memberId: 1, text: 'x' }]);
+    // Labels have no foreign key to members: only a reset of every table empties them.
+    await app.seed(Label, [{ text: 'l1' }, { text: 'l2' }]);
     await app.reset();
     expect(await app.kernel.repository(Member).count()).toBe(0);
     expect(await app.kernel.repository(Note).count()).toBe(0);
+    expect(await app.kernel.repository(Label).count()).toBe(0);
     const [again] = await app.seed(Member, [{ name: 'A', email: 'a@example.com' }]);
     expect(again?.id).toBe(1);
+    const [label] = await app.seed(Label, [{ text: 'l3' }]);
+    expect(label?.id).toBe(1);
   });
 
   it('isolates apps from each other: a second app does not see the first one’s rows', async () => {

@@ -37,6 +37,12 @@ export const Note = model('notes', {
   text: column.string(200),
 });
 
+/** A table with no foreign key to members: emptying members cannot cascade into it. */
+export const Label = model('labels', {
+  id: column.int().primaryKey().autoIncrement(),
+  text: column.string(40),
+});
+
 export const CreateMember = command(
   { name: t.String({ maxLength: 80 }), email: t.String({ maxLength: 120 }) },
   { name: 'CreateMember' },
@@ -170,25 +176,27 @@ export const MemberApi = restInterface(Member, {
 
 export const NoteApi = restInterface(Note, { prefix: '/notes', routes: [...autoCrud(Note)] });
 
-export const KIT_DECLARATIONS = collectDeclarations(
-  Object.entries({
-    Member,
-    Note,
-    CreateMemberUseCase,
-    GetMemberUseCase,
-    RenameMemberUseCase,
-    WelcomeMemberUseCase,
-    WelcomeThenFailUseCase,
-    MailMemberUseCase,
-    RemindMemberUseCase,
-    ListMembersUseCase,
-    Welcome,
-    Remind,
-    WelcomeCallbacks,
-    MemberApi,
-    NoteApi,
-  }),
-);
+/** The kit app's named declarations, for tests that boot it with one more. */
+export const KIT_ENTRIES: readonly (readonly [string, unknown])[] = Object.entries({
+  Member,
+  Note,
+  Label,
+  CreateMemberUseCase,
+  GetMemberUseCase,
+  RenameMemberUseCase,
+  WelcomeMemberUseCase,
+  WelcomeThenFailUseCase,
+  MailMemberUseCase,
+  RemindMemberUseCase,
+  ListMembersUseCase,
+  Welcome,
+  Remind,
+  WelcomeCallbacks,
+  MemberApi,
+  NoteApi,
+});
+
+export const KIT_DECLARATIONS = collectDeclarations(KIT_ENTRIES);
 
 /** The dialect matrix of the kit's tests: the same tests on SQLite in memory and on PostgreSQL. */
 export const KIT_DATABASES = [

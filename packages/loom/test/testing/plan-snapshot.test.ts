@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, describePlan, type TestApp } from '../../src/testing/index.ts';
-import { autoUseCasesOf, useCase } from '../support/internals.ts';
+import {
+  autoUseCasesOf,
+  collectDeclarations,
+  repositoryFor,
+  SqlRepository,
+  useCase,
+} from '../support/internals.ts';
 import {
   CreateMemberUseCase,
   GetMemberUseCase,
   KIT_DECLARATIONS,
+  KIT_ENTRIES,
+  Label,
   Member,
   RenameMemberUseCase,
 } from './kit-app.ts';
@@ -70,5 +78,24 @@ describe('describePlan with an app’s kernel', () => {
   it('describes the plan the app runs, under its discovered name', () => {
     expect(describePlan(GetMemberUseCase, app.kernel)).toEqual(describePlan(GetMemberUseCase));
     expect(describePlan(autoUseCasesOf(Member).update, app.kernel).statements).toEqual(['execute']);
+  });
+});
+
+describe('describePlan with an app’s kernel that binds a custom repository', () => {
+  /** Its writes are not declared single-statement, so the app runs auto-CRUD writes in a transaction. */
+  class LabelRepository extends SqlRepository<typeof Label> {}
+  const Labels = repositoryFor(Label, LabelRepository);
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp(collectDeclarations([...KIT_ENTRIES, ['Labels', Labels]]));
+  });
+  afterAll(() => app.close());
+
+  it('describes the kernel’s plan, not a fresh compile of the declaration', () => {
+    const create = autoUseCasesOf(Label).create;
+    expect(describePlan(create).transaction).toBe('none (single statement)');
+    const inApp = describePlan(create, app.kernel);
+    expect(inApp.transaction).toBe('transaction');
+    expect(inApp.statements).toEqual(['begin', 'execute', 'commit']);
   });
 });
