@@ -20,7 +20,7 @@ export interface MachineInfo {
 }
 
 const PACKAGES = [
-  '../../packages/loom/test/support/internals.ts',
+  'loom-kernel',
   'fastify',
   'pg',
   'kysely',
