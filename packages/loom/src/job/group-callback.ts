@@ -1,7 +1,16 @@
 import type { GroupMemberOutcome } from '../use-case/job-service-types.ts';
 import type { UseCaseServices } from '../use-case/services.ts';
 
-/** What a group's `onComplete` receives, once, after every member finished. */
+/**
+ * What a group's `onComplete` receives, once, after every member finished: the services of a use case
+ * and the group's outcome.
+ *
+ * @example
+ * ```ts
+ * const report = ({ members, allCompleted }: GroupCompleteContext) =>
+ *   allCompleted ? 'all sent' : `${members.filter((m) => m.state === 'failed').length} failed`;
+ * ```
+ */
 export interface GroupCompleteContext<P = unknown> extends UseCaseServices {
   readonly groupId: string;
   /** Each member's outcome, in the order the group listed them. */
@@ -49,16 +58,20 @@ export interface GroupCallback<P = unknown> extends GroupCallbackDecl<P> {
  *
  * @example
  * ```ts
+ * const SendReceipt = job({ name: 'SendReceipt', queue: 'mail', params: { orderId: t.Integer() }, execute: () => true });
+ * const NotifyWarehouse = job({ name: 'NotifyWarehouse', queue: 'mail', params: { orderId: t.Integer() }, execute: () => 1 });
  * export const ReceiptsSent = groupCallback<{ orderId: number }>({
  *   name: 'ReceiptsSent',
- *   onComplete: async ({ payload, members, allCompleted, app }) => {
+ *   onComplete: ({ payload, members, allCompleted, logger }) => {
  *     const failed = members.filter((m) => m.state === 'failed').map((m) => m.jobId);
- *     await app.invoke(MarkReceiptsSent, { params: { orderId: payload.orderId }, payload: { failed } });
+ *     logger.info({ orderId: payload.orderId, allCompleted, failed }, 'order notifications done');
  *   },
  * });
- * await ctx.jobs.dispatchGroup(
- *   [[SendReceipt, { params: { orderId } }], [NotifyWarehouse, { params: { orderId } }]],
- *   { onComplete: ReceiptsSent, payload: { orderId } },
+ * // In a use case's execute, `jobs` is ctx.jobs:
+ * declare const jobs: JobService;
+ * await jobs.dispatchGroup(
+ *   [[SendReceipt, { params: { orderId: 7 } }], [NotifyWarehouse, { params: { orderId: 7 } }]],
+ *   { onComplete: ReceiptsSent, payload: { orderId: 7 } },
  * );
  * ```
  */

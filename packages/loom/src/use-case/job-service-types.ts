@@ -164,6 +164,11 @@ export interface DispatchReceipt<R = unknown> {
 /**
  * A group completion callback as the use-case layer sees it (declared with `groupCallback()` in `job/`);
  * `P` is the type of the payload a group dispatch attaches for it.
+ *
+ * @example
+ * ```ts
+ * const Done: GroupCallbackRef<{ orderId: number }> = groupCallback<{ orderId: number }>({ name: 'Done', onComplete: () => {} });
+ * ```
  */
 export interface GroupCallbackRef<P = unknown> {
   readonly kind: 'groupCallback';
@@ -177,7 +182,8 @@ export interface GroupCallbackRef<P = unknown> {
  *
  * @example
  * ```ts
- * const member: GroupMember<typeof SendReceipt> = [SendReceipt, { params: { orderId: 7 } }];
+ * const SendReceipt = job({ name: 'SendReceipt', queue: 'mail', params: { orderId: t.Integer() }, execute: () => true });
+ * const member: GroupMember<typeof SendReceipt> = [SendReceipt, { params: { orderId: 7 }, attempts: 5 }];
  * ```
  */
 export type GroupMember<J> = readonly [job: J, args: Omit<DispatchArgs<J>, 'idempotencyKey'>];
@@ -188,6 +194,7 @@ export type GroupMember<J> = readonly [job: J, args: Omit<DispatchArgs<J>, 'idem
  *
  * @example
  * ```ts
+ * const ReceiptsSent = groupCallback<{ orderId: number }>({ name: 'ReceiptsSent', onComplete: () => {} });
  * const options: DispatchGroupOptions<{ orderId: number }> = { onComplete: ReceiptsSent, payload: { orderId: 7 } };
  * ```
  */
@@ -226,8 +233,10 @@ export type GroupMemberOutcome =
  *
  * @example
  * ```ts
+ * const SendReceipt = job({ name: 'SendReceipt', queue: 'mail', execute: () => true });
  * declare const done: FinishedGroupStatus<readonly [typeof SendReceipt]>;
- * const [receipt] = done.members; // FinishedJobStatus<ResultOf<typeof SendReceipt>>
+ * const [receipt] = done.members; // FinishedJobStatus<boolean>
+ * if (receipt.state === 'completed') console.log(receipt.result);
  * ```
  */
 export interface FinishedGroupStatus<T extends readonly AnyJobLike[] = readonly AnyJobLike[]> {
@@ -242,6 +251,8 @@ export interface FinishedGroupStatus<T extends readonly AnyJobLike[] = readonly 
  * @example
  * ```ts
  * declare const jobs: JobService;
+ * const Ping = job({ name: 'Ping', queue: 'default', execute: () => true });
+ * const PingsDone = groupCallback({ name: 'PingsDone', onComplete: () => {} });
  * const group = await jobs.dispatchGroup([[Ping, {}], [Ping, {}]], { onComplete: PingsDone });
  * const done = await group.wait({ timeoutMs: 10_000 });
  * done.onComplete.state; // 'completed' once the callback ran
@@ -293,14 +304,18 @@ export interface JobService {
    *
    * @example
    * ```ts
+   * declare const jobs: JobService;
+   * const SendReceipt = job({ name: 'SendReceipt', queue: 'mail', params: { orderId: t.Integer() }, execute: () => true });
+   * const OrderNotified = groupCallback<{ orderId: number }>({ name: 'OrderNotified', onComplete: () => {} });
+   * const orderId = 7;
    * const group = await jobs.dispatchGroup(
    *   [
    *     [SendReceipt, { params: { orderId } }],
-   *     [NotifyWarehouse, { params: { orderId }, payload: { priority: 'high' }, attempts: 5 }],
+   *     [SendReceipt, { params: { orderId }, queue: 'mail', attempts: 5 }],
    *   ],
    *   { onComplete: OrderNotified, payload: { orderId } },
    * );
-   * group.groupId; // jobs.status(group.groupId) is the callback's status
+   * await jobs.status(group.groupId); // the callback's status: waiting while members run
    * ```
    */
   dispatchGroup<const T extends readonly AnyJobLike[], P>(
