@@ -209,9 +209,18 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
           // attemptsMade counts failed attempts only, so a run interrupted by a dead worker keeps its number.
           const attempt = job.attemptsMade + 1;
           const { loomChildren, ...message } = job.data;
-          const children = loomChildren === undefined ? undefined : await childOutcomes(job, loomChildren);
+          // A group's parent: its children's outcomes. Redis failing to answer fails the attempt like
+          // a handler error would (reported to onSettled, retried).
+          let readError: unknown;
+          const children =
+            loomChildren === undefined
+              ? undefined
+              : await childOutcomes(job, loomChildren).catch((error: unknown) => {
+                  readError = error;
+                  return undefined;
+                });
           const settlement = await runAttempt({
-            handler,
+            handler: readError === undefined ? handler : () => Promise.reject(readError),
             onSettled,
             onError,
             message,
