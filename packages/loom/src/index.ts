@@ -71,6 +71,13 @@ export {
   type JobParamsOf,
   type SuccessContext,
 } from './job/callbacks.ts';
+export {
+  type AnyGroupCallback,
+  type GroupCallback,
+  type GroupCallbackDecl,
+  type GroupCompleteContext,
+  groupCallback,
+} from './job/group-callback.ts';
 export { type AnyJob, type Job, type JobSettings, job } from './job/job.ts';
 export { DEFAULT_WAIT_TIMEOUT_MS, JobWaitTimeout } from './job/job-receipt.ts';
 export {
@@ -168,10 +175,16 @@ export type { EntityInvoker, EntityListQuery, Invoker } from './use-case/invoker
 export type {
   CallbacksRef,
   DispatchArgs,
+  DispatchGroupOptions,
   DispatchOptions,
   DispatchReceipt,
   FailureCallbackRef,
+  FinishedGroupStatus,
   FinishedJobStatus,
+  GroupCallbackRef,
+  GroupMember,
+  GroupMemberOutcome,
+  GroupReceipt,
   JobService,
   JobState,
   JobStatus,

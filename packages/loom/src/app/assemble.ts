@@ -164,6 +164,7 @@ export async function assemble(
       backend,
       jobs: [...declarations.jobs.keys()],
       callbacks: declarations.callbacks,
+      groupCallbacks: declarations.groupCallbacks,
       overrides: config.jobs.overrides,
     });
     observeJobs(jobs, metrics);

@@ -1,5 +1,6 @@
 import { DeclarationError } from '../errors/index.ts';
 import { type AnyCallbacks, isCallbacks } from '../job/callbacks.ts';
+import { type AnyGroupCallback, isGroupCallback } from '../job/group-callback.ts';
 import { type AnyJob, isJob } from '../job/job.ts';
 import { type AnyModel, isModel } from '../model/model.ts';
 import { type AnyRepositoryBinding, isRepositoryBinding } from '../use-case/repository-binding.ts';
@@ -17,6 +18,8 @@ export interface Declarations {
   readonly useCases: ReadonlyMap<AnyUseCase, string>;
   readonly jobs: ReadonlyMap<AnyJob, string>;
   readonly callbacks: readonly AnyCallbacks[];
+  /** Group completion callbacks (`groupCallback()`). */
+  readonly groupCallbacks: readonly AnyGroupCallback[];
   readonly interfaces: readonly InterfaceLike[];
   readonly repositories: readonly AnyRepositoryBinding[];
 }
@@ -42,6 +45,7 @@ export function collectDeclarations(entries: Iterable<readonly [string, unknown]
   const useCases = new Map<AnyUseCase, string>();
   const jobs = new Map<AnyJob, string>();
   const callbacks = new Set<AnyCallbacks>();
+  const groupCallbacks = new Set<AnyGroupCallback>();
   const interfaces = new Set<InterfaceLike>();
   const repositories = new Set<AnyRepositoryBinding>();
 
@@ -52,6 +56,7 @@ export function collectDeclarations(entries: Iterable<readonly [string, unknown]
     } else if (isUseCase(value)) {
       if (!useCases.has(value)) useCases.set(value, value.decl.name ?? name);
     } else if (isCallbacks(value)) callbacks.add(value);
+    else if (isGroupCallback(value)) groupCallbacks.add(value);
     else if (isInterface(value)) interfaces.add(value);
     else if (isRepositoryBinding(value)) repositories.add(value);
   }
@@ -81,6 +86,7 @@ export function collectDeclarations(entries: Iterable<readonly [string, unknown]
     useCases,
     jobs,
     callbacks: [...callbacks],
+    groupCallbacks: [...groupCallbacks],
     interfaces: [...interfaces],
     repositories: [...repositories],
   };
@@ -107,7 +113,8 @@ export interface Manifest {
   readonly MODELS?: readonly AnyModel[];
   readonly USE_CASES?: readonly AnyUseCase[];
   readonly JOBS?: readonly AnyJob[];
-  readonly CALLBACKS?: readonly AnyCallbacks[];
+  /** Callbacks: `callbacks(Job, …)` and group callbacks (`groupCallback(…)`). */
+  readonly CALLBACKS?: readonly (AnyCallbacks | AnyGroupCallback)[];
   readonly INTERFACES?: readonly InterfaceLike[];
   readonly REPOSITORIES?: readonly AnyRepositoryBinding[];
 }

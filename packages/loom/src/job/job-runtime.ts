@@ -16,14 +16,19 @@ import { bindParams } from '../use-case/bind-params.ts';
 import type {
   AnyJobLike,
   DispatchArgs,
+  DispatchGroupOptions,
   DispatchOptions,
   DispatchReceipt,
   FinishedJobStatus,
+  GroupMember,
+  GroupMemberOutcome,
+  GroupReceipt,
   JobService,
   JobStatus,
 } from '../use-case/job-service-types.ts';
 import type { InvokeArgs, RawInvokeArgs, ResultOf } from '../use-case/use-case.ts';
 import {
+  type ChildOutcome,
   type Consumer,
   type JobMessage,
   type JobRunInfo,
@@ -34,6 +39,8 @@ import {
 } from './backends/index.ts';
 import type { AnyCallbacks } from './callbacks.ts';
 import { checkDispatch } from './dispatch-check.ts';
+import type { AnyGroupCallback } from './group-callback.ts';
+import { JobGroupReceipt } from './group-receipt.ts';
 import type { AnyJob, JobSettings } from './job.ts';
 import { JobReceipt, JobWaitTimeout } from './job-receipt.ts';
 import { insertOutbox, insertOutboxRows, outboxEntry } from './outbox.ts';
@@ -48,6 +55,8 @@ export interface JobRuntimeOptions {
   readonly backend: QueueBackend;
   readonly jobs: readonly AnyJob[];
   readonly callbacks?: readonly AnyCallbacks[];
+  /** Group completion callbacks (`groupCallback()`), what `dispatchGroup`'s `onComplete` may name. */
+  readonly groupCallbacks?: readonly AnyGroupCallback[];
   readonly overrides?: JobOverrides;
   readonly relay?: OutboxRelayOptions;
 }
@@ -77,6 +86,15 @@ interface CallbackPayload {
   readonly attempts?: number;
 }
 
+/** The payload of a group's `onComplete` run (the parent of the group's members on the queue). */
+interface GroupPayload {
+  readonly groupId: string;
+  readonly members: readonly { readonly jobId: string; readonly name: string }[];
+  readonly payload: unknown;
+  readonly traceId?: string;
+  readonly identity?: Identity;
+}
+
 /** Observes job lifecycle events (metrics, logs). */
 export type JobEvent =
   | { readonly type: 'dispatched'; readonly name: string; readonly queue: string }
@@ -101,6 +119,10 @@ function errorType(error: Error): string {
 const SUCCESS = '.onSuccess';
 const withMeta = (meta: Record<string, string>) => (Object.keys(meta).length > 0 ? { meta } : {});
 const FAILURE = '.onFailure';
+const COMPLETE = '.onComplete';
+/** Callback messages (not jobs): a failure of theirs is logged, no callback follows. */
+const isCallbackName = (name: string): boolean =>
+  name.endsWith(SUCCESS) || name.endsWith(FAILURE) || name.endsWith(COMPLETE);
 
 /** Untyped dispatch arguments: what `dispatchRaw` takes and what every dispatch comes down to. */
 type RawDispatchArgs = RawInvokeArgs & DispatchOptions;
@@ -152,6 +174,7 @@ export class JobRuntime implements JobService {
   readonly #jobs = new Map<string, AnyJob>();
   readonly #jobNames = new Map<AnyJob, string>();
   readonly #callbacks = new Map<string, AnyCallbacks>();
+  readonly #groupCallbacks = new Map<string, AnyGroupCallback>();
   readonly #overrides: JobOverrides;
   readonly #listeners: ((e: JobEvent) => void)[] = [];
   /** The outbox batch of each open unit of work (keyed by its executor). */
@@ -176,6 +199,12 @@ export class JobRuntime implements JobService {
       }
       this.#callbacks.set(c.name, c);
       this.#register(c.job);
+    }
+    for (const g of options.groupCallbacks ?? []) {
+      if (this.#groupCallbacks.has(g.name) && this.#groupCallbacks.get(g.name) !== g) {
+        throw new DeclarationError(g.name, 'two group callbacks share this name');
+      }
+      this.#groupCallbacks.set(g.name, g);
     }
     for (const name of Object.keys(this.#overrides)) {
       if (!this.#jobs.has(name))
@@ -253,6 +282,17 @@ export class JobRuntime implements JobService {
     return this.#dispatch(job, args, currentCallContext());
   }
 
+  dispatchGroup<const T extends readonly AnyJobLike[], P>(
+    members: { readonly [K in keyof T]: GroupMember<T[K]> },
+    options: DispatchGroupOptions<P>,
+  ): Promise<GroupReceipt<T>> {
+    return this.#dispatchGroup(
+      members as unknown as readonly GroupMember<AnyJobLike>[],
+      options as DispatchGroupOptions,
+      currentCallContext(),
+    ) as Promise<unknown> as Promise<GroupReceipt<T>>;
+  }
+
   /**
    * The job service as a use case sees it (`ctx.jobs`): dispatched messages carry `context`'s trace id,
    * and jobs run inline get it as their call context.
@@ -268,6 +308,8 @@ export class JobRuntime implements JobService {
       dispatch: <J extends AnyJobLike>(job: J, args: DispatchArgs<NoInfer<J>>) =>
         this.#dispatch(job, args as RawDispatchArgs, ctx(), caller) as Promise<DispatchReceipt<ResultOf<J>>>,
       dispatchRaw: (job, args) => this.#dispatch(job, args, ctx(), caller),
+      dispatchGroup: (members, options) =>
+        this.#dispatchGroup(members as readonly GroupMember<AnyJobLike>[], options, ctx(), caller) as never,
       run: (job, args) => {
         const c = ctx();
         return (c === undefined ? this.kernel : this.kernel.withContext(c)).invoke(job, args);
@@ -282,6 +324,95 @@ export class JobRuntime implements JobService {
     context: CallContext | undefined,
     caller?: DispatchCaller,
   ): Promise<DispatchReceipt> {
+    const message = this.#message(job, a, context, caller);
+    const { id, name, queue } = message;
+    let committed = false;
+    await this.#enqueue(message, () => {
+      committed = true;
+      this.#emit({ type: 'dispatched', name, queue });
+    });
+    return new JobReceipt(id, queue, (timeoutMs) => this.#waitFor(id, timeoutMs, () => committed));
+  }
+
+  /**
+   * Dispatches the group's members and its `onComplete` as one message: the callback's, with the
+   * members as its children (decision 0062). One outbox row, so the whole group is dispatched iff the
+   * caller's transaction commits; the queue runs the callback once every member finished.
+   */
+  async #dispatchGroup(
+    members: readonly GroupMember<AnyJobLike>[],
+    options: DispatchGroupOptions,
+    context: CallContext | undefined,
+    caller?: DispatchCaller,
+  ): Promise<GroupReceipt> {
+    if (!Array.isArray(members) || members.length === 0) {
+      throw new TypeError('dispatchGroup: give at least one member ([Job, args])');
+    }
+    const given = options?.onComplete as { name?: unknown } | undefined;
+    const cb = typeof given?.name === 'string' ? this.#groupCallbacks.get(given.name) : undefined;
+    if (cb === undefined || cb !== (given as unknown)) {
+      const label = typeof given?.name === 'string' ? given.name : 'onComplete';
+      throw new DeclarationError(
+        label,
+        'dispatchGroup: onComplete must be a groupCallback() registered with the application',
+      );
+    }
+    const groupId = randomUUID();
+    const children = members.map((member, i) => {
+      if (!Array.isArray(member) || member.length < 1) {
+        throw new TypeError(`dispatchGroup: member ${i} must be [Job, args]`);
+      }
+      const [job, args] = member;
+      return this.#message(job, (args ?? {}) as RawDispatchArgs, context, caller, `${groupId}-m${i + 1}`);
+    });
+    const first = children[0] as JobMessage;
+    const queue = options.queue ?? first.queue;
+    if (options.queue !== undefined && !this.queues().includes(queue)) {
+      throw new TypeError(
+        `dispatchGroup ${cb.name}: queue ${JSON.stringify(queue)} is not a queue of any registered job (${this.queues().join(', ')})`,
+      );
+    }
+    const traceId = context?.traceId;
+    const identity = identityOf(context?.identity);
+    const payload: GroupPayload = {
+      groupId,
+      members: children.map((c) => ({ jobId: c.id, name: c.name })),
+      payload: options.payload ?? null,
+      ...(traceId ? { traceId } : {}),
+      ...(identity ? { identity } : {}),
+    };
+    const parent: JobMessage = {
+      id: groupId,
+      name: `${cb.name}${COMPLETE}`,
+      queue,
+      payload,
+      attempts: (cb.retries ?? 2) + 1,
+      backoffMs: cb.backoffMs ?? 1000,
+      children,
+      ...(first.meta ? { meta: first.meta } : {}),
+    };
+    normaliseMessage(parent);
+    let committed = false;
+    await this.#enqueue(parent, () => {
+      committed = true;
+      for (const c of children) this.#emit({ type: 'dispatched', name: c.name, queue: c.queue });
+    });
+    const waitFor = (id: string, timeoutMs: number) => this.#waitFor(id, timeoutMs, () => committed);
+    const receipts = children.map((c) => new JobReceipt(c.id, c.queue, (ms) => waitFor(c.id, ms)));
+    return new JobGroupReceipt(groupId, receipts, waitFor);
+  }
+
+  /**
+   * Checks a dispatch (declared by the caller, registered, params, payload, callbacks, options) and
+   * builds its message; `id` is a group member's (no idempotency key there).
+   */
+  #message(
+    job: AnyJobLike,
+    a: RawDispatchArgs,
+    context: CallContext | undefined,
+    caller: DispatchCaller | undefined,
+    memberId?: string,
+  ): JobMessage {
     checkDispatch(caller, job, this.#jobNames.has(job as unknown as AnyJob));
     const s = this.settingsOf(job as unknown as AnyJob);
     const plan = this.kernel.plan(job);
@@ -304,7 +435,13 @@ export class JobRuntime implements JobService {
     if (a.idempotencyKey !== undefined && (typeof a.idempotencyKey !== 'string' || a.idempotencyKey === '')) {
       throw new TypeError(`dispatch ${s.name}: idempotencyKey must be a non-empty string`);
     }
-    const id = a.idempotencyKey === undefined ? randomUUID() : idempotentId(s.name, a.idempotencyKey);
+    if (memberId !== undefined && a.idempotencyKey !== undefined) {
+      throw new TypeError(
+        `dispatchGroup ${s.name}: a member takes no idempotencyKey (its id is the group's)`,
+      );
+    }
+    const id =
+      memberId ?? (a.idempotencyKey === undefined ? randomUUID() : idempotentId(s.name, a.idempotencyKey));
     const traceId = context?.traceId;
     const identity = identityOf(context?.identity);
     const payload: JobPayload = {
@@ -334,12 +471,7 @@ export class JobRuntime implements JobService {
     // What the queue would reject (priority, attempts or delay out of range, a payload JSON cannot
     // carry) fails here, in the dispatcher, not later in the relay where no caller sees it.
     normaliseMessage(message);
-    let committed = false;
-    await this.#enqueue(message, () => {
-      committed = true;
-      this.#emit({ type: 'dispatched', name: s.name, queue });
-    });
-    return new JobReceipt(id, queue, (timeoutMs) => this.#waitFor(id, timeoutMs, () => committed));
+    return message;
   }
 
   /**
@@ -560,6 +692,7 @@ export class JobRuntime implements JobService {
     if (message.name.endsWith(SUCCESS) || message.name.endsWith(FAILURE)) {
       return this.#runCallback(message);
     }
+    if (message.name.endsWith(COMPLETE)) return this.#runGroupCallback(message, info.children);
     const job = this.#jobs.get(message.name);
     if (!job) throw new Error(`no job named "${message.name}" is registered in this worker`);
     const p = message.payload as JobPayload;
@@ -653,9 +786,47 @@ export class JobRuntime implements JobService {
     return null;
   }
 
+  /** Runs a group's `onComplete` (its own transaction), told each member's outcome by the queue. */
+  async #runGroupCallback(
+    message: JobMessage,
+    children: readonly ChildOutcome[] | undefined,
+  ): Promise<unknown> {
+    const name = message.name.slice(0, -COMPLETE.length);
+    const cb = this.#groupCallbacks.get(name);
+    if (!cb) throw new Error(`no group callback named "${name}" is registered in this worker`);
+    if (children === undefined) throw new Error(`group callback ${name} ran without its members' outcomes`);
+    const p = message.payload as GroupPayload;
+    const outcomes = new Map(children.map((c) => [c.id, c]));
+    const members = p.members.map(({ jobId, name: jobName }): GroupMemberOutcome => {
+      const o = outcomes.get(jobId);
+      if (o?.state === 'completed') return { jobId, name: jobName, state: 'completed', result: o.result };
+      return { jobId, name: jobName, state: 'failed', error: { message: o?.error ?? 'no outcome recorded' } };
+    });
+    const identity = identityOf(p.identity);
+    const callContext = { traceId: p.traceId ?? message.id, ...(identity ? { identity } : {}) };
+    const fields = {
+      groupId: p.groupId,
+      members,
+      allCompleted: members.every((m) => m.state === 'completed'),
+      payload: p.payload,
+    };
+    const ctx = callContextObject(this.kernel.services, fields, callContext);
+    this.#emit({ type: 'started', name: message.name, queue: message.queue });
+    await withCallContext(callContext, () =>
+      this.kernel.db.unitOfWork(async () => {
+        try {
+          await (cb.onComplete as (c: object) => unknown)(ctx);
+        } finally {
+          await disposeCallServices(ctx);
+        }
+      }),
+    );
+    return null;
+  }
+
   async #settled(s: JobSettlement): Promise<void> {
     const { message } = s.info;
-    const isCallback = message.name.endsWith(SUCCESS) || message.name.endsWith(FAILURE);
+    const isCallback = isCallbackName(message.name);
     // Callbacks are jobs of their own: same events, under their own name (`<Callbacks>.onSuccess`).
     const event = { name: message.name, queue: message.queue, durationMs: s.durationMs };
     if (s.status === 'completed') {

@@ -1,5 +1,7 @@
 import type { AnyCommand, PayloadOfCommand } from '../command/command.ts';
+import type { JobMessage } from '../job/backends/queue-backend.ts';
 import type { AnyCallbacks } from '../job/callbacks.ts';
+import type { AnyGroupCallback } from '../job/group-callback.ts';
 import type { AnyJob } from '../job/job.ts';
 import type { JobRuntime } from '../job/job-runtime.ts';
 import type { ParamsOf, UseCase } from '../use-case/use-case.ts';
@@ -55,7 +57,10 @@ export interface DispatchedJob<J = AnyJob> {
 export interface TestJobs {
   /** `eager` (default): a job runs when its dispatching transaction commits. `manual`: held until {@link TestJobs.runAll}. */
   mode: TestJobMode;
-  /** Every job dispatched (callbacks excluded), in order; of one job, typed by its declaration. */
+  /**
+   * Every job dispatched (callbacks excluded, the members of a group included), in order; of one job,
+   * typed by its declaration.
+   */
   dispatched(): readonly DispatchedJob[];
   dispatched<J extends AnyJob>(job: J): readonly DispatchedJob<J>[];
   /** Runs every held job and the callbacks they schedule, until nothing is held; resolves with how many ran. */
@@ -64,13 +69,20 @@ export interface TestJobs {
   attempts(job?: AnyJob): readonly SettledAttempt[];
   /** The settled attempts of a callbacks declaration's `onSuccess` or `onFailure`. */
   callbackRuns(callbacks: AnyCallbacks, kind: 'onSuccess' | 'onFailure'): readonly SettledAttempt[];
+  /** The settled attempts of a group callback's `onComplete`. */
+  callbackRuns(callbacks: AnyGroupCallback, kind: 'onComplete'): readonly SettledAttempt[];
   /** Makes every attempt of `job` fail with `error` (before it runs) until the returned function is called. */
   fail(job: AnyJob, error?: Error): () => void;
   /** Forgets what was recorded and drops held jobs. */
   clear(): void;
 }
 
-const isCallbackName = (name: string) => name.endsWith('.onSuccess') || name.endsWith('.onFailure');
+const isCallbackName = (name: string) =>
+  name.endsWith('.onSuccess') || name.endsWith('.onFailure') || name.endsWith('.onComplete');
+
+/** Published messages as dispatched jobs: a group's members in place of the group's message. */
+const withMembers = (messages: readonly JobMessage[]): JobMessage[] =>
+  messages.flatMap((m) => [m, ...(m.children ?? [])]);
 
 /**
  * The `app.jobs` of a test app over its capturing backend and job runtime.
@@ -84,7 +96,7 @@ const isCallbackName = (name: string) => name.endsWith('.onSuccess') || name.end
 export function testJobs(backend: CapturingBackend, runtime: JobRuntime): TestJobs {
   const nameOf = (job: AnyJob) => runtime.settingsOf(job).name;
   const dispatched = (job?: AnyJob): readonly DispatchedJob[] =>
-    backend.published
+    withMembers(backend.published)
       .filter((m) => !isCallbackName(m.name) && (job === undefined || m.name === nameOf(job)))
       .map((m) => {
         const p = m.payload as {
@@ -129,7 +141,7 @@ export function testJobs(backend: CapturingBackend, runtime: JobRuntime): TestJo
         ? backend.settled.filter((s) => !isCallbackName(s.name))
         : backend.settled.filter((s) => s.name === nameOf(job));
     },
-    callbackRuns(callbacks, kind) {
+    callbackRuns(callbacks: { readonly name: string }, kind: string) {
       return backend.settled.filter((s) => s.name === `${callbacks.name}.${kind}`);
     },
     fail(job, error = systemError(`simulated failure of job ${nameOf(job)}`)) {

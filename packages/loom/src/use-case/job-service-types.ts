@@ -161,6 +161,115 @@ export interface DispatchReceipt<R = unknown> {
   wait(options?: { readonly timeoutMs?: number }): Promise<FinishedJobStatus<R>>;
 }
 
+/**
+ * A group completion callback as the use-case layer sees it (declared with `groupCallback()` in `job/`);
+ * `P` is the type of the payload a group dispatch attaches for it.
+ *
+ * @example
+ * ```ts
+ * const Done: GroupCallbackRef<{ orderId: number }> = groupCallback<{ orderId: number }>({ name: 'Done', onComplete: () => {} });
+ * ```
+ */
+export interface GroupCallbackRef<P = unknown> {
+  readonly kind: 'groupCallback';
+  readonly name: string;
+  readonly $payload?: P;
+}
+
+/**
+ * One member of a group: the job and its dispatch arguments, typed as `dispatch` types them (a payload
+ * of the wrong shape does not compile). No `idempotencyKey`: members' ids derive from the group's.
+ *
+ * @example
+ * ```ts
+ * const SendReceipt = job({ name: 'SendReceipt', queue: 'mail', params: { orderId: t.Integer() }, execute: () => true });
+ * const member: GroupMember<typeof SendReceipt> = [SendReceipt, { params: { orderId: 7 }, attempts: 5 }];
+ * ```
+ */
+export type GroupMember<J> = readonly [job: J, args: Omit<DispatchArgs<J>, 'idempotencyKey'>];
+
+/**
+ * The options of `dispatchGroup`: the callback that runs once every member finished, the payload it
+ * receives (required when its declaration types one), and the queue it runs on.
+ *
+ * @example
+ * ```ts
+ * const ReceiptsSent = groupCallback<{ orderId: number }>({ name: 'ReceiptsSent', onComplete: () => {} });
+ * const options: DispatchGroupOptions<{ orderId: number }> = { onComplete: ReceiptsSent, payload: { orderId: 7 } };
+ * ```
+ */
+export type DispatchGroupOptions<P = unknown> = {
+  readonly onComplete: GroupCallbackRef<P>;
+  /** Where `onComplete` runs; a queue of some registered job. Default: the first member's queue. */
+  readonly queue?: string;
+} & (unknown extends P ? { readonly payload?: P } : { readonly payload: P });
+
+/**
+ * How a member of a group ended, as `onComplete` is told: its result (JSON) or its last error.
+ *
+ * @example
+ * ```ts
+ * declare const m: GroupMemberOutcome;
+ * const text = m.state === 'completed' ? JSON.stringify(m.result) : m.error.message;
+ * ```
+ */
+export type GroupMemberOutcome =
+  | {
+      readonly jobId: string;
+      readonly name: string;
+      readonly state: 'completed';
+      readonly result: unknown;
+    }
+  | {
+      readonly jobId: string;
+      readonly name: string;
+      readonly state: 'failed';
+      readonly error: { readonly message: string };
+    };
+
+/**
+ * What a group's `wait()` resolves with: each member's final status (typed by its job) and the status of
+ * the `onComplete` run.
+ *
+ * @example
+ * ```ts
+ * const SendReceipt = job({ name: 'SendReceipt', queue: 'mail', execute: () => true });
+ * declare const done: FinishedGroupStatus<readonly [typeof SendReceipt]>;
+ * const [receipt] = done.members; // FinishedJobStatus<boolean>
+ * if (receipt.state === 'completed') console.log(receipt.result);
+ * ```
+ */
+export interface FinishedGroupStatus<T extends readonly AnyJobLike[] = readonly AnyJobLike[]> {
+  readonly groupId: string;
+  readonly members: { readonly [K in keyof T]: FinishedJobStatus<ResultOf<T[K]>> };
+  readonly onComplete: FinishedJobStatus<null>;
+}
+
+/**
+ * What `dispatchGroup` returns. Serialises as `{ groupId, members: [{ jobId, queue }, …] }`.
+ *
+ * @example
+ * ```ts
+ * declare const jobs: JobService;
+ * const Ping = job({ name: 'Ping', queue: 'default', execute: () => true });
+ * const PingsDone = groupCallback({ name: 'PingsDone', onComplete: () => {} });
+ * const group = await jobs.dispatchGroup([[Ping, {}], [Ping, {}]], { onComplete: PingsDone });
+ * const done = await group.wait({ timeoutMs: 10_000 });
+ * done.onComplete.state; // 'completed' once the callback ran
+ * ```
+ */
+export interface GroupReceipt<T extends readonly AnyJobLike[] = readonly AnyJobLike[]> {
+  /** The group's id: also the id of its `onComplete` run, so `jobs.status(groupId)` tells where it is. */
+  readonly groupId: string;
+  /** One receipt per member, in order; each can `wait()`. */
+  readonly members: { readonly [K in keyof T]: DispatchReceipt<ResultOf<T[K]>> };
+  /**
+   * Resolves once every member finished and `onComplete` ran (completed, or failed for good); rejects
+   * with `JobWaitTimeout` after `timeoutMs` (default 30 000) in all. Not inside the dispatching transaction.
+   */
+  wait(options?: { readonly timeoutMs?: number }): Promise<FinishedGroupStatus<T>>;
+}
+
 /** `ctx.jobs`: dispatch after commit, or run inline. */
 export interface JobService {
   /**
@@ -187,6 +296,32 @@ export interface JobService {
    * ```
    */
   dispatchRaw(job: AnyJobLike, args: RawInvokeArgs & DispatchOptions): Promise<DispatchReceipt>;
+  /**
+   * Dispatches a group of jobs that run in parallel, and a callback (`groupCallback()`) that runs once
+   * after every member finished, completed or failed after its last attempt, told each one's outcome.
+   * Like `dispatch`: validated here, written to the outbox with the call's transaction (all members and
+   * the callback in one row: dispatched iff it commits), published after commit.
+   *
+   * @example
+   * ```ts
+   * declare const jobs: JobService;
+   * const SendReceipt = job({ name: 'SendReceipt', queue: 'mail', params: { orderId: t.Integer() }, execute: () => true });
+   * const OrderNotified = groupCallback<{ orderId: number }>({ name: 'OrderNotified', onComplete: () => {} });
+   * const orderId = 7;
+   * const group = await jobs.dispatchGroup(
+   *   [
+   *     [SendReceipt, { params: { orderId } }],
+   *     [SendReceipt, { params: { orderId }, queue: 'mail', attempts: 5 }],
+   *   ],
+   *   { onComplete: OrderNotified, payload: { orderId } },
+   * );
+   * await jobs.status(group.groupId); // the callback's status: waiting while members run
+   * ```
+   */
+  dispatchGroup<const T extends readonly AnyJobLike[], P>(
+    members: { readonly [K in keyof T]: GroupMember<T[K]> },
+    options: DispatchGroupOptions<P>,
+  ): Promise<GroupReceipt<T>>;
   /**
    * Runs a job inline and returns its result (joins the current transaction).
    *

@@ -12,7 +12,7 @@ import { Kernel, syncSchema } from '../support/internals.ts';
 import { type ChildWorker, startChildWorker, type WorkerTarget } from './support/child-worker.ts';
 import { CallbackRun, JobRun } from './support/declarations.ts';
 import { callbackRows, callbacksOf, jobRuns, keyOf, until } from './support/harness.ts';
-import { Work, WorkCallbacks } from './support/process-declarations.ts';
+import { Work, WorkCallbacks, WorkGroupDone } from './support/process-declarations.ts';
 import { REDIS_URL } from './support/targets.ts';
 
 // Several processes share the data: PostgreSQL (a schema of this file's own) and BullMQ on Redis (a key
@@ -67,6 +67,7 @@ describe('worker processes on PostgreSQL + BullMQ', () => {
       backend,
       jobs: [Work],
       callbacks: [WorkCallbacks],
+      groupCallbacks: [WorkGroupDone],
       relay: { pollMs: 100 },
     });
     runtime.start();
@@ -114,6 +115,49 @@ describe('worker processes on PostgreSQL + BullMQ', () => {
     expect(await jobRuns(db, key)).toEqual([String(second.pid)]);
     expect(await callbackRows(db, key)).toHaveLength(1);
 
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('SIGKILL mid-member of a group: the member is handed on, and onComplete runs once, after both', async () => {
+    const key = keyOf('group-killed');
+    const [a, b] = [`${key}-a`, `${key}-b`];
+    const first = worker('block');
+    await first.line('ready');
+    const group = await runtime.dispatchGroup(
+      [
+        [Work, { payload: { key: a } }],
+        [Work, { payload: { key: b } }],
+      ],
+      { onComplete: WorkGroupDone, payload: { key } },
+    );
+    // Concurrency 1: the blocked worker holds one member (either) and leaves the other waiting.
+    await until('a member started', async () =>
+      first.output().includes(`started ${key}-`) ? true : undefined,
+    );
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await stateOf(group.groupId)).toBe('waiting-children');
+
+    const second = worker('normal');
+    await second.line('ready');
+    const [row] = await callbacksOf(db, key, 1, 20_000);
+    expect(row).toMatchObject({ kind: 'group', jobId: group.groupId });
+    const [m0, m1] = group.members;
+    expect(row?.detail).toEqual({
+      allCompleted: true,
+      callbackPid: second.pid,
+      members: [
+        { jobId: m0.jobId, name: 'Work', state: 'completed', result: { key: a, pid: second.pid } },
+        { jobId: m1.jobId, name: 'Work', state: 'completed', result: { key: b, pid: second.pid } },
+      ],
+    });
+    const done = await group.wait({ timeoutMs: 20_000 });
+    expect(done.onComplete).toMatchObject({ state: 'completed', attempts: 1 });
+    // The killed attempt's transaction died with its process: one committed run of each member.
+    expect(await jobRuns(db, a)).toEqual([String(second.pid)]);
+    expect(await jobRuns(db, b)).toEqual([String(second.pid)]);
+    expect(await callbackRows(db, key)).toHaveLength(1);
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
   });

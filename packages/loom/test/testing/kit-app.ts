@@ -6,6 +6,7 @@ import {
   command,
   exists,
   Forbidden,
+  groupCallback,
   job,
   loadById,
   model,
@@ -134,6 +135,30 @@ export const RemindMemberUseCase = useCase(Member, {
   execute: ({ params, jobs }) => jobs.dispatch(Remind, { params }),
 });
 
+/** After a member's welcome and reminder both finished: `reached`, or `partly-reached` when one failed. */
+export const OutreachDone = groupCallback<{ memberId: number }>({
+  name: 'OutreachDone',
+  onComplete: async ({ payload, allCompleted, app }) => {
+    const status = allCompleted ? 'reached' : 'partly-reached';
+    await app.entity(Member).update(payload.memberId, { status });
+  },
+});
+
+/** Dispatches a group: the welcome and the reminder, then `OutreachDone`. */
+export const ReachMemberUseCase = useCase(Member, {
+  name: 'ReachMember',
+  params: { memberId: t.Integer() },
+  dispatches: [Welcome, Remind],
+  execute: ({ params, jobs }) =>
+    jobs.dispatchGroup(
+      [
+        [Welcome, { params, payload: { greeting: 'hey' } }],
+        [Remind, { params }],
+      ],
+      { onComplete: OutreachDone, payload: { memberId: params.memberId } },
+    ),
+});
+
 /** A list use case: the query it is given is the one it runs. */
 export const ListMembersUseCase = useCase(Member, {
   name: 'ListMembers',
@@ -188,10 +213,12 @@ export const KIT_ENTRIES: readonly (readonly [string, unknown])[] = Object.entri
   WelcomeThenFailUseCase,
   MailMemberUseCase,
   RemindMemberUseCase,
+  ReachMemberUseCase,
   ListMembersUseCase,
   Welcome,
   Remind,
   WelcomeCallbacks,
+  OutreachDone,
   MemberApi,
   NoteApi,
 });

@@ -152,6 +152,7 @@ describe('runUseCase without an app (loads given, or run on an empty in-memory d
             return { jobId: 'j1', queue: 'mail', wait: throws(new Error('not expected')) };
           },
           dispatchRaw: throws(new Error('not expected')),
+          dispatchGroup: throws(new Error('not expected')),
           run: throws(new Error('not expected')),
           status: throws(new Error('not expected')),
         },

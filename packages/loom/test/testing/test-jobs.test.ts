@@ -4,6 +4,8 @@ import {
   KIT_DATABASES,
   KIT_DECLARATIONS,
   Member,
+  OutreachDone,
+  ReachMemberUseCase,
   Remind,
   RemindMemberUseCase,
   Welcome,
@@ -55,6 +57,23 @@ describe.each(KIT_DATABASES)('app.jobs on $dialect', ({ url }) => {
     expect(app.jobs.dispatched(Welcome).map((j) => j.name)).toEqual(['Welcome']);
     expect(app.jobs.dispatched(Remind)[0]).toMatchObject({ params: { memberId: ada?.id }, payload: null });
     expect(app.jobs.attempts(Remind)).toMatchObject([{ status: 'completed', result: `reminded ${ada?.id}` }]);
+  });
+
+  it('lists the members of a group as dispatched jobs, and runs its onComplete after them', async () => {
+    const [ada] = await app.seed(Member, [{ name: 'Ada', email: 'ada@example.com' }]);
+    const group = await app.invoke(ReachMemberUseCase, { params: { memberId: ada!.id } });
+    expect(app.jobs.dispatched().map((j) => [j.id, j.name])).toEqual(
+      group.members.map((m, i) => [m.jobId, i === 0 ? 'Welcome' : 'Remind']),
+    );
+    expect(app.jobs.dispatched(Welcome)[0]).toMatchObject({ payload: { greeting: 'hey' } });
+    expect(app.jobs.callbackRuns(OutreachDone, 'onComplete')).toMatchObject([{ id: group.groupId }]);
+    expect(app.jobs.attempts().map((a) => a.name)).toEqual(['Welcome', 'Remind']); // callbacks apart
+    expect(await statusOf(ada!.id)).toBe('reached');
+
+    const restore = app.jobs.fail(Remind);
+    await app.invoke(ReachMemberUseCase, { params: { memberId: ada!.id } });
+    restore();
+    expect(await statusOf(ada!.id)).toBe('partly-reached');
   });
 
   it('captures nothing for a dispatch whose transaction rolled back', async () => {

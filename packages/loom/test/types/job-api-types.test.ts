@@ -3,7 +3,11 @@ import {
   callbacks,
   command,
   type DispatchReceipt,
+  type FinishedGroupStatus,
   type FinishedJobStatus,
+  type GroupMemberOutcome,
+  type GroupReceipt,
+  groupCallback,
   type JobStatus,
   job,
   jobStatus,
@@ -22,6 +26,17 @@ const Send = job({
 type Sent = { orderId: number; to: string; sent: boolean };
 
 const Other = job({ name: 'Other', queue: 'mail', execute: () => 1 });
+
+const Done = groupCallback<{ orderId: number }>({
+  name: 'Done',
+  onComplete: ({ groupId, members, allCompleted, payload }) => {
+    expectTypeOf(groupId).toEqualTypeOf<string>();
+    expectTypeOf(members).toEqualTypeOf<readonly GroupMemberOutcome[]>();
+    expectTypeOf(allCompleted).toEqualTypeOf<boolean>();
+    expectTypeOf(payload).toEqualTypeOf<{ orderId: number }>();
+  },
+});
+const Untyped = groupCallback({ name: 'Untyped', onComplete: ({ payload }) => payload });
 
 const Notify = callbacks(Send, { name: 'Notify', onSuccess: ({ result }) => result.sent });
 const Alert = callbacks(Send, { name: 'Alert', onFailure: ({ error }) => error.message });
@@ -73,6 +88,44 @@ describe('job API types', () => {
         await jobs.dispatch(Send, { ...args, onFailure: Notify });
         // @ts-expect-error callbacks of another job
         await jobs.dispatch(Send, { ...args, onFailure: OtherAlert });
+      },
+    });
+  });
+
+  it('types a group: each member like a dispatch, the receipts and wait() by member, the payload by the callback', () => {
+    useCase(null, {
+      execute: async ({ jobs }) => {
+        const send = [Send, { params: { orderId: 1 }, payload: { to: 'a@b.c' }, priority: 1 }] as const;
+        const group = await jobs.dispatchGroup([send, [Other, {}]], {
+          onComplete: Done,
+          payload: { orderId: 1 },
+        });
+        expectTypeOf(group).toEqualTypeOf<GroupReceipt<readonly [typeof Send, typeof Other]>>();
+        expectTypeOf(group.members[0]).toEqualTypeOf<DispatchReceipt<Sent>>();
+        expectTypeOf(group.members[1]).toEqualTypeOf<DispatchReceipt<number>>();
+        const done = await group.wait({ timeoutMs: 1_000 });
+        expectTypeOf(done).toEqualTypeOf<FinishedGroupStatus<readonly [typeof Send, typeof Other]>>();
+        expectTypeOf(done.members[0]).toEqualTypeOf<FinishedJobStatus<Sent>>();
+        await jobs.dispatchGroup([[Other, {}]], { onComplete: Untyped });
+
+        // @ts-expect-error a member's payload of the wrong type
+        await jobs.dispatchGroup([[Send, { params: { orderId: 1 }, payload: { to: 1 } }]], {
+          onComplete: Untyped,
+        });
+        // @ts-expect-error a member's params missing
+        await jobs.dispatchGroup([[Send, { params: {}, payload: { to: 'a' } }]], { onComplete: Untyped });
+        // @ts-expect-error a member's unknown payload key
+        await jobs.dispatchGroup([[Send, { params: { orderId: 1 }, payload: { to: 'a', cc: 'b' } }]], {
+          onComplete: Untyped,
+        });
+        // @ts-expect-error a member takes no idempotency key
+        await jobs.dispatchGroup([[Other, { idempotencyKey: 'k' }]], { onComplete: Untyped });
+        // @ts-expect-error the callback's payload is required …
+        await jobs.dispatchGroup([[Other, {}]], { onComplete: Done });
+        // @ts-expect-error … and typed
+        await jobs.dispatchGroup([[Other, {}]], { onComplete: Done, payload: { orderId: 'x' } });
+        // @ts-expect-error onComplete is a group callback, not a job's callbacks
+        await jobs.dispatchGroup([[Send, send[1]]], { onComplete: Notify });
       },
     });
   });

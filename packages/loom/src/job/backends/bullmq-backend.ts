@@ -1,10 +1,11 @@
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { FlowProducer, Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { requirePeerSync } from '../../errors/require-peer.ts';
 import { checkConsumerOptions } from './consumer-options.ts';
-import { checkQueueName, initialDelay, normaliseMessage } from './job-message.ts';
+import { checkQueueName, initialDelay, normaliseMessage, splitGroup } from './job-message.ts';
 import {
+  type ChildOutcome,
   type Consumer,
   DEFAULT_CLOSE_TIMEOUT_MS,
   type JobMessage,
@@ -71,7 +72,10 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
   const keepCompleted = toKeepJobs(options.keepCompleted ?? { ageSeconds: 86_400, count: 1_000 });
   const keepFailed = toKeepJobs(options.keepFailed ?? { ageSeconds: 7 * 86_400, count: 10_000 });
   // Optional peers: an app on in-process jobs runs without them installed.
-  const { Queue, Worker } = requirePeerSync<typeof import('bullmq')>('bullmq', 'jobs.backend is bullmq');
+  const { FlowProducer, Queue, Worker } = requirePeerSync<typeof import('bullmq')>(
+    'bullmq',
+    'jobs.backend is bullmq',
+  );
   const { Redis } = requirePeerSync<typeof import('ioredis')>('ioredis', 'jobs.backend is bullmq');
 
   // Fail fast: no offline queue, one retry per command, a bounded connect. Reconnects in the background.
@@ -91,6 +95,7 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
   });
 
   const queues = new Map<string, Queue<JobMessage>>();
+  let flows: FlowProducer | undefined;
   const consumers = new Set<Consumer>();
   let closed = false;
 
@@ -137,6 +142,37 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     return queue;
   };
 
+  const flowProducer = (): FlowProducer => {
+    if (flows === undefined) {
+      flows = new FlowProducer({ connection: producer, prefix });
+      flows.on('error', onError);
+    }
+    return flows;
+  };
+
+  /**
+   * A group as a flow: the parent waits for its children; a child that fails for good is an ignored
+   * dependency, so the parent still runs once every child finished. The parent's data lists the
+   * children's ids (`loomChildren`), which its processor reads the outcomes of. A parent already known
+   * is left alone: adding the flow again would make it wait for a child that already failed.
+   */
+  const publishGroup = async (parent: JobMessage, children: readonly JobMessage[]): Promise<void> => {
+    if ((await queueFor(parent.queue).getJobState(parent.id)) !== 'unknown') return;
+    const data: GroupParentData = { ...parent, loomChildren: children.map((c) => c.id) };
+    await flowProducer().add({
+      name: parent.name,
+      queueName: parent.queue,
+      data,
+      opts: jobOptions(parent, initialDelay(parent)),
+      children: children.map((child) => ({
+        name: child.name,
+        queueName: child.queue,
+        data: child,
+        opts: { ...jobOptions(child, initialDelay(child)), ignoreDependencyOnFailure: true },
+      })),
+    });
+  };
+
   const jobOptions = (m: JobMessage, delay: number): JobsOptions => ({
     jobId: m.id,
     attempts: m.attempts,
@@ -152,8 +188,10 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
 
     async publish(message) {
       const copy = normaliseMessage(message);
+      const { parent, children } = splitGroup(copy);
       await withProducer(`cannot publish job ${copy.name} (${copy.id}) to queue ${copy.queue}`, async () => {
-        await queueFor(copy.queue).add(copy.name, copy, jobOptions(copy, initialDelay(copy)));
+        if (children.length > 0) await publishGroup(parent, children);
+        else await queueFor(copy.queue).add(copy.name, copy, jobOptions(copy, initialDelay(copy)));
       });
     },
 
@@ -164,18 +202,30 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
       const inFlight = new Set<AbortController>();
       let abandoned = false;
 
-      const processor = async (job: Job<JobMessage>): Promise<unknown> => {
+      const processor = async (job: Job<GroupParentData>): Promise<unknown> => {
         const controller = new AbortController();
         inFlight.add(controller);
         try {
           // attemptsMade counts failed attempts only, so a run interrupted by a dead worker keeps its number.
           const attempt = job.attemptsMade + 1;
+          const { loomChildren, ...message } = job.data;
+          // A group's parent: its children's outcomes. Redis failing to answer fails the attempt like
+          // a handler error would (reported to onSettled, retried).
+          let readError: unknown;
+          const children =
+            loomChildren === undefined
+              ? undefined
+              : await childOutcomes(job, loomChildren).catch((error: unknown) => {
+                  readError = error;
+                  return undefined;
+                });
           const settlement = await runAttempt({
-            handler,
+            handler: readError === undefined ? handler : () => Promise.reject(readError),
             onSettled,
             onError,
-            message: job.data,
+            message,
             attempt,
+            children,
             controller,
           });
           if (settlement.status === 'failed') throw settlement.error;
@@ -193,7 +243,7 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
       const workers = [...new Set(consumerOptions.queues)].map((name) => {
         const connection = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: null });
         connections.push(connection);
-        const worker = new Worker<JobMessage>(name, processor, {
+        const worker = new Worker<GroupParentData>(name, processor, {
           connection,
           prefix,
           concurrency,
@@ -278,10 +328,30 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
       closed = true;
       await Promise.all([...consumers].map((c) => c.close()));
       await Promise.all([...queues.values()].map((q) => settlesWithin(q.close(), timeoutMs)));
+      if (flows !== undefined) await settlesWithin(flows.close(), timeoutMs);
       if (producer.status === 'ready') await settlesWithin(producer.quit(), timeoutMs);
       producer.disconnect();
     },
   };
+}
+
+/** The data of a group's parent job: its message, and the ids of its children, in order. */
+type GroupParentData = JobMessage & { readonly loomChildren?: readonly string[] };
+
+/**
+ * How each child of a parent ended: completed ones from the parent's processed values, the others
+ * from its ignored failures (keys are `<prefix>:<queue>:<id>`; ids hold no `:`).
+ */
+async function childOutcomes(job: Job<GroupParentData>, ids: readonly string[]): Promise<ChildOutcome[]> {
+  const [values, failures] = await Promise.all([job.getChildrenValues(), job.getIgnoredChildrenFailures()]);
+  const byId = <T>(record: Record<string, T>): Map<string, T> =>
+    new Map(Object.entries(record).map(([key, value]) => [key.slice(key.lastIndexOf(':') + 1), value]));
+  const completed = byId(values as Record<string, unknown>);
+  const failed = byId(failures);
+  return ids.map((id): ChildOutcome => {
+    if (completed.has(id)) return { id, state: 'completed', result: completed.get(id) ?? null };
+    return { id, state: 'failed', error: failed.get(id) ?? 'no outcome recorded' };
+  });
 }
 
 /** A BullMQ job and its state as loom reports it. */

@@ -1,7 +1,8 @@
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { checkConsumerOptions } from './consumer-options.ts';
-import { checkQueueName, jsonCopy, normaliseMessage } from './job-message.ts';
+import { checkQueueName, jsonCopy, normaliseMessage, splitGroup } from './job-message.ts';
 import {
+  type ChildOutcome,
   type Consumer,
   type ConsumerOptions,
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -78,7 +79,11 @@ export function createEagerBackend(options: EagerBackendOptions = {}): QueueBack
     return c;
   };
 
-  const execute = async (consumer: EagerConsumer, message: JobMessage): Promise<void> => {
+  const execute = async (
+    consumer: EagerConsumer,
+    message: JobMessage,
+    children?: readonly ChildOutcome[],
+  ): Promise<void> => {
     const c = countsOf(message.queue);
     const controllers = new Set<AbortController>();
     const { id, name, queue } = message;
@@ -95,7 +100,15 @@ export function createEagerBackend(options: EagerBackendOptions = {}): QueueBack
           const controller = new AbortController();
           controllers.add(controller);
           record({ id, name, queue, state: 'running', attempts: attempt - 1 });
-          const settlement = await runAttempt({ handler, onSettled, onError, message, attempt, controller });
+          const settlement = await runAttempt({
+            handler,
+            onSettled,
+            onError,
+            message,
+            attempt,
+            children,
+            controller,
+          });
           controllers.delete(controller);
           if (settlement.status === 'completed') {
             c.completed++;
@@ -126,6 +139,44 @@ export function createEagerBackend(options: EagerBackendOptions = {}): QueueBack
     }
   };
 
+  const consumerOf = (message: JobMessage): EagerConsumer => {
+    const consumer = consumers.get(message.queue);
+    if (consumer === undefined) {
+      throw new Error(
+        `eager queue backend: no consumer for queue "${message.queue}" (job ${message.name}, id ${message.id}); ` +
+          `call backend.consume({ queues: ['${message.queue}'], … }) before publishing`,
+      );
+    }
+    return consumer;
+  };
+
+  const publishOne = (message: JobMessage): Promise<void> => {
+    const previous = runs.get(message.id);
+    if (previous !== undefined) return previous;
+    const run = execute(consumerOf(message), message);
+    runs.set(message.id, run);
+    return run;
+  };
+
+  /** A group: every child runs (concurrently, within their consumers' limits), then the parent. */
+  const publishGroup = (parent: JobMessage, children: readonly JobMessage[]): Promise<void> => {
+    const consumer = consumerOf(parent);
+    for (const child of children) if (!runs.has(child.id)) consumerOf(child);
+    record({ id: parent.id, name: parent.name, queue: parent.queue, state: 'waiting', attempts: 0 });
+    const run = (async () => {
+      await Promise.all(children.map(publishOne));
+      const outcomes = children.map((child): ChildOutcome => {
+        const s = statuses.get(child.id);
+        return s?.state === 'completed'
+          ? { id: child.id, state: 'completed', result: s.result ?? null }
+          : { id: child.id, state: 'failed', error: s?.error ?? 'no longer known' };
+      });
+      await execute(consumer, parent, outcomes);
+    })();
+    runs.set(parent.id, run);
+    return run;
+  };
+
   return {
     kind: 'eager',
 
@@ -134,16 +185,9 @@ export function createEagerBackend(options: EagerBackendOptions = {}): QueueBack
       if (closed) throw new ServiceUnavailable('the eager queue backend is closed');
       const previous = runs.get(copy.id);
       if (previous !== undefined) return previous;
-      const consumer = consumers.get(copy.queue);
-      if (consumer === undefined) {
-        throw new Error(
-          `eager queue backend: no consumer for queue "${copy.queue}" (job ${copy.name}, id ${copy.id}); ` +
-            `call backend.consume({ queues: ['${copy.queue}'], … }) before publishing`,
-        );
-      }
-      const run = execute(consumer, copy);
-      runs.set(copy.id, run);
-      return run;
+      const { parent, children } = splitGroup(copy);
+      if (children.length > 0) return publishGroup(parent, children);
+      return publishOne(copy);
     },
 
     consume(consumerOptions): Consumer {

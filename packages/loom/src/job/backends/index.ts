@@ -11,8 +11,16 @@ export { type BullmqBackendOptions, createBullmqBackend, type Retention } from '
 export { checkConsumerOptions } from './consumer-options.ts';
 export { createEagerBackend, type EagerBackendOptions } from './eager-backend.ts';
 export { createInProcessBackend, type InProcessBackendOptions } from './inprocess-backend.ts';
-export { backoffDelay, initialDelay, jsonCopy, MAX_PRIORITY, normaliseMessage } from './job-message.ts';
 export {
+  backoffDelay,
+  initialDelay,
+  jsonCopy,
+  MAX_PRIORITY,
+  normaliseMessage,
+  splitGroup,
+} from './job-message.ts';
+export {
+  type ChildOutcome,
   type Consumer,
   type ConsumerOptions,
   DEFAULT_CLOSE_TIMEOUT_MS,

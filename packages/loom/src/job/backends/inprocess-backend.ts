@@ -1,8 +1,16 @@
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { checkConsumerOptions } from './consumer-options.ts';
-import { backoffDelay, checkQueueName, initialDelay, jsonCopy, normaliseMessage } from './job-message.ts';
+import {
+  backoffDelay,
+  checkQueueName,
+  initialDelay,
+  jsonCopy,
+  normaliseMessage,
+  splitGroup,
+} from './job-message.ts';
 import { PriorityHeap } from './priority-heap.ts';
 import {
+  type ChildOutcome,
   type Consumer,
   type ConsumerOptions,
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -28,6 +36,16 @@ interface Entry {
   readonly message: JobMessage;
   readonly attempt: number;
   readonly seq: number;
+  /** A group's parent: its children's outcomes. */
+  readonly children?: readonly ChildOutcome[];
+}
+
+/** A group's parent waiting for its children. */
+interface Group {
+  readonly parent: JobMessage;
+  readonly order: readonly string[];
+  readonly pending: Set<string>;
+  readonly outcomes: Map<string, ChildOutcome>;
 }
 
 /** A message not finished yet: where it stands, for `status`. */
@@ -78,6 +96,9 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
   const live = new Map<string, Live>();
   const finished = new Map<string, MessageStatus>();
   const consumers = new Set<LocalConsumer>();
+  /** Parents waiting for children, by parent id; the parent of each child still running. */
+  const groups = new Map<string, Group>();
+  const parentOf = new Map<string, string>();
   let seq = 0;
   let pumpScheduled = false;
   let closed = false;
@@ -130,6 +151,24 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
     state.delayed.set(entry, timer);
   };
 
+  /** Queues a parent whose children all finished, telling it how they ended. */
+  const release = (group: Group): void => {
+    groups.delete(group.parent.id);
+    const children = group.order.map((id) => group.outcomes.get(id) as ChildOutcome);
+    enqueue({ message: group.parent, attempt: 1, seq: seq++, children }, initialDelay(group.parent));
+  };
+
+  const childFinished = (child: ChildOutcome): void => {
+    const parentId = parentOf.get(child.id);
+    if (parentId === undefined) return;
+    parentOf.delete(child.id);
+    const group = groups.get(parentId);
+    if (group === undefined) return;
+    group.pending.delete(child.id);
+    group.outcomes.set(child.id, child);
+    if (group.pending.size === 0) release(group);
+  };
+
   const finish = (message: JobMessage, outcome: Pick<MessageStatus, 'state' | 'result' | 'error'>): void => {
     const { id, name, queue } = message;
     const attempts = live.get(id)?.attempts ?? 0;
@@ -139,6 +178,32 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
       const oldest = finished.keys().next();
       if (!oldest.done) finished.delete(oldest.value);
     }
+    childFinished(outcomeOf(id, outcome));
+  };
+
+  /** Publishes a group: the parent waits (state `waiting`) until every child finished. */
+  const publishGroup = (parent: JobMessage, children: readonly JobMessage[]): void => {
+    live.set(parent.id, { message: parent, state: 'waiting', attempts: 0 });
+    const group: Group = {
+      parent,
+      order: children.map((c) => c.id),
+      pending: new Set(),
+      outcomes: new Map(),
+    };
+    groups.set(parent.id, group);
+    for (const child of children) {
+      const done = finished.get(child.id);
+      if (done !== undefined) {
+        group.outcomes.set(child.id, outcomeOf(child.id, done));
+        continue;
+      }
+      group.pending.add(child.id);
+      parentOf.set(child.id, parent.id);
+      if (live.has(child.id)) continue;
+      live.set(child.id, { message: child, state: 'waiting', attempts: 0 });
+      enqueue({ message: child, attempt: 1, seq: seq++ }, initialDelay(child));
+    }
+    if (group.pending.size === 0) release(group);
   };
 
   const nextFor = (consumer: LocalConsumer): Entry | undefined => {
@@ -165,6 +230,7 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
       onError,
       message: entry.message,
       attempt: entry.attempt,
+      children: entry.children,
       controller,
     })
       .then((settlement) => {
@@ -176,7 +242,7 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
           finish(entry.message, { state: 'completed', result: jsonCopy(settlement.result) });
         } else if (!settlement.info.isFinalAttempt && !closed) {
           enqueue(
-            { message: entry.message, attempt: entry.attempt + 1, seq: seq++ },
+            { ...entry, attempt: entry.attempt + 1, seq: seq++ },
             backoffDelay(entry.message.backoffMs, entry.attempt),
           );
         } else {
@@ -224,6 +290,8 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
       const copy = normaliseMessage(message);
       if (closed) throw new ServiceUnavailable('the in-process queue backend is closed');
       if (live.has(copy.id) || finished.has(copy.id)) return;
+      const { parent, children } = splitGroup(copy);
+      if (children.length > 0) return publishGroup(parent, children);
       live.set(copy.id, { message: copy, state: 'waiting', attempts: 0 });
       enqueue({ message: copy, attempt: 1, seq: seq++ }, initialDelay(copy));
     },
@@ -282,4 +350,11 @@ export function createInProcessBackend(options: InProcessBackendOptions = {}): Q
       }
     },
   };
+}
+
+/** A finished message as its parent is told. */
+function outcomeOf(id: string, outcome: Pick<MessageStatus, 'state' | 'result' | 'error'>): ChildOutcome {
+  return outcome.state === 'completed'
+    ? { id, state: 'completed', result: outcome.result ?? null }
+    : { id, state: 'failed', error: outcome.error ?? '' };
 }

@@ -36,6 +36,17 @@ export function normaliseMessage(message: JobMessage): JobMessage {
   if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= MAX_PRIORITY)) {
     bad(`priority must be an integer in 0..${MAX_PRIORITY}`);
   }
+  const children = message.children;
+  if (children !== undefined) {
+    if (!Array.isArray(children) || children.length === 0) bad('children must be a non-empty array');
+    const ids = new Set<string>([message.id]);
+    for (const child of children) {
+      if (child?.children !== undefined) bad('a child must not have children of its own');
+      normaliseMessage(child);
+      if (ids.has(child.id)) bad(`child id ${JSON.stringify(child.id)} appears twice in the group`);
+      ids.add(child.id);
+    }
+  }
   let json: string;
   try {
     json = JSON.stringify(message);
@@ -43,6 +54,20 @@ export function normaliseMessage(message: JobMessage): JobMessage {
     return bad(`not JSON-serialisable (${error instanceof Error ? error.message : String(error)})`);
   }
   return JSON.parse(json) as JobMessage;
+}
+
+/**
+ * A group's parent without its children: what its consumer is handed (`JobRunInfo.message`).
+ *
+ * @example
+ * ```ts
+ * const { children, parent } = splitGroup(message); // children: [] when not a group
+ * ```
+ */
+export function splitGroup(message: JobMessage): { parent: JobMessage; children: readonly JobMessage[] } {
+  if (message.children === undefined) return { parent: message, children: [] };
+  const { children, ...parent } = message;
+  return { parent, children };
 }
 
 /**

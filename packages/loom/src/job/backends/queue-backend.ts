@@ -84,11 +84,27 @@ export interface JobMessage {
   readonly timeoutMs?: number;
   /** Opaque string metadata carried along, e.g. trace context. */
   readonly meta?: Readonly<Record<string, string>>;
+  /**
+   * Makes this message the parent of a group (decision 0062): the children are published with it, in
+   * one step (all or none), and it runs once, after every child finished (completed, or failed after its
+   * last attempt), its handler told each child's outcome (`JobRunInfo.children`). Children carry no
+   * children of their own. Until then the parent reads `waiting`. BullMQ: a flow (the parent waits for
+   * its children; a child failing for good is an ignored dependency); in memory: the same bookkeeping.
+   */
+  readonly children?: readonly JobMessage[];
 }
+
+/** How a child of a group ended, as its parent's handler is told (`JobRunInfo.children`). */
+export type ChildOutcome =
+  | { readonly id: string; readonly state: 'completed'; readonly result: unknown }
+  | { readonly id: string; readonly state: 'failed'; readonly error: string };
 
 /** What a handler is told about the attempt it runs. */
 export interface JobRunInfo {
+  /** The message (without `children`). */
   readonly message: JobMessage;
+  /** A group's parent: how each child ended, in the order of `message.children` at publish. */
+  readonly children?: readonly ChildOutcome[];
   /** 1-based. An attempt interrupted by a crashed worker is run again with the same number. */
   readonly attempt: number;
   /** True when a failure of this attempt is final (no retry follows). */

@@ -1,4 +1,4 @@
-import type { JobHandler, JobMessage, JobSettlement } from './queue-backend.ts';
+import type { ChildOutcome, JobHandler, JobMessage, JobSettlement } from './queue-backend.ts';
 import { JobTimeoutError } from './queue-errors.ts';
 
 /** Everything one attempt needs; shared by the three backends so they time out and report alike. */
@@ -8,6 +8,8 @@ export interface AttemptInput {
   readonly onError: (error: Error) => void;
   readonly message: JobMessage;
   readonly attempt: number;
+  /** A group's parent: its children's outcomes. */
+  readonly children?: readonly ChildOutcome[] | undefined;
   /** Aborted by the timeout here, or by the consumer when it closes past its grace period. */
   readonly controller: AbortController;
 }
@@ -29,6 +31,7 @@ export async function runAttempt(input: AttemptInput): Promise<JobSettlement> {
     attempt,
     isFinalAttempt: attempt >= message.attempts,
     signal: controller.signal,
+    ...(input.children === undefined ? {} : { children: input.children }),
   };
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../src/db/database.ts';
 import type { Consumer, JobMessage, QueueBackend } from '../../../src/job/backends/index.ts';
 import { callbacks } from '../../../src/job/callbacks.ts';
+import { groupCallback } from '../../../src/job/group-callback.ts';
 import { job } from '../../../src/job/job.ts';
 import { type JobEvent, JobRuntime } from '../../../src/job/job-runtime.ts';
 import { jobStatus, jobStatusSchema } from '../../../src/job/job-status.ts';
@@ -13,6 +14,7 @@ import {
   restInterface,
   route,
   t,
+  useCase,
   withDefault,
 } from '../../support/internals.ts';
 
@@ -131,6 +133,48 @@ export const EchoAlert = callbacks(Echo, {
   },
 });
 
+/** Attempts of `EchoGroupDone` per group key (its first `callbackFailures` attempts throw). */
+export const groupCallbackAttempts = new Map<string, number>();
+
+/**
+ * A group's callback: one row `group` per run under the group's `key`, with what it was told (each
+ * member's id, name, state and result or error, and `allCompleted`). Fails its first `callbackFailures`
+ * attempts (their rows roll back).
+ */
+export const EchoGroupDone = groupCallback<{ key: string; callbackFailures?: number }>({
+  name: 'EchoGroupDone',
+  backoffMs: 5,
+  onComplete: async ({ groupId, members, allCompleted, payload, repos }) => {
+    const attempt = (groupCallbackAttempts.get(payload.key) ?? 0) + 1;
+    groupCallbackAttempts.set(payload.key, attempt);
+    const detail = JSON.stringify({ members, allCompleted });
+    await repos(EchoCallbackRun).create({ key: payload.key, outcome: 'group', jobId: groupId, detail });
+    if (attempt <= (payload.callbackFailures ?? 0)) throw new Error(`group callback refused on ${attempt}`);
+  },
+});
+
+/** A use case that dispatches a group of two `Echo`s (keys `<key>-a`, `<key>-b`); `rollback` throws after. */
+export const DispatchEchoGroup = useCase(null, {
+  name: 'DispatchEchoGroup',
+  dispatches: [Echo],
+  input: command(
+    { key: t.String(), rollback: withDefault(t.Boolean(), false) },
+    { name: 'DispatchEchoGroupInput' },
+  ),
+  execute: async ({ input, jobs, repos }) => {
+    await repos(EchoRun).create({ key: input.key, attempt: 0 });
+    const group = await jobs.dispatchGroup(
+      [
+        [Echo, { payload: { key: `${input.key}-a` } }],
+        [Echo, { payload: { key: `${input.key}-b` } }],
+      ],
+      { onComplete: EchoGroupDone, payload: { key: input.key } },
+    );
+    if (input.rollback) throw new Error('rolled back on purpose');
+    return group;
+  },
+});
+
 export const EchoStatus = jobStatus(Echo, { name: 'EchoStatus' });
 
 export const EchoApi = restInterface(EchoRun, {
@@ -147,6 +191,7 @@ export const EchoApi = restInterface(EchoRun, {
 
 export const API_JOBS = [Echo, Later, Slow, Urgent] as const;
 export const API_CALLBACKS = [EchoBoth, EchoNotify, EchoAlert] as const;
+export const API_GROUP_CALLBACKS = [EchoGroupDone] as const;
 
 /** A backend that records every message it is asked to publish (accepted or not). */
 export function recording(backend: QueueBackend): { backend: QueueBackend; published: JobMessage[] } {
@@ -179,13 +224,14 @@ export interface ApiHarness {
 
 export function startApiHarness(db: Database, inner: QueueBackend, consume = true): ApiHarness {
   const kernel = new Kernel({ db, cursorSecret: 'job-api-suite-cursor-secret' });
-  kernel.compile([EchoStatus]);
+  kernel.compile([EchoStatus, DispatchEchoGroup]);
   const { backend, published } = recording(inner);
   const runtime = new JobRuntime({
     kernel,
     backend,
     jobs: API_JOBS,
     callbacks: API_CALLBACKS,
+    groupCallbacks: API_GROUP_CALLBACKS,
     relay: { pollMs: 100, maxRetryMs: 300 },
   });
   const events: JobEvent[] = [];

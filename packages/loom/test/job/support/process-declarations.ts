@@ -1,4 +1,5 @@
 import { callbacks } from '../../../src/job/callbacks.ts';
+import { groupCallback } from '../../../src/job/group-callback.ts';
 import { job } from '../../../src/job/job.ts';
 import { command, t } from '../../support/internals.ts';
 import { CallbackRun, JobRun } from './declarations.ts';
@@ -34,5 +35,14 @@ export const WorkCallbacks = callbacks(Work, {
   onSuccess: async ({ jobId, result, repos }) => {
     const detail = JSON.stringify({ ...result, callbackPid: process.pid });
     await repos(CallbackRun).create({ key: result.key, outcome: 'success', jobId, detail });
+  },
+});
+
+/** A group's callback: one row `group` under the group's key, with the outcomes and its own pid. */
+export const WorkGroupDone = groupCallback<{ key: string }>({
+  name: 'WorkGroupDone',
+  onComplete: async ({ groupId, members, allCompleted, payload, repos }) => {
+    const detail = JSON.stringify({ members, allCompleted, callbackPid: process.pid });
+    await repos(CallbackRun).create({ key: payload.key, outcome: 'group', jobId: groupId, detail });
   },
 });

@@ -11,7 +11,7 @@ import { openDatabase } from '../../../src/db/database.ts';
 import { createBullmqBackend } from '../../../src/job/backends/index.ts';
 import { JobRuntime } from '../../../src/job/job-runtime.ts';
 import { Kernel } from '../../support/internals.ts';
-import { Work, WorkCallbacks } from './process-declarations.ts';
+import { Work, WorkCallbacks, WorkGroupDone } from './process-declarations.ts';
 
 const [pgUrl, schema, redisUrl, prefix] = process.argv.slice(2);
 if (pgUrl === undefined || schema === undefined || redisUrl === undefined || prefix === undefined) {
@@ -29,6 +29,7 @@ const runtime = new JobRuntime({
   backend,
   jobs: [Work],
   callbacks: [WorkCallbacks],
+  groupCallbacks: [WorkGroupDone],
   relay: { pollMs: 100 },
 });
 runtime.start();

@@ -149,6 +149,68 @@ export function queueBackendContract(target: ContractTarget): void {
     expect(runs).toEqual([msg.id]);
   });
 
+  it('runs a group parent once, after every child finished, told how each ended, in order', async () => {
+    const queue = uniqueQueue('group');
+    const rec = recorder();
+    const release = gate();
+    consume({
+      queues: [queue],
+      concurrency: 2,
+      onSettled: rec.onSettled,
+      handler: async ({ message: m, children }) => {
+        if (m.name === 'Parent') return { children, hasChildren: 'children' in m };
+        if (m.name === 'Failing') throw new Error('child failed');
+        await release.opened;
+        return `done ${m.id}`;
+      },
+    });
+    const ok = message(queue);
+    const ko = message(queue, { name: 'Failing', attempts: 2, backoffMs: 1 });
+    const parent = message(queue, { name: 'Parent', children: [ok, ko] });
+    const published = backend.publish(parent);
+    if (target.async) await published;
+    // The parent waits for its children: one failed for good, one still running.
+    await until(() => expect(rec.settled.filter((s) => s.info.message.id === ko.id)).toHaveLength(2));
+    expect((await backend.status(parent.id, [queue]))?.state).toBe('waiting');
+    // Published again meanwhile (a relay after a crash): the group is not added twice, and the failed
+    // child is not waited for again.
+    const again = backend.publish(parent);
+    if (target.async) await again;
+    release.open();
+    await published;
+    await again;
+    const parentRuns = () => rec.settled.filter((s) => s.info.message.name === 'Parent');
+    await until(() => expect(parentRuns()).toHaveLength(1));
+    const [run] = parentRuns();
+    expect(run?.status === 'completed' && run.result).toEqual({
+      children: [
+        { id: ok.id, state: 'completed', result: `done ${ok.id}` },
+        { id: ko.id, state: 'failed', error: 'child failed' },
+      ],
+      hasChildren: false,
+    });
+    expect(rec.settled.filter((s) => s.info.message.id === ko.id)).toHaveLength(2); // retried, then failed
+    await until(async () => expect((await backend.status(parent.id, [queue]))?.state).toBe('completed'));
+    // Published again once finished: nothing runs again.
+    await backend.publish(parent);
+    await sleep(target.async ? 100 : 0);
+    expect(parentRuns()).toHaveLength(1);
+    expect(rec.settled).toHaveLength(4);
+  });
+
+  it('refuses a group whose children have children, or repeat an id', async () => {
+    const queue = uniqueQueue('bad-group');
+    const child = message(queue);
+    const nested = message(queue, { children: [message(queue)] });
+    await expect(backend.publish(message(queue, { children: [nested] }))).rejects.toThrow(
+      /children of its own/,
+    );
+    await expect(backend.publish(message(queue, { children: [child, child] }))).rejects.toThrow(
+      /appears twice/,
+    );
+    await expect(backend.publish(message(queue, { children: [] }))).rejects.toThrow(/non-empty array/);
+  });
+
   it(target.async ? 'delays the first attempt by delayMs' : 'ignores delayMs and runs inline', async () => {
     const queue = uniqueQueue('delay');
     let ranAt: number | undefined;
