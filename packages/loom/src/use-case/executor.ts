@@ -254,7 +254,9 @@ function finish(
     let violations: Violation[] | undefined;
     for (const rule of plan.rules) {
       const v = rule.evaluate(ctx);
-      if (v) (violations ??= []).push(v);
+      if (!v) continue;
+      if (violations === undefined) violations = [v];
+      else violations.push(v);
     }
     if (violations !== undefined) throw new RuleViolations(violations);
   }
