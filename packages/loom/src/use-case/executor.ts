@@ -29,7 +29,7 @@ import type { UseCaseServices } from './services.ts';
 export interface CallArgs {
   readonly params?: Readonly<Record<string, unknown>>;
   readonly payload?: unknown;
-  readonly query?: QuerySpec;
+  readonly query?: QuerySpec | undefined;
   /** Run without a transaction even if the use case is not declared read-only (HTTP GET routes). */
   readonly readOnly?: boolean;
   /**
@@ -47,7 +47,7 @@ export interface CallArgs {
    * Enforce guards: the use case's own plus these (a route's and its interface's). Set by the REST
    * layer for requests when authentication is configured; calls from code leave it out and are trusted.
    */
-  readonly guards?: GuardSet;
+  readonly guards?: GuardSet | undefined;
 }
 
 /** What the executor needs from the application around it. */
@@ -79,6 +79,23 @@ const DEFAULT_QUERY: QuerySpec = { pagination: { mode: 'offset', page: 1, limit:
  * ```
  */
 export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+  const result = executePlanNow(host, plan, args);
+  return result instanceof Promise ? result : Promise.resolve(result);
+}
+
+/**
+ * {@link executePlan} without the promise around a call that finished synchronously: returns its result
+ * itself then (no loads, a synchronous `execute`: computes and rules over the input), else a promise,
+ * which is rejected on any failure (this never throws). The REST layer answers such calls without a
+ * promise hop.
+ *
+ * @example
+ * ```ts
+ * const result = executePlanNow(host, plan, { payload });
+ * const value = result instanceof Promise ? await result : result;
+ * ```
+ */
+export function executePlanNow(host: ExecutionHost, plan: Plan, args: CallArgs): unknown {
   const started = performance.now();
   let result: unknown;
   try {
@@ -90,15 +107,14 @@ export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Pr
   } catch (error) {
     return failed(host, plan, args, started, error);
   }
-  // A call that finished synchronously (no loads, a synchronous `execute`: computes and rules over the
-  // input) is observed now and answered with a settled promise: no promise hop per call for it.
+  // A call that finished synchronously is observed now and its result returned as it is.
   if (!isPromiseLike(result)) {
     try {
       host.observe?.(plan, 'success', performance.now() - started, undefined, args.context);
     } catch (error) {
       return Promise.reject(error);
     }
-    return Promise.resolve(result);
+    return result;
   }
   // One chained promise rather than nested async functions: every promise costs more while async
   // hooks are on (an AsyncLocalStorage is active: transactions, ambient call contexts).
