@@ -3,6 +3,13 @@ import Type from 'typebox';
 import { type FieldError, ValidationError } from '../errors/index.ts';
 import { toSnakeCase } from '../model/naming.ts';
 import { compileValidator } from '../schema/validator.ts';
+import {
+  type CommandValueDraft,
+  copyCommandValue,
+  freezeCommandValue,
+  newCommandValue,
+  setCommandField,
+} from './command-value.ts';
 import { isPatchField, type PatchField } from './patch.ts';
 import { isServerOwnedField, type ServerOwnedField, type ServerOwner } from './server-owned.ts';
 
@@ -115,7 +122,20 @@ export interface CommandOptions {
   readonly decoders?: Readonly<Record<string, (wire: unknown) => unknown>>;
 }
 
+/**
+ * Where a command keeps its parser into a writable value: the executor lets computes write into it
+ * before freezing it, instead of copying the frozen value (docs/decisions/0064-command-values-and-computes-in-place.md).
+ */
+const PARSE_DRAFT: unique symbol = Symbol('loom.parseDraft');
+
+type DraftParser = (
+  payload: unknown,
+) => { ok: true; value: CommandValueDraft } | { ok: false; errors: FieldError[] };
+
 let anonymous = 0;
+
+/** Names a command value reserves: its `$fieldsSet` getter, and the prototype accessor of every object. */
+const RESERVED_FIELD_NAMES = ['$fieldsSet', '__proto__'] as const;
 
 /**
  * Declares a command: an immutable, validated input. Fields are TypeBox schemas (`t.String()`), or
@@ -135,6 +155,10 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
   options: CommandOptions = {},
 ): Command<F> {
   const name = options.name ?? `Command${++anonymous}`;
+  for (const reserved of RESERVED_FIELD_NAMES) {
+    if (Object.hasOwn(fields, reserved))
+      throw new Error(`command ${name}: "${reserved}" cannot be a field name`);
+  }
   const metas: CommandFieldMeta[] = Object.entries(fields).map(([fieldName, decl]) => {
     const isPatch = isPatchField(decl);
     const owner = isServerOwnedField(decl) ? decl.owner : undefined;
@@ -162,50 +186,60 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
   const wireSchema = Type.Object(properties, { title: name });
   // Server-owned fields are never read from a payload: a client's value is ignored like an unknown key.
   const clientFields = metas.filter((m) => m.serverOwned === undefined);
+  const decodedFields = clientFields.filter((m) => m.decode !== undefined);
+  // Defaults that are objects are copied per call (a caller may change its value); primitives need not be.
+  const copiesDefault = clientFields.map(
+    (m) => m.hasDefault && typeof m.defaultValue === 'object' && m.defaultValue !== null,
+  );
   // Validation runs on the normalized object (defaults already applied), so defaults never reach Ajv.
   const validator = compileValidator(wireSchema);
   const byName = new Map(metas.map((m) => [m.name, m]));
 
-  function safeParse(payload: unknown) {
+  /** The payload read into a writable value (see command-value.ts), or the problems found. */
+  function parseDraft(
+    payload: unknown,
+  ): { ok: true; value: CommandValueDraft } | { ok: false; errors: FieldError[] } {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      return { ok: false as const, errors: [{ path: '', message: 'must be a JSON object' }] };
+      return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
     }
     const source = payload as Record<string, unknown>;
-    const normalized: Record<string, unknown> = {};
-    const set = new Set<string>();
-    for (const m of clientFields) {
+    const names: string[] = [];
+    const normalized = newCommandValue(names);
+    for (let i = 0; i < clientFields.length; i++) {
+      const m = clientFields[i] as CommandFieldMeta;
       let value: unknown;
-      let present = false;
-      if (Object.hasOwn(source, m.name)) {
-        value = source[m.name];
-        present = true;
-      } else if (m.alias !== m.name && Object.hasOwn(source, m.alias)) {
-        value = source[m.alias];
-        present = true;
-      }
-      if (present && value !== undefined) {
+      if (Object.hasOwn(source, m.name)) value = source[m.name];
+      else if (m.alias !== m.name && Object.hasOwn(source, m.alias)) value = source[m.alias];
+      if (value !== undefined) {
         normalized[m.name] = value;
-        set.add(m.name);
+        names.push(m.name);
       } else if (m.hasDefault) {
-        normalized[m.name] = structuredClone(m.defaultValue);
+        normalized[m.name] = copiesDefault[i] === true ? structuredClone(m.defaultValue) : m.defaultValue;
       }
     }
-    if (!validator.check(normalized)) return { ok: false as const, errors: validator.errors(normalized) };
-    const decodeErrors: FieldError[] = [];
-    for (const m of clientFields) {
-      if (m.decode && normalized[m.name] !== undefined && normalized[m.name] !== null) {
+    if (!validator.check(normalized)) return { ok: false, errors: validator.errors(normalized) };
+    if (decodedFields.length > 0) {
+      const decodeErrors: FieldError[] = [];
+      for (const m of decodedFields) {
+        const wire = normalized[m.name];
+        if (wire === undefined || wire === null || m.decode === undefined) continue;
         // A decoder refuses what the schema let through (a leap second is RFC 3339, not a JS Date).
         try {
-          normalized[m.name] = m.decode(normalized[m.name]);
+          normalized[m.name] = m.decode(wire);
         } catch (error) {
           const message = error instanceof RangeError ? error.message : 'is not a valid value';
           decodeErrors.push({ path: m.name, message });
         }
       }
+      if (decodeErrors.length > 0) return { ok: false, errors: decodeErrors };
     }
-    if (decodeErrors.length > 0) return { ok: false as const, errors: decodeErrors };
-    Object.defineProperty(normalized, '$fieldsSet', { value: set, enumerable: false });
-    return { ok: true as const, value: Object.freeze(normalized) as Parsed<CommandValue<F>> };
+    return { ok: true, value: normalized };
+  }
+
+  function safeParse(payload: unknown) {
+    const result = parseDraft(payload);
+    if (!result.ok) return result;
+    return { ok: true as const, value: freezeCommandValue<Parsed<CommandValue<F>>>(result.value) };
   }
 
   return Object.freeze({
@@ -215,6 +249,7 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
     $fieldsByName: byName,
     $schema: wireSchema,
     $decl: fields,
+    [PARSE_DRAFT]: parseDraft,
     safeParse,
     parse(payload: unknown) {
       const result = safeParse(payload);
@@ -234,11 +269,25 @@ export function command<const F extends Record<string, CommandFieldDecl>>(
  * ```
  */
 export function withFields<T extends object>(value: Parsed<T>, changes: Partial<T>): Parsed<T> {
-  const next: Record<string, unknown> = { ...value, ...changes };
-  const set = new Set<string>(value.$fieldsSet as ReadonlySet<string>);
-  for (const key of Object.keys(changes)) set.add(key);
-  Object.defineProperty(next, '$fieldsSet', { value: set, enumerable: false });
-  return Object.freeze(next) as Parsed<T>;
+  const next = copyCommandValue(value);
+  for (const key of Object.keys(changes)) {
+    if (key !== '$fieldsSet') setCommandField(next, key, (changes as Record<string, unknown>)[key]);
+  }
+  return freezeCommandValue<Parsed<T>>(next);
+}
+
+/**
+ * Parses a payload like {@link Command.parse} but returns the value still writable (see
+ * command-value.ts): the caller sets more fields with `setCommandField` and freezes it with
+ * `freezeCommandValue`. Throws {@link ValidationError} (422).
+ * @internal
+ */
+export function parseCommandDraft(cmd: AnyCommand, payload: unknown): CommandValueDraft {
+  const parser = (cmd as unknown as { readonly [PARSE_DRAFT]?: DraftParser })[PARSE_DRAFT];
+  if (parser === undefined) return copyCommandValue(cmd.parse(payload) as object);
+  const result = parser(payload);
+  if (!result.ok) throw new ValidationError(result.errors);
+  return result.value;
 }
 
 /** True when `value` is a command built by {@link command}. */

@@ -91,3 +91,36 @@ export function callContextObject(
   if (caller !== undefined) ctx[CALL_CALLER] = caller;
   return ctx;
 }
+
+/**
+ * A use case's `ctx` as {@link callContextObject} builds it from `{ input, params, load, repo, query,
+ * identity }`, with the six fields written one by one: the executor makes one per call, and
+ * `Object.assign` from a fields object cost three times as much.
+ *
+ * @example
+ * ```ts
+ * const ctx = useCaseCallContext(kernel.services, input, params, {}, repo, undefined, undefined, { traceId: 'req-1' }, caller);
+ * ```
+ */
+export function useCaseCallContext(
+  services: object,
+  input: unknown,
+  params: unknown,
+  load: unknown,
+  repo: unknown,
+  query: unknown,
+  identity: unknown,
+  context: CallContext | undefined,
+  caller: DispatchCaller | undefined,
+): Record<string | symbol, unknown> {
+  const ctx = Object.create(services) as Record<string | symbol, unknown>;
+  ctx.input = input;
+  ctx.params = params;
+  ctx.load = load;
+  ctx.repo = repo;
+  ctx.query = query;
+  ctx.identity = identity;
+  if (context !== undefined) ctx[CALL_CONTEXT] = context;
+  if (caller !== undefined) ctx[CALL_CALLER] = caller;
+  return ctx;
+}

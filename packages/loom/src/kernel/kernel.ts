@@ -19,7 +19,7 @@ import { type ReadCache, UNCACHED } from '../repository/read-cache.ts';
 import type { Repository, WriteOptions } from '../repository/repository.ts';
 import { SqlRepository } from '../repository/sql-repository.ts';
 import { autoUseCasesOf } from '../use-case/auto-crud.ts';
-import { type CallArgs, type ExecutionHost, executePlan } from '../use-case/executor.ts';
+import { type CallArgs, type ExecutionHost, executePlanNow } from '../use-case/executor.ts';
 import type { EntityInvoker, Invoker } from '../use-case/invoker-types.ts';
 import type { JobService } from '../use-case/job-service-types.ts';
 import { compilePlan, type Plan } from '../use-case/plan.ts';
@@ -302,14 +302,34 @@ export class Kernel implements Invoker, ExecutionHost {
 
   /** Runs a use case with untyped arguments (the HTTP and job layers use this). */
   call(useCase: AnyUseCase, args: CallArgs): Promise<unknown> {
+    const result = this.#callNow(useCase, args);
+    return result instanceof Promise ? result : Promise.resolve(result);
+  }
+
+  /**
+   * Like {@link Kernel.call}, but a call that finished synchronously (no loads, a synchronous `execute`)
+   * returns its result itself instead of a promise; anything else returns a promise, rejected on
+   * failure (this never throws). The REST layer uses it to answer such calls without promise hops.
+   *
+   * @example
+   * ```ts
+   * const result = kernel.callNow(PreviewPricing, { payload });
+   * const value = result instanceof Promise ? await result : result;
+   * ```
+   */
+  callNow(useCase: AnyUseCase, args: CallArgs): unknown {
+    return this.#callNow(useCase, args);
+  }
+
+  #callNow(useCase: AnyUseCase, args: CallArgs): unknown {
     const plan = this.plan(useCase);
-    const running = executePlan(this, plan, args);
+    const running = executePlanNow(this, plan, args);
     const cache = this.#cache;
     if (cache === undefined || plan.readOnly || this.db.inTransaction()) return running;
     // A write outside a transaction (single-statement plans) is committed when it returns, and no
     // commit awaits its cache invalidation: the caller does, so the next read of every process (Redis
     // generations) sees the write. Nothing pending: one extra tick.
-    return running.then(async (result) => {
+    return Promise.resolve(running).then(async (result) => {
       await cache.settle();
       return result;
     });

@@ -35,6 +35,11 @@ export class TracedKernel extends Kernel {
     return inSpan(`use_case ${name}`, { attributes }, () => super.call(useCase, args));
   }
 
+  /** With tracing on, the call goes through {@link TracedKernel.call} (its span); otherwise as the kernel's. */
+  override callNow(useCase: AnyUseCase, args: CallArgs): unknown {
+    return tracingEnabled() ? this.call(useCase, args) : super.callNow(useCase, args);
+  }
+
   override repository(model: AnyModel): Repository<AnyModel> {
     if (!this.#wrapRepositories) return super.repository(model);
     let repo = this.#traced.get(model);

@@ -8,6 +8,9 @@ import { parseGuardedJson } from './json-guard.ts';
  */
 export const UNSUPPORTED_BODY: unique symbol = Symbol('loom.unsupportedBody');
 
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+
 function jsonParser(maxDepth: number) {
   return (
     _request: FastifyRequest,
@@ -15,8 +18,10 @@ function jsonParser(maxDepth: number) {
     done: (error: Error | null, value?: unknown) => void,
   ) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
-    // An empty body is "no payload": the use case reports the missing input as a 422.
-    if (text.trim() === '') return done(null, undefined);
+    // An empty body is "no payload": the use case reports the missing input as a 422. A body that starts
+    // with `{` or `[` is not blank: no trimmed copy for it.
+    const first = text.charCodeAt(0);
+    if (first !== OPEN_BRACE && first !== OPEN_BRACKET && text.trim() === '') return done(null, undefined);
     let value: unknown;
     try {
       value = parseGuardedJson(text, maxDepth);

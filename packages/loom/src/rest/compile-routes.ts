@@ -15,8 +15,11 @@ import { type RoutePath, resolveRoutePath } from './route-path.ts';
 import { type ResolvedProfiles, resolveProfiles } from './route-profiles.ts';
 import { isUnknownQueryPolicy, type UnknownQueryPolicy } from './unknown-query.ts';
 
-/** What the REST layer needs of the kernel. */
-export type RestKernel = Pick<Kernel, 'plan' | 'nameOf' | 'call'>;
+/**
+ * What the REST layer needs of the kernel; with `callNow`, calls that finish synchronously are answered
+ * without promise hops.
+ */
+export type RestKernel = Pick<Kernel, 'plan' | 'nameOf' | 'call'> & Partial<Pick<Kernel, 'callNow'>>;
 
 /** The pagination policy of a list route, resolved route → interface → defaults. */
 export interface ListPolicy {

@@ -23,6 +23,9 @@ const BACKSLASH = 0x5c;
 export function nestsDeeperThan(text: string, max: number): boolean {
   // A text of n characters nests at most n/2 levels: short bodies need no scan.
   if (text.length <= max * 2) return false;
+  // Nor does a text with at most `max` opening brackets (counted with indexOf, which is native code:
+  // a request body of a few objects costs a few calls instead of a loop over every character).
+  if (!hasMoreOpenings(text, max)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -35,6 +38,14 @@ export function nestsDeeperThan(text: string, max: number): boolean {
       if (++depth > max) return true;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
   }
+  return false;
+}
+
+/** True when `text` holds more than `max` `{` and `[` characters together (inside strings too). */
+function hasMoreOpenings(text: string, max: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) if (++count > max) return true;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) if (++count > max) return true;
   return false;
 }
 

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { withCallContext } from '../context/call-context.ts';
 import { InvalidCursor, UnsupportedMediaType } from '../errors/index.ts';
+import type { QuerySpec } from '../repository/query-spec.ts';
 import type { CallArgs } from '../use-case/executor.ts';
+import type { AnyUseCase } from '../use-case/use-case.ts';
 import { UNSUPPORTED_BODY } from './body-parsers.ts';
 import type { CompiledRoute, RestKernel } from './compile-routes.ts';
 import type { RawQuery } from './query-grammar.ts';
@@ -38,9 +40,23 @@ export function routeHandler(
   const conditional = route.conditional;
   const guards = enforceGuards ? route.guards : undefined;
 
+  // `callNow` returns the result of a call that finished synchronously itself; a kernel without it
+  // (a custom RestKernel) answers every call with a promise.
+  const callNow = kernel.callNow;
+  const invoke: (useCase: AnyUseCase, args: CallArgs) => unknown =
+    callNow === undefined ? (u, a) => kernel.call(u, a) : (u, a) => callNow.call(kernel, u, a);
+
+  /** Sets the status (and the ETag of auto-CRUD routes) and returns the body to send. */
+  function respond(reply: FastifyReply, result: unknown, query: QuerySpec | undefined): unknown {
+    if (status !== 200) reply.code(status);
+    conditional?.respond(reply, result);
+    return responder.respond(reply, result, query);
+  }
+
   // Not an async function: with an AsyncLocalStorage active (transactions, the ambient context), every
-  // `await` costs V8 an extra promise and hook calls, so the result is chained with one `then`.
-  function handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  // `await` costs V8 an extra promise and hook calls, so the result is chained with one `then`, or
+  // returned as it is when the call finished synchronously.
+  function handler(request: FastifyRequest, reply: FastifyReply): unknown {
     const raw = request.query as RawQuery;
     const { params: fromQuery, query } = readQuery(raw);
     let params: Record<string, unknown> = hasPathParams
@@ -50,28 +66,24 @@ export function routeHandler(
     if (extra !== undefined) params = { ...params, ...extra };
     const identity = request.identity;
     const context = identity === undefined ? { traceId: request.id } : { traceId: request.id, identity };
-    let args: CallArgs =
-      query === undefined ? { params, readOnly, context } : { params, query, readOnly, context };
-    if (guards !== undefined) args = { ...args, guards };
+    let payload: unknown;
     if (hasBody) {
-      const body = request.body;
-      if (body === UNSUPPORTED_BODY) {
+      payload = request.body;
+      if (payload === UNSUPPORTED_BODY) {
         const type = request.headers['content-type'] ?? '(none)';
         throw new UnsupportedMediaType(`content type ${type} is not supported: send application/json`);
       }
-      args = { ...args, payload: body };
     }
-    const pending = ambient
-      ? withCallContext(context, () => kernel.call(useCase, args))
-      : kernel.call(useCase, args);
+    // One object of one shape for every request (absent parts undefined), not a spread per part.
+    const args: CallArgs = { params, query, readOnly, context, guards, payload };
+    const pending = ambient ? withCallContext(context, () => invoke(useCase, args)) : invoke(useCase, args);
+    // A call that finished synchronously is answered now: Fastify sends a handler's non-promise
+    // result itself, with no promise to wait for.
+    if (!(pending instanceof Promise)) return respond(reply, pending, query);
     // Inline arrows, not named closures: a named function made per request costs a `name` definition
     // under tsx/esbuild's keepNames (`__name`), measurable in the ping benchmark.
     return pending.then(
-      (result: unknown) => {
-        if (status !== 200) reply.code(status);
-        conditional?.respond(reply, result);
-        return responder.respond(reply, result, query);
-      },
+      (result: unknown) => respond(reply, result, query),
       isList
         ? (error: unknown) => {
             // The repository names the cursor "after"; name the parameter the client actually sent.

@@ -8,8 +8,11 @@ export interface Compute<I = unknown> {
   readonly presence?: Presence<I>;
   /** Runs only when the presence condition holds. */
   whenPresent(presence: Presence<I>): Compute<I>;
-  /** @internal the new value, or null to leave the input unchanged (presence false, or `via` returned `undefined`). */
-  evaluate(ctx: RuleContext<unknown, unknown, unknown>): { value: unknown } | null;
+  /**
+   * @internal the new value, or `undefined` to leave the input unchanged (presence false, or `via`
+   * returned `undefined`). No wrapper object: it ran once per compute and call.
+   */
+  evaluate(ctx: RuleContext<unknown, unknown, unknown>): unknown;
 }
 
 /** The compute builder a use case's `computes` function receives. */
@@ -40,10 +43,9 @@ function makeCompute<I>(
     whenPresent: (p: Presence<I>) => makeCompute(field, via, patchFields, p),
     evaluate(ctx: RuleContext<unknown, unknown, unknown>) {
       if (presence !== undefined && !isPresent(ctx.input, presence as Presence<unknown>, patchFields))
-        return null;
-      const value = via(ctx);
-      // `input.email?.trim()` on an absent patch field must not make the field "present".
-      return value === undefined ? null : { value };
+        return undefined;
+      // `input.email?.trim()` on an absent patch field returns undefined: the field stays absent.
+      return via(ctx);
     },
   });
 }

@@ -1,5 +1,11 @@
-import type { Parsed } from '../command/command.ts';
-import { type CallContext, callContextObject } from '../context/call-context.ts';
+import { type Parsed, parseCommandDraft } from '../command/command.ts';
+import {
+  type CommandValueDraft,
+  copyCommandValue,
+  freezeCommandValue,
+  setCommandField,
+} from '../command/command-value.ts';
+import { type CallContext, useCaseCallContext } from '../context/call-context.ts';
 import type { Identity } from '../context/identity.ts';
 import { disposeCallServices } from '../context/service-runtime.ts';
 import {
@@ -15,6 +21,7 @@ import type { QuerySpec } from '../repository/query-spec.ts';
 import type { Repository } from '../repository/repository.ts';
 import { bindParams } from './bind-params.ts';
 import { type Guard, type GuardSet, mergeGuards } from './guard.ts';
+import type { AnyMarker } from './markers.ts';
 import type { LoadStep, Plan } from './plan.ts';
 import type { RuleContext } from './rule.ts';
 import type { UseCaseServices } from './services.ts';
@@ -23,7 +30,7 @@ import type { UseCaseServices } from './services.ts';
 export interface CallArgs {
   readonly params?: Readonly<Record<string, unknown>>;
   readonly payload?: unknown;
-  readonly query?: QuerySpec;
+  readonly query?: QuerySpec | undefined;
   /** Run without a transaction even if the use case is not declared read-only (HTTP GET routes). */
   readonly readOnly?: boolean;
   /**
@@ -41,7 +48,7 @@ export interface CallArgs {
    * Enforce guards: the use case's own plus these (a route's and its interface's). Set by the REST
    * layer for requests when authentication is configured; calls from code leave it out and are trusted.
    */
-  readonly guards?: GuardSet;
+  readonly guards?: GuardSet | undefined;
 }
 
 /** What the executor needs from the application around it. */
@@ -73,59 +80,117 @@ const DEFAULT_QUERY: QuerySpec = { pagination: { mode: 'offset', page: 1, limit:
  * ```
  */
 export function executePlan(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+  const result = executePlanNow(host, plan, args);
+  return result instanceof Promise ? result : Promise.resolve(result);
+}
+
+/**
+ * {@link executePlan} without the promise around a call that finished synchronously: returns its result
+ * itself then (no loads, a synchronous `execute`: computes and rules over the input), else a promise,
+ * which is rejected on any failure (this never throws). The REST layer answers such calls without a
+ * promise hop.
+ *
+ * @example
+ * ```ts
+ * const result = executePlanNow(host, plan, { payload });
+ * const value = result instanceof Promise ? await result : result;
+ * ```
+ */
+export function executePlanNow(host: ExecutionHost, plan: Plan, args: CallArgs): unknown {
   const started = performance.now();
-  let pending: Promise<unknown>;
+  let result: unknown;
   try {
     const db = host.services.db;
-    pending =
+    result =
       plan.readOnly || args.readOnly === true || plan.singleStatement || db.inTransaction()
         ? run(host, plan, args)
-        : db.unitOfWork(() => run(host, plan, args));
+        : db.unitOfWork(() => Promise.resolve(run(host, plan, args)));
   } catch (error) {
-    pending = Promise.reject(error);
+    return failed(host, plan, args, started, error);
+  }
+  // A call that finished synchronously is observed now and its result returned as it is.
+  if (!isPromiseLike(result)) {
+    try {
+      host.observe?.(plan, 'success', performance.now() - started, undefined, args.context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return result;
   }
   // One chained promise rather than nested async functions: every promise costs more while async
   // hooks are on (an AsyncLocalStorage is active: transactions, ambient call contexts).
-  return pending.then(
-    (result) => {
+  return Promise.resolve(result).then(
+    (value) => {
       host.observe?.(plan, 'success', performance.now() - started, undefined, args.context);
-      return result;
+      return value;
     },
-    (error: unknown) => {
-      host.observe?.(
-        plan,
-        error instanceof RuleViolations ? 'rule_failure' : 'failure',
-        performance.now() - started,
-        error,
-        args.context,
-      );
-      throw error;
-    },
+    (error: unknown) => failed(host, plan, args, started, error),
   );
 }
 
-/** The call up to `execute`; synchronous when the plan has no loads. Throws or returns its result. */
-function run(host: ExecutionHost, plan: Plan, args: CallArgs): Promise<unknown> {
+/** Observes a failed call and returns its rejection. */
+function failed(
+  host: ExecutionHost,
+  plan: Plan,
+  args: CallArgs,
+  started: number,
+  error: unknown,
+): Promise<never> {
+  try {
+    host.observe?.(
+      plan,
+      error instanceof RuleViolations ? 'rule_failure' : 'failure',
+      performance.now() - started,
+      error,
+      args.context,
+    );
+  } catch (observerError) {
+    return Promise.reject(observerError);
+  }
+  return Promise.reject(error);
+}
+
+/** True for a promise or any object with a callable `then` (what `await` would wait for). */
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  if (value instanceof Promise) return true;
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * The call up to `execute`: synchronous (its result or `execute`'s promise, or a throw) when the plan has
+ * no loads, else a promise.
+ */
+function run(host: ExecutionHost, plan: Plan, args: CallArgs): unknown {
   const guards = args.guards === undefined ? undefined : mergeGuards(args.guards, plan.guards);
   const identity = args.context?.identity;
   // Guards on the caller alone run before anything about the request is looked at.
   if (guards !== undefined && guards.identity.length > 0)
     enforce(guards.identity, { identity, params: args.params ?? {}, input: undefined, load: {} });
   const params = bindParams(plan, args.params);
-  let input: Parsed<Record<string, unknown>> | undefined;
+  let input: Input | undefined;
+  // The parsed input is still writable: the computes write into it, then it is frozen. Only when no guard
+  // sees the input before the computes (a guard would otherwise see it change after its check).
+  let draft = false;
   if (plan.input) {
     if (args.payload === undefined || args.payload === null) {
       throw new ValidationError([{ path: '', message: `a ${plan.input.$name} payload is required` }]);
     }
-    input = plan.input.parse(args.payload) as Parsed<Record<string, unknown>>;
+    draft =
+      plan.computes.length > 0 &&
+      (guards === undefined || (guards.call.length === 0 && guards.loaded.length === 0));
+    input = (draft ? parseCommandDraft(plan.input, args.payload) : plan.input.parse(args.payload)) as Input;
   }
   // Before any load: a forbidden caller never learns whether the ids it named exist.
   if (guards !== undefined && guards.call.length > 0)
     enforce(guards.call, { identity, params, input, load: {} });
   const afterLoads = guards !== undefined && guards.loaded.length > 0 ? guards.loaded : undefined;
-  if (plan.loads.length > 0) return withLoads(host, plan, args, params, input, afterLoads);
+  if (plan.loads.length > 0) return withLoads(host, plan, args, params, input, draft, afterLoads);
   if (afterLoads !== undefined) enforce(afterLoads, { identity, params, input, load: {} });
-  return Promise.resolve(finish(host, plan, args, params, input, {}));
+  return finish(host, plan, args, params, input, draft, {});
 }
 
 /** Throws the first failing guard's error: 401 without an identity, 403 with one. */
@@ -151,7 +216,8 @@ async function withLoads(
   plan: Plan,
   args: CallArgs,
   params: Record<string, unknown>,
-  input: Parsed<Record<string, unknown>> | undefined,
+  input: Input | undefined,
+  draft: boolean,
   afterLoads: readonly Guard[] | undefined,
 ): Promise<unknown> {
   const load: Record<string, unknown> = {};
@@ -173,40 +239,59 @@ async function withLoads(
     }
   }
   if (afterLoads !== undefined) enforce(afterLoads, { identity, params, input, load });
-  return finish(host, plan, args, params, input, load);
+  return finish(host, plan, args, params, input, draft, load);
 }
 
-/** Computes, rules, then `execute`, whose result (or promise) is returned as it is. */
+/**
+ * Computes, rules, then `execute`, whose result (or promise) is returned as it is. `draft`: `parsed` is
+ * still writable, and the computes write into it (see {@link applyComputes}).
+ */
 function finish(
   host: ExecutionHost,
   plan: Plan,
   args: CallArgs,
   params: Record<string, unknown>,
-  parsed: Parsed<Record<string, unknown>> | undefined,
+  parsed: Input | undefined,
+  draft: boolean,
   load: Record<string, unknown>,
 ): unknown {
   let input = parsed;
   const identity = args.context?.identity;
   let ctx: RuleContext<unknown, unknown, unknown> =
     identity === undefined ? { input, params, load } : { input, params, load, identity };
-  if (input && plan.computes.length > 0) {
-    input = applyComputes(plan, input, ctx);
-    ctx = identity === undefined ? { input, params, load } : { input, params, load, identity };
+  if (input !== undefined && plan.computes.length > 0) {
+    const computed = applyComputes(plan, input, draft, ctx);
+    // Written in place: the same object, now frozen, and the same context.
+    if (computed !== input) {
+      input = computed;
+      ctx = identity === undefined ? { input, params, load } : { input, params, load, identity };
+    }
   }
   if (plan.rules.length > 0) {
-    const violations: Violation[] = [];
+    let violations: Violation[] | undefined;
     for (const rule of plan.rules) {
       const v = rule.evaluate(ctx);
-      if (v) violations.push(v);
+      if (!v) continue;
+      if (violations === undefined) violations = [v];
+      else violations.push(v);
     }
-    if (violations.length > 0) throw new RuleViolations(violations);
+    if (violations !== undefined) throw new RuleViolations(violations);
   }
   const repo = plan.model ? host.repository(plan.model) : undefined;
   const query = plan.query ? (args.query ?? DEFAULT_QUERY) : undefined;
   // The declaration's types were checked at compile time; at run time the context is assembled untyped.
   const execute = plan.useCase.decl.execute as unknown as (ctx: Record<string | symbol, unknown>) => unknown;
-  const fields = { input, params, load, repo, query, identity };
-  const call = callContextObject(host.services, fields, args.context, plan);
+  const call = useCaseCallContext(
+    host.services,
+    input,
+    params,
+    load,
+    repo,
+    query,
+    identity,
+    args.context,
+    plan,
+  );
   if (host.callScopedServices !== true) return execute(call);
   return settleThenDispose(host, call, execute);
 }
@@ -241,27 +326,29 @@ function settleThenDispose(
 type Input = Parsed<Record<string, unknown>>;
 
 /**
- * Runs the computes in order, each seeing the input as the previous ones left it, and returns the new
- * frozen input (the parsed one when no compute set anything). The computed fields join `fieldsSet`.
- * One copy per call, however many computes: the computes write into it, then it is frozen.
+ * Runs the computes in order, each seeing the input as the previous ones left it, and returns the frozen
+ * input; the computed fields join `fieldsSet`. With `draft`, the parsed input is still writable and the
+ * computes write into it (no copy; it is frozen here). Otherwise it is copied once, on the first
+ * compute that sets something, and returned as it is when none did.
  */
-function applyComputes(plan: Plan, parsed: Input, ctx: RuleContext<unknown, unknown, unknown>): Input {
-  let draft: Record<string, unknown> | undefined;
-  let fieldsSet: Set<string> | undefined;
+function applyComputes(
+  plan: Plan,
+  parsed: Input,
+  draft: boolean,
+  ctx: RuleContext<unknown, unknown, unknown>,
+): Input {
+  let target: CommandValueDraft | undefined = draft ? (parsed as CommandValueDraft) : undefined;
   let current = ctx;
   for (const compute of plan.computes) {
-    const out = compute.evaluate(current);
-    if (!out) continue;
-    if (draft === undefined || fieldsSet === undefined) {
-      draft = { ...parsed };
-      fieldsSet = new Set<string>(parsed.$fieldsSet);
-      Object.defineProperty(draft, '$fieldsSet', { value: fieldsSet, enumerable: false });
-      current = { ...ctx, input: draft };
+    const value = compute.evaluate(current);
+    if (value === undefined) continue;
+    if (target === undefined) {
+      target = copyCommandValue(parsed);
+      current = { ...ctx, input: target };
     }
-    draft[compute.field] = out.value;
-    fieldsSet.add(compute.field);
+    setCommandField(target, compute.field, value);
   }
-  return draft === undefined ? parsed : (Object.freeze(draft) as Input);
+  return target === undefined ? parsed : freezeCommandValue<Input>(target);
 }
 
 /** The identity's value a load reads; a load that needs the caller answers 401 without one. */
@@ -280,13 +367,17 @@ function identityValue(
   return raw;
 }
 
-async function runLoad(
+/**
+ * One load or exists step: its value, or a promise of it (a chained `then`, not an async function:
+ * one promise fewer per load). Throws {@link NotFound} when it must raise.
+ */
+function runLoad(
   host: ExecutionHost,
   step: LoadStep,
   params: Record<string, unknown>,
   input: Record<string, unknown> | undefined,
   identity: Identity | undefined,
-): Promise<unknown> {
+): unknown {
   const m = step.marker;
   const source = step.source;
   const value =
@@ -298,17 +389,27 @@ async function runLoad(
   const repo = host.repository(m.model);
   if (m.kind === 'exists') {
     // An absent input field looks nothing up: there is nothing to compare.
-    const found = value === undefined ? false : await repo.exists(m.against as never, value as never);
-    if (!found && m.onMissing === 'raise') throw new NotFound(m.model.$name, value ?? null);
-    return found;
+    if (value === undefined) return existsOutcome(m, value, false);
+    return Promise.resolve(repo.exists(m.against as never, value as never)).then((found) =>
+      existsOutcome(m, value, found),
+    );
   }
-  let entity: unknown = null;
-  if (value !== undefined) {
-    entity =
-      m.kind === 'loadById'
-        ? await repo.getById(value, { profile: m.profile })
-        : await repo.getBy(m.against as never, value as never, { profile: m.profile });
-  }
+  if (value === undefined) return loadOutcome(m, value, null);
+  const pending =
+    m.kind === 'loadById'
+      ? repo.getById(value, { profile: m.profile })
+      : repo.getBy(m.against as never, value as never, { profile: m.profile });
+  return Promise.resolve(pending).then((entity: unknown) => loadOutcome(m, value, entity));
+}
+
+/** What an exists step yields for `found`: the boolean, or a 404 when it must raise. */
+function existsOutcome(m: AnyMarker, value: unknown, found: boolean): boolean {
+  if (!found && m.onMissing === 'raise') throw new NotFound(m.model.$name, value ?? null);
+  return found;
+}
+
+/** What a load step yields for the entity it read (null: none): it, a 404, `false` or null. */
+function loadOutcome(m: AnyMarker, value: unknown, entity: unknown): unknown {
   if (entity !== null) return entity;
   if (m.onMissing === 'raise') throw new NotFound(m.model.$name, value ?? null);
   return m.onMissing === 'returnFalse' ? false : null;

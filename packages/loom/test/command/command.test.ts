@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { command, isCommand, patch, t, ValidationError, withFields } from '../support/internals.ts';
 
@@ -173,6 +174,32 @@ describe('command', () => {
     expect(Object.isFrozen(next)).toBe(true);
     expect(input).toEqual({ email: 'A@B.COM' });
     expect([...input.$fieldsSet]).toEqual(['email']);
+  });
+
+  it('a parsed value shows only its fields: keys, JSON, spread, clone and inspection', () => {
+    const input = CreateProduct.parse({ full_name: 'Lamp', priceCents: 100 });
+    const fields = { fullName: 'Lamp', priceCents: 100, status: 'draft', tags: [] };
+    expect(Object.keys(input)).toEqual(Object.keys(fields));
+    expect(JSON.parse(JSON.stringify(input))).toEqual(fields);
+    expect({ ...input }).toEqual(fields);
+    expect(structuredClone(input)).toEqual(fields);
+    expect(inspect(input)).toBe(inspect(fields));
+    expect(input.constructor).toBe(Object);
+    expect('$fieldsSet' in input).toBe(true);
+    // The set is the same object on every read, and withFields keeps the order fields were set in.
+    expect(input.$fieldsSet).toBe(input.$fieldsSet);
+    expect([...withFields(input, { status: 'live', fullName: 'Lamp 2' }).$fieldsSet]).toEqual([
+      'fullName',
+      'priceCents',
+      'status',
+    ]);
+  });
+
+  it('refuses the field names a command value reserves', () => {
+    expect(() => command({ $fieldsSet: t.String() })).toThrow(/"\$fieldsSet" cannot be a field name/);
+    expect(() => command(JSON.parse('{"__proto__": {"type": "string"}}'))).toThrow(
+      /"__proto__" cannot be a field name/,
+    );
   });
 
   it('the wire schema marks patch, optional and defaulted fields as not required', () => {

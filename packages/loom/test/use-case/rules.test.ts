@@ -6,6 +6,7 @@
  * `null`, never the command's name.
  */
 import { describe, expect, it } from 'vitest';
+import { NO_GUARDS } from '../../src/use-case/guard.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import {
   command,
@@ -454,6 +455,33 @@ describe.each(DIALECTS)('rules and computes on %s', (dialect) => {
       const out = await fx.kernel.invoke(uc, { payload: { title: '  Hello World  ' } });
       expect(out.value).toMatchObject({ title: 'Hello World', slug: 'hello-world' });
       expect(out.frozen).toBe(true);
+    });
+
+    it('a guard that saw the input before the computes keeps seeing it as it was, frozen', async () => {
+      const seen: unknown[] = [];
+      const uc = useCase(null, {
+        input: Article,
+        guards: (g) => [
+          g.allowIf(({ input }) => {
+            seen.push(input);
+            return true;
+          }),
+        ],
+        computes: ({ set }) => [set('title', ({ input }) => input.title.trim())],
+        execute: ({ input }) => ({ frozen: Object.isFrozen(input), ...echo(input) }),
+      });
+      const out = await fx.kernel.call(uc, {
+        payload: { title: '  Hi  ' },
+        guards: NO_GUARDS,
+        context: {
+          traceId: 't-1',
+          identity: { subject: 'u1', roles: [], scopes: [], claims: {}, via: 'custom' },
+        },
+      });
+      expect(out).toMatchObject({ frozen: true, value: { title: 'Hi' }, fieldsSet: ['title'] });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toEqual({ title: '  Hi  ', lang: 'en' });
+      expect(Object.isFrozen(seen[0])).toBe(true);
     });
 
     it('a computed field joins fieldsSet, so whenPresent rules on it run', async () => {
