@@ -8,6 +8,8 @@ export interface Summary {
   /** Dispatch calls per second while dispatching (median). */
   readonly dispatchPerSecond: number;
   readonly all: readonly number[];
+  /** CPU time of the benchmark process per job, µs (median). */
+  readonly cpuMicrosPerJob: number;
   readonly statementsPerJob?: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
@@ -34,6 +36,7 @@ export function renderResults(r: Report): string {
     `**${f0(s.jobsPerSecond)}**`,
     s.all.map(f0).join(', '),
     f0(s.dispatchPerSecond),
+    f0(s.cpuMicrosPerJob),
     s.statementsPerJob === undefined ? '–' : s.statementsPerJob.toFixed(2),
     s.p50Ms === undefined ? '–' : s.p50Ms.toFixed(1),
     s.p99Ms === undefined ? '–' : s.p99Ms.toFixed(1),
@@ -45,12 +48,13 @@ export function renderResults(r: Report): string {
       'jobs/s (median)',
       'rounds',
       'dispatches/s',
+      'CPU µs/job',
       'SQL statements/job',
       'p50 ms',
       'p99 ms',
       'vs BullMQ',
     ],
-    [false, true, false, true, true, true, true, true],
+    [false, true, false, true, true, true, true, true, true],
     [cells(bullmq), cells(loomBare), cells(loom)],
   );
   // Per-job cost in CPU-bound terms: 1/throughput. What the outbox + relay add, then what the callback adds.
