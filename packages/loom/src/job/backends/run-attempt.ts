@@ -1,4 +1,5 @@
-import type { JobHandler, JobMessage, JobSettlement } from './queue-backend.ts';
+import { normaliseMessage } from './job-message.ts';
+import type { JobHandler, JobMessage, JobRunInfo, JobSettlement } from './queue-backend.ts';
 import { JobTimeoutError } from './queue-errors.ts';
 
 /** Everything one attempt needs; shared by the three backends so they time out and report alike. */
@@ -24,11 +25,15 @@ export interface AttemptInput {
  */
 export async function runAttempt(input: AttemptInput): Promise<JobSettlement> {
   const { message, attempt, controller } = input;
-  const info = {
+  const info: JobRunInfo = {
     message,
     attempt,
     isFinalAttempt: attempt >= message.attempts,
     signal: controller.signal,
+    // The follow-up's first attempt, in this slot, through the same handler and onSettled (so whatever
+    // wraps them, logging and tracing, sees it too); it shares this attempt's signal (a consumer closed
+    // past its grace period aborts both). The message is what a publish would deliver: a JSON copy.
+    follow: (next) => runAttempt({ ...input, message: normaliseMessage(next), attempt: 1 }),
   };
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
