@@ -69,6 +69,9 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
     connectionString: options.databaseUrl,
     searchPath: schema,
     poolSize: 10,
+    // As an application opens it (config `database.preparedStatements` defaults to true): the outbox
+    // INSERT and DELETE are parsed once per connection.
+    preparedStatements: process.env.BENCH_JOBS_UNPREPARED !== '1',
   });
   const backend = createBullmqBackend({ url: options.redisUrl, prefix });
   const kernel = new Kernel({ db, cursorSecret: 'bench-jobs-cursor-secret' });
