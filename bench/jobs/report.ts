@@ -8,6 +8,10 @@ export interface Summary {
   /** Dispatch calls per second while dispatching (median). */
   readonly dispatchPerSecond: number;
   readonly all: readonly number[];
+  /** Jobs/s of each round over BullMQ direct's jobs/s in the same round. */
+  readonly ratios: readonly number[];
+  /** Median of `ratios`. */
+  readonly ratio: number;
   /** CPU time of the benchmark process per job, µs (median). */
   readonly cpuMicrosPerJob: number;
   readonly statementsPerJob?: number;
@@ -40,7 +44,8 @@ export function renderResults(r: Report): string {
     s.statementsPerJob === undefined ? '–' : s.statementsPerJob.toFixed(2),
     s.p50Ms === undefined ? '–' : s.p50Ms.toFixed(1),
     s.p99Ms === undefined ? '–' : s.p99Ms.toFixed(1),
-    f2(s.jobsPerSecond / bullmq.jobsPerSecond),
+    f2(s.ratio),
+    s.ratios.map(f2).join(', '),
   ];
   const table = markdownTable(
     [
@@ -53,8 +58,9 @@ export function renderResults(r: Report): string {
       'p50 ms',
       'p99 ms',
       'vs BullMQ',
+      'per round',
     ],
-    [false, true, false, true, true, true, true, true, true],
+    [false, true, false, true, true, true, true, true, true, false],
     [cells(bullmq), cells(loomBare), cells(loom)],
   );
   // Per-job cost in CPU-bound terms: 1/throughput. What the outbox + relay add, then what the callback adds.
@@ -73,7 +79,11 @@ dispatch to the last completion. ${r.rounds} rounds, alternating order; the medi
 ${table}
 
 **End to end (dispatch → success callback): loom ${f0(loom.jobsPerSecond)} jobs/s, BullMQ directly
-${f0(bullmq.jobsPerSecond)} jobs/s — ratio ${f2(loom.jobsPerSecond / bullmq.jobsPerSecond)}.**
+${f0(bullmq.jobsPerSecond)} jobs/s (medians); loom/BullMQ of the same round ${loom.ratios.map(f2).join(', ')} —
+median ${f2(loom.ratio)}.**
+
+_vs BullMQ_ is the median over the rounds of each round's ratio (the two ran back to back, so the ratio
+moves less with the machine's load than either figure); _per round_ lists them.
 
 - _BullMQ direct_: \`Queue.add\` per job, a \`Worker\` with the same concurrency and retention, a trivial
   processor; a job is done at the worker's \`completed\` event. No database, no callback.

@@ -82,9 +82,18 @@ const summarize = (key: string): Summary => {
   const runs = results.get(key) ?? [];
   const first = runs[0];
   if (!first) throw new Error(`no runs of ${key}`);
+  // Each round's jobs/s over BullMQ direct's of the same round: the two ran minutes apart at most, so
+  // their ratio moves less with the machine's load than the ratio of the medians.
+  const baseline = results.get('bullmq') ?? [];
+  const ratios = runs.map((r, i) => {
+    const b = baseline[i];
+    return b === undefined ? Number.NaN : jobsPerSecond(r) / jobsPerSecond(b);
+  });
   return {
     name: first.name,
     jobsPerSecond: median(runs.map(jobsPerSecond)),
+    ratios,
+    ratio: median(ratios),
     dispatchPerSecond: median(runs.map((r) => (r.jobs * 1000) / r.dispatchMs)),
     all: runs.map(jobsPerSecond),
     cpuMicrosPerJob: median(runs.map(cpuMicrosPerJob)),
@@ -105,7 +114,8 @@ const loomBare = summarize('loom-bare');
 const loom = summarize('loom');
 console.log(
   `\nmedian: BullMQ direct ${bullmq.jobsPerSecond.toFixed(0)} jobs/s · loom ${loom.jobsPerSecond.toFixed(0)} jobs/s ` +
-    `(without callback ${loomBare.jobsPerSecond.toFixed(0)}) · loom/BullMQ ${(loom.jobsPerSecond / bullmq.jobsPerSecond).toFixed(2)}`,
+    `(without callback ${loomBare.jobsPerSecond.toFixed(0)}) · loom/BullMQ per round ` +
+    `${loom.ratios.map((x) => x.toFixed(2)).join(', ')} → median ${loom.ratio.toFixed(2)} (without callback ${loomBare.ratio.toFixed(2)})`,
 );
 const target = process.env.BENCH_JOBS_RESULTS ?? (quick ? '-' : undefined);
 if (target === '-') {
