@@ -114,7 +114,9 @@ ${f0(loomBare.cpuMicrosPerJob)} µs without callback and ${f0(loom.cpuMicrosPerJ
   is what buys "enqueued iff the use case committed" and "nothing lost while Redis is down"; it is
   grouped (several dispatches per INSERT, two INSERTs in flight) but not skipped. Under load a commit
   takes 6–20 ms (\`BENCH_JOBS_VERBOSE=1\` prints the statements' timings), so throughput follows
-  PostgreSQL's latency on this machine more than any CPU in the process.
+  PostgreSQL's latency on this machine more than any CPU in the process. The dispatching use case here
+  writes nothing else, so that commit is all it costs; a use case that writes anyway commits anyway,
+  and its dispatch adds one INSERT inside that transaction.
 - **CPU in the process** (about ${f0(loom.cpuMicrosPerJob - bullmq.cpuMicrosPerJob)} µs per job more than BullMQ direct), from a
   \`--cpu-prof\` run (\`BENCH_JOBS_ONLY=loom node --cpu-prof bench/jobs/throughput.ts\`), per job: the
   use case around each dispatch (\`kernel.invoke\`: plan, call context, unit of work, the dispatch's
