@@ -4,8 +4,6 @@ import type { Logger } from '../use-case/services.ts';
 import type { JobMessage, QueueBackend } from './backends/index.ts';
 import { deleteOutboxRows, type OutboxRow, pendingOutbox, recordPublishFailure } from './outbox.ts';
 
-/** Longest wait of a published row for its batched DELETE (rows published from memory). */
-const DELETE_DELAY_MS = 50;
 /** Most ids in one DELETE; that many waiting are deleted at once. */
 const DELETE_BATCH = 1000;
 
@@ -16,6 +14,11 @@ export interface OutboxRelayOptions {
   readonly batch?: number;
   /** Longest wait between retries while the queue is unavailable. Default 5000 ms. */
   readonly maxRetryMs?: number;
+  /**
+   * Longest wait of a row published from memory for its batched DELETE (a row waiting is skipped by
+   * the poll). Default 50 ms.
+   */
+  readonly deleteDelayMs?: number;
 }
 
 /**
@@ -50,6 +53,7 @@ export class OutboxRelay {
   readonly #pollMs: number;
   readonly #batch: number;
   readonly #maxRetryMs: number;
+  readonly #deleteDelayMs: number;
   /** Marks the async work a drain started, so a kick from inside it does not wait for itself. */
   readonly #scope = new AsyncLocalStorage<object>();
   #timer: NodeJS.Timeout | undefined;
@@ -76,6 +80,7 @@ export class OutboxRelay {
     this.#pollMs = options.pollMs ?? 1000;
     this.#batch = options.batch ?? 100;
     this.#maxRetryMs = options.maxRetryMs ?? 5000;
+    this.#deleteDelayMs = options.deleteDelayMs ?? 50;
   }
 
   /** Starts the safety poll. */
@@ -147,8 +152,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Deletes published rows in batches. Rows published from memory wait up to {@link DELETE_DELAY_MS}
-   * (or until {@link DELETE_BATCH} of them wait) and go in one DELETE: one statement, and one commit to
+   * Deletes published rows in batches. Rows published from memory wait up to `deleteDelayMs` (or
+   * until {@link DELETE_BATCH} of them wait) and go in one DELETE: one statement, and one commit to
    * flush, for every commit of that time instead of one per round. A row waiting for its DELETE is
    * only a published row not yet removed: the poll skips it, a crash leaves it to be published again
    * (a no-op by id). `now` deletes at once (the poll, `stop()`) and resolves when done.
@@ -160,7 +165,7 @@ export class OutboxRelay {
     }
     if (now || this.#toDelete.length >= DELETE_BATCH) return this.#flushDeletes();
     if (this.#deleteTimer === undefined) {
-      this.#deleteTimer = setTimeout(() => void this.#flushDeletes(), DELETE_DELAY_MS);
+      this.#deleteTimer = setTimeout(() => void this.#flushDeletes(), this.#deleteDelayMs);
       this.#deleteTimer.unref();
     }
     return Promise.resolve();
