@@ -117,8 +117,8 @@ ${f0(loomBare.cpuMicrosPerJob)} µs without callback and ${f0(loom.cpuMicrosPerJ
   PostgreSQL's latency on this machine more than any CPU in the process. The dispatching use case here
   writes nothing else, so that commit is all it costs; a use case that writes anyway commits anyway,
   and its dispatch adds one INSERT inside that transaction.
-- **CPU in the process** (about ${f0(loom.cpuMicrosPerJob - bullmq.cpuMicrosPerJob)} µs per job more than BullMQ direct), from a
-  \`--cpu-prof\` run (\`BENCH_JOBS_ONLY=loom node --cpu-prof bench/jobs/throughput.ts\`), per job: the
+- **CPU in the process** (about ${f0(loom.cpuMicrosPerJob - bullmq.cpuMicrosPerJob)} µs per job more than BullMQ direct). From a \`--cpu-prof\` run at a
+  heavier load, where each item costs more (\`BENCH_JOBS_ONLY=loom node --cpu-prof bench/jobs/throughput.ts\`), per job: the
   use case around each dispatch (\`kernel.invoke\`: plan, call context, unit of work, the dispatch's
   checks and message) about 30 µs; the job and its callback run as units of work about 35 µs; copies of
   the message (the JSON round trip at dispatch, at publish and for the callback, and the outbox row's
@@ -137,6 +137,11 @@ Redis and the benchmark share ${os.cpus().length} cores with other work.
 Before the changes of decision 0063 (this file on 2026-12-05): loom with callback 538 jobs/s against
 2491 for BullMQ direct, 0.22; without callback 0.20. The worker fell behind then (p50 dispatch →
 callback 478 ms): each callback was a second BullMQ job, and each dispatch waited for about two commits.
+Run back to back on 2026-12-06 with this benchmark (5 rounds each, load average about 9.5), the code
+before the changes: with callback 566 jobs/s, 0.31 of BullMQ direct, 360 µs CPU per job, p50 829 ms;
+after: 1459 jobs/s, 0.62, 217 µs, p50 43 ms (without callback 0.53 before, 0.49 after: no change at
+that load). Part of the gap to the 2026-12-05 figures is the benchmark's own: it opened the database
+without prepared statements, unlike an application.
 
 SQL statements per job, as counted by \`db.onStatement\` (BEGIN and COMMIT included): without a callback
 ${f2(loomBare.statementsPerJob ?? 0)}, with the callback ${f2(loom.statementsPerJob ?? 0)} (before issue 20: 5.1 and 8.1, three
