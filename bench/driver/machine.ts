@@ -19,14 +19,7 @@ export interface MachineInfo {
   readonly loadAverage: readonly number[];
 }
 
-const PACKAGES = [
-  'loom-kernel',
-  'fastify',
-  'pg',
-  'kysely',
-  'fast-json-stringify',
-  'typebox',
-] as const;
+const PACKAGES = ['loom-kernel', 'fastify', 'pg', 'kysely', 'fast-json-stringify', 'typebox'] as const;
 
 /**
  * The installed version of each package, or `?`: its `package.json` found next to its entry point

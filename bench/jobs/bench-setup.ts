@@ -15,6 +15,8 @@ export interface RunResult {
   /** Dispatch call started → that job done (its callback, when it has one): median and 99th percentile, ms. */
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** CPU time (user + system) of this process from the first dispatch to the last completion, ms. */
+  readonly cpuMs: number;
 }
 
 /** Per-job dispatch-to-done latencies, keyed by the job's number. */
@@ -54,6 +56,20 @@ export interface BenchOptions {
 }
 
 export const jobsPerSecond = (r: RunResult): number => (r.jobs * 1000) / r.elapsedMs;
+
+/** CPU time of this process per job, µs. */
+export const cpuMicrosPerJob = (r: RunResult): number => (r.cpuMs * 1000) / r.jobs;
+
+/** A CPU clock of this process: `elapsed()` is the CPU time (user + system) since `cpuClock()`, ms. */
+export function cpuClock(): { elapsed(): number } {
+  const start = process.cpuUsage();
+  return {
+    elapsed() {
+      const d = process.cpuUsage(start);
+      return (d.user + d.system) / 1000;
+    },
+  };
+}
 
 /** A fresh name for Redis key prefixes and PostgreSQL schemas. */
 export const uniqueName = (label: string): string => `${label}_${randomBytes(4).toString('hex')}`;

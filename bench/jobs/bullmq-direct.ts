@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import {
   type BenchOptions,
   completionCounter,
+  cpuClock,
   dispatchAll,
   dropRedisPrefix,
   latencyRecorder,
@@ -45,11 +46,20 @@ export async function runBullmqDirect(options: BenchOptions): Promise<RunResult>
     latency.reset();
     const total = options.warmup + options.jobs;
     const t0 = performance.now();
+    const cpu = cpuClock();
     await dispatchAll(options.warmup, total, options.dispatchers, add);
     const dispatchMs = performance.now() - t0;
     await done.reached(total);
     const elapsedMs = performance.now() - t0;
-    return { name: 'BullMQ direct', jobs: options.jobs, elapsedMs, dispatchMs, ...latency.percentiles() };
+    const cpuMs = cpu.elapsed();
+    return {
+      name: 'BullMQ direct',
+      jobs: options.jobs,
+      elapsedMs,
+      dispatchMs,
+      cpuMs,
+      ...latency.percentiles(),
+    };
   } finally {
     await worker.close();
     await queue.close();

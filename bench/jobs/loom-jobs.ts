@@ -14,12 +14,16 @@ import {
   adminQuery,
   type BenchOptions,
   completionCounter,
+  cpuClock,
   dispatchAll,
   dropRedisPrefix,
   latencyRecorder,
   type RunResult,
   uniqueName,
 } from './bench-setup.ts';
+
+/** BENCH_JOBS_VERBOSE=1: print the SQL statements of each run by kind, with their mean duration. */
+const verbose = process.env.BENCH_JOBS_VERBOSE === '1';
 
 /** Counts what the declarations below report; replaced per run. */
 let onDone: (n: number) => void = () => {};
@@ -65,6 +69,9 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
     connectionString: options.databaseUrl,
     searchPath: schema,
     poolSize: 10,
+    // As an application opens it (config `database.preparedStatements` defaults to true): the outbox
+    // INSERT and DELETE are parsed once per connection.
+    preparedStatements: process.env.BENCH_JOBS_UNPREPARED !== '1',
   });
   const backend = createBullmqBackend({ url: options.redisUrl, prefix });
   const kernel = new Kernel({ db, cursorSecret: 'bench-jobs-cursor-secret' });
@@ -91,19 +98,34 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
     await dispatchAll(0, options.warmup, options.dispatchers, dispatch);
     await done.reached(options.warmup);
     latency.reset();
-    db.onStatement(() => statements++);
+    const byKind = new Map<string, { n: number; ms: number }>();
+    db.onStatement((text, ms) => {
+      statements++;
+      if (!verbose) return;
+      const kind = text.trimStart().split(/\s/, 1)[0]?.toLowerCase() ?? '?';
+      const k = byKind.get(kind) ?? { n: 0, ms: 0 };
+      k.n++;
+      k.ms += ms;
+      byKind.set(kind, k);
+    });
     const total = options.warmup + options.jobs;
     const t0 = performance.now();
+    const cpu = cpuClock();
     await dispatchAll(options.warmup, total, options.dispatchers, dispatch);
     const dispatchMs = performance.now() - t0;
     await done.reached(total);
     const elapsedMs = performance.now() - t0;
+    const cpuMs = cpu.elapsed();
+    if (verbose)
+      for (const [kind, k] of byKind)
+        console.log(`  ${kind}: ${k.n} statements, ${(k.ms / k.n).toFixed(2)} ms each (sent → result)`);
     await consumer.close();
     return {
       name: withCallback ? 'loom (job + onSuccess callback)' : 'loom (job, no callback)',
       jobs: options.jobs,
       elapsedMs,
       dispatchMs,
+      cpuMs,
       statementsPerJob: statements / options.jobs,
       ...(withCallback ? latency.percentiles() : {}),
     };

@@ -15,7 +15,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl } from '../db-url.ts';
-import { type BenchOptions, jobsPerSecond, type RunResult } from './bench-setup.ts';
+import { type BenchOptions, cpuMicrosPerJob, jobsPerSecond, type RunResult } from './bench-setup.ts';
 import { runBullmqDirect } from './bullmq-direct.ts';
 import { runLoom } from './loom-jobs.ts';
 import { renderResults, type Summary } from './report.ts';
@@ -39,11 +39,17 @@ const options: BenchOptions = {
 };
 const rounds = int('BENCH_JOB_ROUNDS', quick ? 1 : 3);
 
-const scenarios: readonly { readonly key: string; run(): Promise<RunResult> }[] = [
+const allScenarios: readonly { readonly key: string; run(): Promise<RunResult> }[] = [
   { key: 'bullmq', run: () => runBullmqDirect(options) },
   { key: 'loom-bare', run: () => runLoom(options, false) },
   { key: 'loom', run: () => runLoom(options, true) },
 ];
+// BENCH_JOBS_ONLY=loom (comma-separated keys): run only these, e.g. under `node --cpu-prof`; results
+// are then not written.
+const only = process.env.BENCH_JOBS_ONLY?.split(',').map((k) => k.trim());
+const scenarios = only === undefined ? allScenarios : allScenarios.filter((s) => only.includes(s.key));
+if (scenarios.length === 0)
+  throw new Error(`BENCH_JOBS_ONLY matches none of ${allScenarios.map((s) => s.key).join(', ')}`);
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,7 +71,7 @@ for (let round = 0; round < rounds; round++) {
     results.set(scenario.key, [...(results.get(scenario.key) ?? []), r]);
     console.log(
       `round ${round + 1} ${r.name.padEnd(34)} ${jobsPerSecond(r).toFixed(0).padStart(6)} jobs/s ` +
-        `(${r.elapsedMs.toFixed(0)} ms, dispatch ${r.dispatchMs.toFixed(0)} ms` +
+        `(${r.elapsedMs.toFixed(0)} ms, dispatch ${r.dispatchMs.toFixed(0)} ms, CPU ${cpuMicrosPerJob(r).toFixed(0)} µs/job` +
         `${r.statementsPerJob === undefined ? '' : `, ${r.statementsPerJob.toFixed(2)} SQL/job`}` +
         `${r.p50Ms === undefined ? '' : `, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${(r.p99Ms ?? 0).toFixed(1)} ms`})`,
     );
@@ -76,11 +82,21 @@ const summarize = (key: string): Summary => {
   const runs = results.get(key) ?? [];
   const first = runs[0];
   if (!first) throw new Error(`no runs of ${key}`);
+  // Each round's jobs/s over BullMQ direct's of the same round: the two ran minutes apart at most, so
+  // their ratio moves less with the machine's load than the ratio of the medians.
+  const baseline = results.get('bullmq') ?? [];
+  const ratios = runs.map((r, i) => {
+    const b = baseline[i];
+    return b === undefined ? Number.NaN : jobsPerSecond(r) / jobsPerSecond(b);
+  });
   return {
     name: first.name,
     jobsPerSecond: median(runs.map(jobsPerSecond)),
+    ratios,
+    ratio: median(ratios),
     dispatchPerSecond: median(runs.map((r) => (r.jobs * 1000) / r.dispatchMs)),
     all: runs.map(jobsPerSecond),
+    cpuMicrosPerJob: median(runs.map(cpuMicrosPerJob)),
     ...(first.p50Ms === undefined
       ? {}
       : { p50Ms: median(runs.map((r) => r.p50Ms ?? 0)), p99Ms: median(runs.map((r) => r.p99Ms ?? 0)) }),
@@ -89,12 +105,17 @@ const summarize = (key: string): Summary => {
       : { statementsPerJob: median(runs.map((r) => r.statementsPerJob ?? 0)) }),
   };
 };
+if (only !== undefined) {
+  console.log('results not written (BENCH_JOBS_ONLY runs a subset)');
+  process.exit(0);
+}
 const bullmq = summarize('bullmq');
 const loomBare = summarize('loom-bare');
 const loom = summarize('loom');
 console.log(
   `\nmedian: BullMQ direct ${bullmq.jobsPerSecond.toFixed(0)} jobs/s · loom ${loom.jobsPerSecond.toFixed(0)} jobs/s ` +
-    `(without callback ${loomBare.jobsPerSecond.toFixed(0)}) · loom/BullMQ ${(loom.jobsPerSecond / bullmq.jobsPerSecond).toFixed(2)}`,
+    `(without callback ${loomBare.jobsPerSecond.toFixed(0)}) · loom/BullMQ per round ` +
+    `${loom.ratios.map((x) => x.toFixed(2)).join(', ')} → median ${loom.ratio.toFixed(2)} (without callback ${loomBare.ratio.toFixed(2)})`,
 );
 const target = process.env.BENCH_JOBS_RESULTS ?? (quick ? '-' : undefined);
 if (target === '-') {

@@ -183,6 +183,8 @@ export class JobRuntime implements JobService {
   readonly #handlerScope = new AsyncLocalStorage<true>();
   readonly #followUps = new Set<Promise<void>>();
   readonly #batches = new WeakMap<object, { message: JobMessage; onPublished: () => void }[]>();
+  /** Success callbacks to run right after the attempt they belong to settles (see #runFollowUp). */
+  readonly #followUpsOf = new WeakMap<JobRunInfo, JobMessage>();
   /** `receipt.wait()` calls of this process, woken when a consumer of this process finishes the job. */
   readonly #waiters = new Map<string, Set<() => void>>();
 
@@ -713,15 +715,51 @@ export class JobRuntime implements JobService {
         if (cb?.onSuccess) {
           const callback = this.#callbackMessage(message, cb, SUCCESS, { result: result ?? null });
           // A job that wrote: the callback's row commits with its writes (it exists iff they do). A job
-          // that wrote nothing: published below, before the attempt is acknowledged.
+          // that wrote nothing: its callback's first attempt runs right after this attempt settles, in
+          // this slot, before the attempt is acknowledged (see #settled); published below when the
+          // backend cannot do that.
           if (db.transactionOpen()) await this.#enqueue(callback, () => {});
           else direct = callback;
         }
         return result;
       }),
     );
-    if (direct !== undefined) await this.#publishDirect(direct);
+    if (direct !== undefined) {
+      if (info.follow === undefined) await this.#publishDirect(direct);
+      else this.#followUpsOf.set(info, direct);
+    }
     return result;
+  }
+
+  /**
+   * Runs the success callback of a job that wrote nothing, right after the job's attempt succeeded and
+   * before it is acknowledged: its first attempt in the job's slot (no second queue job, no round trip
+   * to the queue). A crash before the acknowledgement re-runs the job, and with it the callback: the
+   * window a callback job has between its commit and its own acknowledgement. When that attempt fails
+   * and attempts remain, the callback is published as a job of its own with the remaining attempts,
+   * after the first retry's backoff (the callback's own settlement already reported `retried`).
+   */
+  async #runFollowUp(info: JobRunInfo, callback: JobMessage): Promise<void> {
+    const follow = info.follow;
+    if (follow === undefined) return this.#publishDirect(callback);
+    let settlement: JobSettlement;
+    try {
+      settlement = await follow(callback);
+    } catch (error) {
+      // Not run (the message could not be copied): the queue gets it as before.
+      this.kernel.logger.warn(
+        { err: error, jobId: callback.id },
+        'cannot run a callback inline; publishing it',
+      );
+      return this.#publishDirect(callback);
+    }
+    if (settlement.status === 'completed' || settlement.info.isFinalAttempt) return;
+    await this.#publishDirect({
+      ...callback,
+      attempts: callback.attempts - 1,
+      delayMs: callback.backoffMs,
+      backoffMs: callback.backoffMs * 2,
+    });
   }
 
   /** The callbacks declaration a message names; throws when this worker does not know it. */
@@ -832,6 +870,11 @@ export class JobRuntime implements JobService {
     if (s.status === 'completed') {
       this.#emit({ type: 'succeeded', ...event });
       this.#wake(message.id);
+      const followUp = this.#followUpsOf.get(s.info);
+      if (followUp !== undefined) {
+        this.#followUpsOf.delete(s.info);
+        await this.#runFollowUp(s.info, followUp);
+      }
       return;
     }
     if (!s.info.isFinalAttempt) {

@@ -4,6 +4,9 @@ import type { Logger } from '../use-case/services.ts';
 import type { JobMessage, QueueBackend } from './backends/index.ts';
 import { deleteOutboxRows, type OutboxRow, pendingOutbox, recordPublishFailure } from './outbox.ts';
 
+/** Most ids in one DELETE; that many waiting are deleted at once. */
+const DELETE_BATCH = 1000;
+
 export interface OutboxRelayOptions {
   /** Safety poll for rows left by a crash or a failed publish. Default 1000 ms. */
   readonly pollMs?: number;
@@ -11,6 +14,11 @@ export interface OutboxRelayOptions {
   readonly batch?: number;
   /** Longest wait between retries while the queue is unavailable. Default 5000 ms. */
   readonly maxRetryMs?: number;
+  /**
+   * Longest wait of a row published from memory for its batched DELETE (a row waiting is skipped by
+   * the poll). Default 50 ms.
+   */
+  readonly deleteDelayMs?: number;
 }
 
 /**
@@ -27,8 +35,8 @@ export interface OutboxRelayOptions {
  * backend runs jobs inside `publish`, and they write callback rows) is drained by the same drain.
  *
  * The fast path is {@link OutboxRelay.publishNow}: the process that committed rows publishes them from
- * memory right after its commit (no SELECT), and their deletions are batched into one `DELETE` per
- * round, shared by every commit of that round. The poll only finds what that path left behind (a crash,
+ * memory right after its commit (no SELECT), and their deletions are batched: one `DELETE` at most
+ * every 50 ms, shared by every commit of that time. The poll only finds what that path left behind (a crash,
  * a failed publish, another process's rows).
  *
  * @example
@@ -45,6 +53,7 @@ export class OutboxRelay {
   readonly #pollMs: number;
   readonly #batch: number;
   readonly #maxRetryMs: number;
+  readonly #deleteDelayMs: number;
   /** Marks the async work a drain started, so a kick from inside it does not wait for itself. */
   readonly #scope = new AsyncLocalStorage<object>();
   #timer: NodeJS.Timeout | undefined;
@@ -57,8 +66,11 @@ export class OutboxRelay {
   #stopped = false;
   /** Ids being published from memory: the poll leaves them alone. */
   readonly #inFlight = new Set<string>();
+  /** Published ids whose rows are not deleted yet (waiting for, or in, a batched DELETE): the poll leaves them alone. */
+  readonly #published = new Set<string>();
   /** Published ids waiting for the next batched DELETE. */
   #toDelete: string[] = [];
+  #deleteTimer: NodeJS.Timeout | undefined;
   #deleting: Promise<void> | undefined;
 
   constructor(db: Database, backend: QueueBackend, logger: Logger, options: OutboxRelayOptions = {}) {
@@ -68,6 +80,7 @@ export class OutboxRelay {
     this.#pollMs = options.pollMs ?? 1000;
     this.#batch = options.batch ?? 100;
     this.#maxRetryMs = options.maxRetryMs ?? 5000;
+    this.#deleteDelayMs = options.deleteDelayMs ?? 50;
   }
 
   /** Starts the safety poll. */
@@ -125,7 +138,7 @@ export class OutboxRelay {
     if (this.#stopped || Date.now() < this.#retryAt) return;
     for (const row of rows) this.#inFlight.add(row.id);
     try {
-      await this.#publish(rows);
+      await this.#publish(rows, false);
     } catch (error) {
       this.#logger.warn({ err: error }, 'outbox: cannot publish rows; the poll will retry');
     } finally {
@@ -138,23 +151,49 @@ export class OutboxRelay {
     return this.publishNow(messages.map((message) => ({ id: message.id, message })));
   }
 
-  /** Deletes published rows in batches: one DELETE per round, whatever the number of commits. */
-  #deleteLater(ids: readonly string[]): Promise<void> {
-    this.#toDelete.push(...ids);
-    this.#deleting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      try {
-        while (this.#toDelete.length > 0) {
-          const batch = this.#toDelete.splice(0, 1000);
-          await deleteOutboxRows(this.#db, batch).catch((error: unknown) => {
-            // The rows stay; the poll publishes them again (a no-op by id) and deletes them then.
-            this.#logger.warn({ err: error }, 'outbox: cannot delete published rows; will retry');
-          });
-        }
-      } finally {
-        this.#deleting = undefined;
+  /**
+   * Deletes published rows in batches. Rows published from memory wait up to `deleteDelayMs` (or
+   * until {@link DELETE_BATCH} of them wait) and go in one DELETE: one statement, and one commit to
+   * flush, for every commit of that time instead of one per round. A row waiting for its DELETE is
+   * only a published row not yet removed: the poll skips it, a crash leaves it to be published again
+   * (a no-op by id). `now` deletes at once (the poll, `stop()`) and resolves when done.
+   */
+  #deleteLater(ids: readonly string[], now: boolean): Promise<void> {
+    for (const id of ids) {
+      this.#published.add(id);
+      this.#toDelete.push(id);
+    }
+    if (now || this.#toDelete.length >= DELETE_BATCH) return this.#flushDeletes();
+    if (this.#deleteTimer === undefined) {
+      this.#deleteTimer = setTimeout(() => void this.#flushDeletes(), this.#deleteDelayMs);
+      this.#deleteTimer.unref();
+    }
+    return Promise.resolve();
+  }
+
+  /** Runs the waiting DELETEs now (after the one in progress); resolves when none waits. */
+  #flushDeletes(): Promise<void> {
+    if (this.#deleteTimer !== undefined) clearTimeout(this.#deleteTimer);
+    this.#deleteTimer = undefined;
+    // Started from a then: `#deleting` is set before the loop can end and clear it.
+    if (this.#deleting === undefined && this.#toDelete.length > 0)
+      this.#deleting = Promise.resolve().then(() => this.#runDeletes());
+    return this.#deleting ?? Promise.resolve();
+  }
+
+  async #runDeletes(): Promise<void> {
+    try {
+      while (this.#toDelete.length > 0) {
+        const batch = this.#toDelete.splice(0, DELETE_BATCH);
+        await deleteOutboxRows(this.#db, batch).catch((error: unknown) => {
+          // The rows stay; the poll publishes them again (a no-op by id) and deletes them then.
+          this.#logger.warn({ err: error }, 'outbox: cannot delete published rows; will retry');
+        });
+        for (const id of batch) this.#published.delete(id);
       }
-    });
-    return this.#deleting;
+    } finally {
+      this.#deleting = undefined;
+    }
   }
 
   async #drain(): Promise<void> {
@@ -162,9 +201,11 @@ export class OutboxRelay {
       for (;;) {
         this.#again = false;
         await this.#deleting;
-        const rows = (await pendingOutbox(this.#db, this.#batch)).filter((r) => !this.#inFlight.has(r.id));
+        const rows = (await pendingOutbox(this.#db, this.#batch)).filter(
+          (r) => !this.#inFlight.has(r.id) && !this.#published.has(r.id),
+        );
         if (rows.length === 0 && !this.#again) return;
-        if (!(await this.#publish(rows))) return;
+        if (!(await this.#publish(rows, true))) return;
         if (rows.length < this.#batch && !this.#again) return;
       }
     } catch (error) {
@@ -176,11 +217,14 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes `rows` (pipelined), deletes the published ones; false when the backend failed. */
-  async #publish(rows: readonly OutboxRow[]): Promise<boolean> {
+  /**
+   * Publishes `rows` (pipelined), deletes the published ones (`deleteNow`: before returning, else in
+   * the next batched DELETE); false when the backend failed.
+   */
+  async #publish(rows: readonly OutboxRow[], deleteNow: boolean): Promise<boolean> {
     const outcomes = await Promise.allSettled(rows.map((row) => this.#backend.publish(row.message)));
     const published = rows.filter((_, i) => outcomes[i]?.status === 'fulfilled').map((r) => r.id);
-    if (published.length > 0) await this.#deleteLater(published);
+    if (published.length > 0) await this.#deleteLater(published, deleteNow);
     const failed = outcomes.findIndex((o) => o.status === 'rejected');
     if (failed === -1) {
       this.#failures = 0;
@@ -204,6 +248,6 @@ export class OutboxRelay {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
-    await this.#deleting;
+    await this.#flushDeletes();
   }
 }

@@ -10,10 +10,15 @@ interface Pending {
 
 /**
  * Group commit of autocommitted outbox writes: rows written outside any transaction (a unit of work
- * whose only write is its outbox batch, a dispatch outside any unit) while an insert is on its way
- * share the next one: one `INSERT … VALUES (…), (…)` for every caller that arrived meanwhile, each
- * caller resolved when that statement committed (or rejected when it failed: none of its rows
- * committed, since a single statement is atomic).
+ * whose only write is its outbox batch, a dispatch outside any unit) while the inserts in flight are
+ * on their way share the next one: one `INSERT … VALUES (…), (…)` for every caller that arrived
+ * meanwhile, each caller resolved when that statement committed (or rejected when it failed: none of
+ * its rows committed, since a single statement is atomic).
+ *
+ * On PostgreSQL two inserts may be in flight (on two pooled connections; the server flushes their
+ * commits together when they meet): with one, a caller that arrives while an insert is on its way
+ * waits for it and then for its own, about two commit round trips; with two, about one. SQLite
+ * writes one statement at a time anyway: one in flight.
  *
  * @example
  * ```ts
@@ -23,18 +28,20 @@ interface Pending {
  */
 export class OutboxWriter {
   readonly #db: Database;
+  readonly #maxInFlight: number;
   #queue: Pending[] = [];
-  #busy = false;
+  #inFlight = 0;
 
   constructor(db: Database) {
     this.#db = db;
+    this.#maxInFlight = db.dialect === 'postgres' ? 2 : 1;
   }
 
   /** Inserts `messages` in autocommit, grouped with concurrent callers; resolves once committed. */
   write(messages: readonly JobMessage[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ messages, resolve, reject });
-      if (!this.#busy) void this.#flush();
+      if (this.#inFlight < this.#maxInFlight) void this.#flush();
     });
   }
 
@@ -50,8 +57,9 @@ export class OutboxWriter {
     }
   }
 
+  /** One flusher: inserts what waits until nothing does (up to `#maxInFlight` run at once). */
   async #flush(): Promise<void> {
-    this.#busy = true;
+    this.#inFlight++;
     try {
       while (this.#queue.length > 0) {
         const waiting = this.#queue;
@@ -70,7 +78,7 @@ export class OutboxWriter {
         }
       }
     } finally {
-      this.#busy = false;
+      this.#inFlight--;
     }
   }
 }

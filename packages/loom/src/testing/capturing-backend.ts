@@ -39,7 +39,10 @@ export interface SettledAttempt {
  */
 export interface CapturingBackend extends QueueBackend {
   mode: TestJobMode;
-  /** Every message published, in order (jobs and callbacks). */
+  /**
+   * Every message published, in order: jobs, and callbacks run as queue jobs (the success callback of
+   * a job that wrote nothing runs in the job's slot unless its first attempt fails: decision 0063).
+   */
   readonly published: readonly JobMessage[];
   /** Every attempt that settled, in order. */
   readonly settled: readonly SettledAttempt[];

@@ -10,6 +10,8 @@ import {
   DispatchRestock,
   MODELS,
   Overridable,
+  Ping,
+  PingCallbacks,
   Product,
   probe,
   Restock,
@@ -250,6 +252,61 @@ export function describeJobBehaviour(target: BackendTarget): void {
       const rows = await callbacksOf(db, key);
       expect(rows.map((r) => r.kind)).toEqual(['success']); // the first attempt's row was rolled back
       expect(await jobRuns(db, key)).toEqual(['1']); // the job itself ran once
+    });
+
+    describe('the success callback of a job that wrote nothing', () => {
+      /** Events of `PingCallbacks.onSuccess`, by type, once `settled` of them are in. */
+      const callbackEvents = async (from: number, settled: number) =>
+        until('the callback events', async () => {
+          const c: Record<string, number> = {};
+          for (const e of h.events.slice(from))
+            if (e.name === 'PingCallbacks.onSuccess') c[e.type] = (c[e.type] ?? 0) + 1;
+          return (c.succeeded ?? 0) + (c.failed ?? 0) + (c.retried ?? 0) >= settled ? c : undefined;
+        });
+
+      it("runs once, in the job's slot right after it: no queue job of its own", async () => {
+        const key = keyOf('ping');
+        const from = h.events.length;
+        const receipt = await h.runtime.dispatch(Ping, { payload: { key }, callbacks: PingCallbacks });
+        const [row] = await callbacksOf(db, key);
+        expect(row).toEqual({ kind: 'success', jobId: receipt.jobId, detail: { key, attempt: 1 } });
+        expect(await callbackEvents(from, 1)).toEqual({ started: 1, succeeded: 1 });
+        expect((await receipt.wait({ timeoutMs: 10_000 })).state).toBe('completed');
+        // Nothing was enqueued for it: the queue does not know the callback's id.
+        expect(await h.runtime.status(`${receipt.jobId}-success`)).toBeUndefined();
+        expect(probe.attempts.get(key)).toBe(1);
+      });
+
+      it('a failed first attempt is retried as a job of its own, with the attempts left', async () => {
+        const key = keyOf('ping-retry');
+        probe.callbackFailures.set(key, 1);
+        const from = h.events.length;
+        const receipt = await h.runtime.dispatch(Ping, { payload: { key }, callbacks: PingCallbacks });
+        expect(await callbackEvents(from, 2)).toEqual({ started: 2, retried: 1, succeeded: 1 });
+        // The first attempt's row rolled back with it; the job itself ran once.
+        expect((await callbacksOf(db, key)).map((r) => r.kind)).toEqual(['success']);
+        expect(probe.attempts.get(key)).toBe(1);
+        const status = await until('the callback job', async () => {
+          const s = await h.runtime.status(`${receipt.jobId}-success`);
+          return s?.state === 'completed' ? s : undefined;
+        });
+        expect(status).toMatchObject({ name: 'PingCallbacks.onSuccess', attempts: 1 });
+      });
+
+      it('a callback that always fails runs as many times as the job may (1 + retries), then fails', async () => {
+        const key = keyOf('ping-ko');
+        probe.callbackFailures.set(key, 99);
+        const from = h.events.length;
+        const receipt = await h.runtime.dispatch(Ping, { payload: { key }, callbacks: PingCallbacks });
+        expect(await callbackEvents(from, 3)).toEqual({ started: 3, retried: 2, failed: 1 });
+        expect(probe.callbackFailures.get(key)).toBe(99 - 3);
+        expect(await callbackRows(db, key)).toEqual([]);
+        const status = await until('the failed callback job', async () => {
+          const s = await h.runtime.status(`${receipt.jobId}-success`);
+          return s?.state === 'failed' ? s : undefined;
+        });
+        expect(status).toMatchObject({ attempts: 2 }); // its two attempts as a job; the first ran inline
+      });
     });
 
     it('per-job settings come from config overrides: queue and retries', async () => {

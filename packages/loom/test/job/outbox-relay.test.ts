@@ -111,6 +111,29 @@ describe('OutboxRelay', () => {
     await expect.poll(() => outboxBacklog(db)).toBe(0);
   });
 
+  it('rows published from memory wait for one batched DELETE; the poll does not publish them again', async () => {
+    const { backend, published } = recordingBackend();
+    // The DELETE waits longer than the test: it runs when the relay stops.
+    relay = new OutboxRelay(db, backend, silentLogger, { deleteDelayMs: 60_000 });
+    const rows = [message(), message(), message()];
+    for (const m of rows) await insertOutbox(db, m);
+    await relay.publishMessages(rows);
+    expect(published).toHaveLength(3);
+    // Published, not deleted yet (the DELETE waits for more): the poll leaves them alone.
+    expect(await outboxBacklog(db)).toBe(3);
+    await relay.kick();
+    expect(published).toHaveLength(3);
+    // One DELETE for the three, when the relay stops.
+    const deletes: string[] = [];
+    const stopListening = db.onStatement((sql) => {
+      if (/^delete/i.test(sql)) deletes.push(sql);
+    });
+    await relay.stop();
+    stopListening();
+    expect(deletes).toHaveLength(1);
+    expect(await outboxBacklog(db)).toBe(0);
+  });
+
   it('never rejects, even when the database fails under it (the poll just tries again)', async () => {
     const { backend } = recordingBackend(async () => {
       // Published, but the row cannot be deleted afterwards.

@@ -183,15 +183,71 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     removeOnFail: keepFailed,
   });
 
+  // Publishes of one turn of the event loop go out together: one `addBulk` per queue, i.e. one
+  // pipelined write to Redis and one round trip, instead of one of each per message (the relay
+  // publishes what a group commit committed, all at about the same time).
+  let pending: Map<string, PendingPublish[]> | undefined;
+  const flush = (): void => {
+    const byQueue = pending;
+    pending = undefined;
+    for (const [name, batch] of byQueue ?? []) void publishBatch(name, batch);
+  };
+  const publishBatch = async (name: string, batch: readonly PendingPublish[]): Promise<void> => {
+    const first = batch[0]?.message;
+    const what =
+      batch.length === 1 && first !== undefined
+        ? `cannot publish job ${first.name} (${first.id}) to queue ${name}`
+        : `cannot publish ${batch.length} jobs to queue ${name}`;
+    try {
+      await withProducer(what, async () => {
+        const now = Date.now();
+        const queue = queueFor(name);
+        // One message: a plain add (a pipeline costs more to build than it saves for one command).
+        if (batch.length === 1 && first !== undefined)
+          await queue.add(first.name, first, jobOptions(first, initialDelay(first, now)));
+        else
+          await queue.addBulk(
+            batch.map(({ message: m }) => ({
+              name: m.name,
+              data: m,
+              opts: jobOptions(m, initialDelay(m, now)),
+            })),
+          );
+      });
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      // A pipeline: some may have been added; publishing them again is a no-op by id.
+      for (const p of batch) p.reject(error);
+    }
+  };
+
   return {
     kind: 'bullmq',
 
-    async publish(message) {
-      const copy = normaliseMessage(message);
+    publish(message) {
+      let copy: JobMessage;
+      try {
+        copy = normaliseMessage(message);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const { parent, children } = splitGroup(copy);
-      await withProducer(`cannot publish job ${copy.name} (${copy.id}) to queue ${copy.queue}`, async () => {
-        if (children.length > 0) await publishGroup(parent, children);
-        else await queueFor(copy.queue).add(copy.name, copy, jobOptions(copy, initialDelay(copy)));
+      // A group is one flow (parent and children in one call); it does not join a batch of plain adds.
+      if (children.length > 0)
+        return withProducer(`cannot publish job ${copy.name} (${copy.id}) to queue ${copy.queue}`, () =>
+          publishGroup(parent, children),
+        );
+      return new Promise<void>((resolve, reject) => {
+        if (pending === undefined) {
+          pending = new Map();
+          setImmediate(flush);
+        }
+        let batch = pending.get(copy.queue);
+        if (batch === undefined) {
+          batch = [];
+          pending.set(copy.queue, batch);
+        }
+        batch.push({ message: copy, resolve, reject });
       });
     },
 
@@ -352,6 +408,13 @@ async function childOutcomes(job: Job<GroupParentData>, ids: readonly string[]):
     if (completed.has(id)) return { id, state: 'completed', result: completed.get(id) ?? null };
     return { id, state: 'failed', error: failed.get(id) ?? 'no outcome recorded' };
   });
+}
+
+/** A message waiting for the next `addBulk` of its queue. */
+interface PendingPublish {
+  readonly message: JobMessage;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /** A BullMQ job and its state as loom reports it. */

@@ -111,6 +111,15 @@ export interface JobRunInfo {
   readonly isFinalAttempt: boolean;
   /** Aborted when the attempt times out or its consumer is closed past its grace period. */
   readonly signal: AbortSignal;
+  /**
+   * Runs `message`'s first attempt now, in this attempt's consumer slot, through the consumer's handler
+   * and `onSettled`, as if the engine had delivered it; called from `onSettled` of this attempt, so the
+   * engine acknowledges this attempt only after it. Nothing is enqueued: the caller publishes the
+   * message itself when that attempt fails and a retry should follow. Used for a job's success callback
+   * when the job wrote nothing (see docs/decisions/0063-inline-success-callbacks.md). Backends built on
+   * `runAttempt` provide it.
+   */
+  readonly follow?: (message: JobMessage) => Promise<JobSettlement>;
 }
 
 /** Resolve = success with a (JSON-serialisable) result; throw = failed attempt. */

@@ -1,4 +1,5 @@
-import type { ChildOutcome, JobHandler, JobMessage, JobSettlement } from './queue-backend.ts';
+import { normaliseMessage } from './job-message.ts';
+import type { ChildOutcome, JobHandler, JobMessage, JobRunInfo, JobSettlement } from './queue-backend.ts';
 import { JobTimeoutError } from './queue-errors.ts';
 
 /** Everything one attempt needs; shared by the three backends so they time out and report alike. */
@@ -26,12 +27,20 @@ export interface AttemptInput {
  */
 export async function runAttempt(input: AttemptInput): Promise<JobSettlement> {
   const { message, attempt, controller } = input;
-  const info = {
+  const info: JobRunInfo = {
     message,
     attempt,
     isFinalAttempt: attempt >= message.attempts,
     signal: controller.signal,
     ...(input.children === undefined ? {} : { children: input.children }),
+    // The follow-up's first attempt, in this slot, through the same handler and onSettled (so whatever
+    // wraps them, logging and tracing, sees it too); it shares this attempt's signal (a consumer closed
+    // past its grace period aborts both). The message is what a publish would deliver: a JSON copy.
+    // A group's outcomes belong to its parent's attempt, not to the follow-up.
+    follow: (next) => {
+      const { children: _outcomes, ...rest } = input;
+      return runAttempt({ ...rest, message: normaliseMessage(next), attempt: 1 });
+    },
   };
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;

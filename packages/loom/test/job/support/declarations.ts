@@ -94,6 +94,34 @@ export const RestockCallbacks = callbacks(Restock, {
   },
 });
 
+/** A job that writes nothing (so its success callback runs in its slot, right after it). */
+export const Ping = job({
+  name: 'Ping',
+  queue: 'notifications',
+  retries: 2,
+  backoffMs: 5,
+  input: command({ key: t.String() }, { name: 'PingInput' }),
+  execute: ({ input }) => ({ key: input.key, attempt: bump(probe.attempts, input.key) }),
+});
+
+/** Records each committed success callback of `Ping`; throws after its write while `callbackFailures` says so. */
+export const PingCallbacks = callbacks(Ping, {
+  name: 'PingCallbacks',
+  onSuccess: async ({ jobId, result, repos }) => {
+    await repos(CallbackRun).create({
+      key: result.key,
+      outcome: 'success',
+      jobId,
+      detail: JSON.stringify(result),
+    });
+    const left = probe.callbackFailures.get(result.key) ?? 0;
+    if (left > 0) {
+      probe.callbackFailures.set(result.key, left - 1);
+      throw new Error(`success callback of ${result.key} fails after its write`);
+    }
+  },
+});
+
 /**
  * Declared on queue `default` with no retries; the suite's runtime overrides both from config
  * (`jobs.overrides.Overridable: { queue: 'critical', retries: 3 }`). Always fails.
@@ -181,6 +209,6 @@ export const DispatchOverridable = useCase(Product, {
     jobs.dispatch(Overridable, { payload: { key: input.key }, callbacks: OverridableCallbacks }),
 });
 
-export const JOBS = [Restock, Overridable] as const;
-export const CALLBACKS = [RestockCallbacks, OverridableCallbacks] as const;
+export const JOBS = [Restock, Overridable, Ping] as const;
+export const CALLBACKS = [RestockCallbacks, OverridableCallbacks, PingCallbacks] as const;
 export const USE_CASES = [DispatchRestock, DispatchOnRead, RunRestockInline, DispatchOverridable] as const;
