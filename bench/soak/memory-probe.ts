@@ -5,20 +5,32 @@
  * collections since the previous line (count and pause time per kind). Nothing when the variable is unset.
  */
 import { appendFileSync } from 'node:fs';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 const file = process.env.LOOM_MEMORY_PROBE;
 if (file !== undefined && file !== '') {
   const everyMs = Number(process.env.LOOM_MEMORY_PROBE_MS ?? 1000);
   const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
-  // perf_hooks GC kinds: 1 minor (scavenge), 2 major (mark-compact), 4 incremental, 8 weak callbacks.
-  const kindName: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+  const kindName: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+    2: 'minorMarkSweep',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'markCompact',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incrementalMarking',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakCallbacks',
+  };
   let gc: Record<string, { n: number; ms: number }> = {};
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = (entry as { detail?: { kind?: number } }).detail?.kind ?? 0;
-      const name = kindName[kind] ?? String(kind);
+      const detail = (entry as { detail?: { kind?: number; flags?: number } }).detail;
+      let name = kindName[detail?.kind ?? 0] ?? String(detail?.kind);
+      // A mark-compact asked to free all it can (the memory reducer, a low-memory signal): counted apart.
+      if (
+        name === 'markCompact' &&
+        ((detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_ALL_AVAILABLE_GARBAGE) !== 0
+      ) {
+        name = 'markCompactReducing';
+      }
       const slot = gc[name] ?? { n: 0, ms: 0 };
       gc[name] = slot;
       slot.n++;

@@ -68,9 +68,22 @@ interface ProbeLine {
 
 let sent = 0;
 let failed = 0;
-let cpuAtWarmupMs = 0;
-let cpuAtEndMs = 0;
-let backlog = 0;
+/** Worker CPU, jobs dispatched and jobs waiting in the queues, at the end of warm-up and at the end. */
+interface Mark {
+  readonly cpuMs: number;
+  readonly sent: number;
+  readonly waiting: number;
+}
+let atWarmup: Mark | undefined;
+let atEnd: Mark | undefined;
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const mark = async (): Promise<Mark> => {
+  let waiting = 0;
+  for (const queue of ['notifications', 'analytics', 'erp']) {
+    waiting += await redis.llen(`${stack.tag}:${queue}:wait`);
+  }
+  return { cpuMs: readCpuMs(stack.workerPid) ?? 0, sent, waiting };
+};
 try {
   const productIds: number[] = [];
   for (let i = 0; i < 50; i++) {
@@ -112,21 +125,12 @@ try {
       );
     }
     await Promise.all(batch);
-    if (cpuAtWarmupMs === 0 && Date.now() - started >= warmupS * 1000) {
-      cpuAtWarmupMs = readCpuMs(stack.workerPid) ?? 0;
-    }
+    if (atWarmup === undefined && Date.now() - started >= warmupS * 1000) atWarmup = await mark();
     await new Promise((r) => setTimeout(r, 20));
   }
-  cpuAtEndMs = readCpuMs(stack.workerPid) ?? 0;
-  // Jobs not yet taken when dispatching stopped: the worker kept up when this stays small.
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    for (const queue of ['notifications', 'analytics', 'erp'])
-      backlog += await redis.llen(`${stack.tag}:${queue}:wait`);
-  } finally {
-    redis.disconnect();
-  }
+  atEnd = await mark();
 } finally {
+  redis.disconnect();
   const exits = await stack.stop();
   console.log(`stopped: api exit ${exits.apiExit}, worker exit ${exits.workerExit}`);
 }
@@ -149,8 +153,13 @@ for (const l of measured) {
     slot.ms += g.ms;
   }
 }
+// Jobs the worker finished while measured (a job and its callback wait in the same queue: approximate).
+const w = atWarmup ?? { cpuMs: 0, sent: 0, waiting: 0 };
+const e = atEnd ?? w;
+const processed = e.sent - w.sent - (e.waiting - w.waiting);
+const cpuS = (e.cpuMs - w.cpuMs) / 1000;
 console.log(
-  `${sent} jobs dispatched (${failed} not accepted) at ${rate}/s; waiting at the end: ${backlog}; worker CPU after warm-up ${Math.round(cpuAtEndMs - cpuAtWarmupMs) / 1000} s in ${durationS} s`,
+  `${sent} jobs dispatched (${failed} not accepted) at ${rate}/s; while measured: ~${processed} jobs run, waiting ${w.waiting} → ${e.waiting}; worker CPU ${cpuS.toFixed(1)} s (${((cpuS * 1000) / Math.max(1, processed)).toFixed(2)} ms/job)`,
 );
 console.log('t(s)   rss  heapUsed heapTotal external new_space old_space');
 for (const l of lines.filter((_, i) => i % 5 === 0)) {
@@ -167,7 +176,9 @@ console.log(
 console.log(
   `GCs after warm-up: ${Object.entries(gcTotals)
     .map(([k, g]) => `${k} ${g.n} (${Math.round(g.ms)} ms)`)
-    .join(', ')}`,
+    .join(
+      ', ',
+    )}; scavenges per 1 000 jobs: ${(((gcTotals.scavenge?.n ?? 0) * 1000) / Math.max(1, processed)).toFixed(1)}`,
 );
 console.log(`probe lines: ${probeFile}`);
 if (values['alloc-profile']) {
