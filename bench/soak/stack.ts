@@ -19,6 +19,8 @@ export interface SoakStack {
   /** The API's processes now: the serve process and, with `--workers`, its cluster workers. */
   apiPids(): Promise<number[]>;
   readonly workerPid: number;
+  /** The run's PostgreSQL schema and BullMQ key prefix. */
+  readonly tag: string;
   stop(): Promise<{ apiExit: number | null; workerExit: number | null }>;
 }
 
@@ -29,6 +31,10 @@ export interface StackOptions {
   readonly serveWorkers: number;
   /** Logs of the processes go here. */
   readonly outDir: string;
+  /** Node options of the worker process (before the script), e.g. `--import` of a memory probe. */
+  readonly workerNodeArgs?: readonly string[];
+  /** Extra environment of the worker process. */
+  readonly workerEnv?: Readonly<Record<string, string>>;
 }
 
 async function freePort(): Promise<number> {
@@ -99,8 +105,11 @@ export async function startStack(options: StackOptions): Promise<SoakStack> {
     NODE_ENV: 'development',
   };
   const log = createWriteStream(join(options.outDir, `${tag}.log`));
-  const spawnLoom = (args: string[]) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnLoom = (args: string[], nodeArgs: readonly string[] = [], extraEnv = {}) => {
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     return child;
@@ -124,10 +133,15 @@ export async function startStack(options: StackOptions): Promise<SoakStack> {
     throw error;
   }
   // After the API: it created the tables (database.sync: create) the worker also reads.
-  const worker = spawnLoom(['worker', join(STORE_CONFIG, 'worker.yaml'), bullmq, overlay]);
+  const worker = spawnLoom(
+    ['worker', join(STORE_CONFIG, 'worker.yaml'), bullmq, overlay],
+    options.workerNodeArgs,
+    options.workerEnv,
+  );
   return {
     baseUrl,
     workerPid: worker.pid ?? 0,
+    tag,
     async apiPids() {
       return [api.pid ?? 0, ...(await childrenOf(api.pid ?? 0))];
     },

@@ -54,6 +54,12 @@ Options:
   --shutdown-timeout MS      deadline of the shutdown: past it the process exits anyway
                              (overrides app.shutdown.timeoutMs, default 30000)
   -h, --help                 show this help
+
+Memory: under steady load V8 grows a worker's young generation to 2 x 64 MB and shrinks it whenever
+the load dips, so RSS swings by over 100 MB. For a flat, smaller RSS start workers with
+  node --min-semi-space-size=16 --max-semi-space-size=16 --no-memory-reducer \
+    node_modules/loom-kernel/bin/loom.js worker config/worker.yaml
+(docs/operations.md, "Worker memory": the figures and what it costs).
 `;
 
 export const DB_HELP = `Usage: loom db <sync|migrate|make-migration> [options] <config.yaml>...

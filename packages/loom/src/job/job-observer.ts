@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { contextFromCarrier } from '../observability/trace-propagation.ts';
-import { inSpan } from '../observability/tracing.ts';
+import { inSpan, tracingEnabled } from '../observability/tracing.ts';
 import type { Logger } from '../use-case/services.ts';
 import type { ConsumerOptions, JobSettlement, QueueBackend } from './backends/index.ts';
 
@@ -51,6 +51,8 @@ export function observeQueueBackend(backend: QueueBackend, options: JobObserverO
       return backend.consume({
         ...consumer,
         handler: (info) => {
+          // Without a tracer provider there is no span to open: skip building its attributes and parent.
+          if (!tracingEnabled()) return consumer.handler(info);
           const { message } = info;
           return inSpan(
             `job ${message.name}`,

@@ -680,11 +680,18 @@ export class JobRuntime implements JobService {
 
   /** Runs jobs and callbacks of the given queues (default: every queue of the registered jobs). */
   consume(options: { queues?: readonly string[]; concurrency: number }): Consumer {
+    // Only the eager backend asks whether a handler is running (see #eager): elsewhere the scope would
+    // cost two async-context switches per attempt for nothing.
+    const eager = this.backend.kind === 'eager';
     return this.backend.consume({
       queues: options.queues ?? this.queues(),
       concurrency: options.concurrency,
-      handler: (info) => this.#handlerScope.run(true, () => this.#handle(info)),
-      onSettled: (s) => this.#handlerScope.run(true, () => this.#settled(s)),
+      handler: eager
+        ? (info) => this.#handlerScope.run(true, () => this.#handle(info))
+        : (info) => this.#handle(info),
+      onSettled: eager
+        ? (s) => this.#handlerScope.run(true, () => this.#settled(s))
+        : (s) => this.#settled(s),
     });
   }
 
