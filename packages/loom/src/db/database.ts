@@ -61,7 +61,8 @@ export type DatabaseOptions =
       readonly connectTimeoutMs?: number;
       /**
        * PostgreSQL's `statement_timeout` of every connection; the client also gives up on a statement
-       * 1 s after it (a server that does not answer at all: a network partition). 0 = none. Default 30 000 ms.
+       * 1–3 s after it (a server that does not answer at all: a network partition; one watchdog per pool,
+       * see statement-watchdog.ts). 0 = none. Default 30 000 ms.
        */
       readonly statementTimeoutMs?: number;
       /** PostgreSQL's `idle_in_transaction_session_timeout`. 0 = none. Default 60 000 ms. */
