@@ -216,7 +216,7 @@ export const DatabaseConfigSchema = Type.Object(
       minimum: 0,
       default: 30_000,
       description:
-        'PostgreSQL: statement_timeout of every connection, also the client-side bound of one statement (+1 s); 0 = none',
+        'PostgreSQL: statement_timeout of every connection; the client gives up on a statement 1–3 s after it (a partition); 0 = none',
     }),
     idleInTransactionTimeoutMs: Type.Integer({
       minimum: 0,

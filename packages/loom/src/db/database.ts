@@ -14,6 +14,7 @@ import { guardedPool } from './guarded-pool.ts';
 import { openNodeSqlite } from './node-sqlite-database.ts';
 import { StatementNames } from './prepared-statements.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { canWatchStatements, watchStatements } from './statement-watchdog.ts';
 import { type CommitHook, UnitOfWork } from './unit-of-work.ts';
 
 /** Rows are plain records keyed by SQL column name; tables are known at run time, not compile time. */
@@ -60,7 +61,8 @@ export type DatabaseOptions =
       readonly connectTimeoutMs?: number;
       /**
        * PostgreSQL's `statement_timeout` of every connection; the client also gives up on a statement
-       * 1 s after it (a server that does not answer at all: a network partition). 0 = none. Default 30 000 ms.
+       * 1–3 s after it (a server that does not answer at all: a network partition; one watchdog per pool,
+       * see statement-watchdog.ts). 0 = none. Default 30 000 ms.
        */
       readonly statementTimeoutMs?: number;
       /** PostgreSQL's `idle_in_transaction_session_timeout`. 0 = none. Default 60 000 ms. */
@@ -79,6 +81,8 @@ export interface DatabaseSettings {
   readonly direct?: DirectQuery;
   /** The Kysely dialect `kysely` was built with (units of work build executors on it). */
   readonly kyselyDialect?: Dialect;
+  /** Runs after the pool is closed (stops the statement watchdog). */
+  readonly onClose?: () => void;
 }
 
 /**
@@ -106,6 +110,7 @@ export class Database {
   #connectionErrorListeners: ((error: Error) => void)[] = [];
   readonly #poolStats: () => PoolStats;
   readonly #direct: DirectQuery | undefined;
+  readonly #onClose: (() => void) | undefined;
   readonly #unitHost: ConstructorParameters<typeof UnitOfWork>[0];
 
   constructor(
@@ -118,6 +123,7 @@ export class Database {
     this.kysely = kysely;
     this.profileReads = dialect === 'postgres' ? (options.profileReads ?? 'batched') : 'batched';
     this.#direct = options.direct;
+    this.#onClose = options.onClose;
     // SQLite: one connection, shared by every call.
     this.#poolStats = options.poolStats ?? (() => ({ total: 1, idle: 1, waiting: 0 }));
     this.#unitHost = {
@@ -325,6 +331,7 @@ export class Database {
 
   async close(): Promise<void> {
     await this.kysely.destroy();
+    this.#onClose?.();
   }
 }
 
@@ -356,14 +363,16 @@ export function openDatabase(options: DatabaseOptions): Database {
     const idleInTransaction = options.idleInTransactionTimeoutMs ?? 60_000;
     // An optional peer: an app on SQLite runs without it installed.
     const driver = requirePeerSync<typeof pg>('pg', 'database.url is a PostgreSQL URL');
+    const watchdog = statementTimeout > 0 && canWatchStatements(driver);
     const pool = new driver.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'loom',
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-      ...(statementTimeout > 0
-        ? { statement_timeout: statementTimeout, query_timeout: statementTimeout + 1_000 }
-        : {}),
+      // The client's own bound (a server that does not answer at all: a partition) is kept by one
+      // watchdog per pool rather than pg's query_timeout, a timer per statement (statement-watchdog.ts).
+      ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
+      ...(statementTimeout > 0 && !watchdog ? { query_timeout: statementTimeout + 1_000 } : {}),
       ...(idleInTransaction > 0 ? { idle_in_transaction_session_timeout: idleInTransaction } : {}),
       // Lets the kernel notice a peer that vanished without a word (a partition) on idle connections.
       keepAlive: true,
@@ -386,6 +395,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       client.on('error', (error) => database?.emitConnectionError(error));
     });
     pool.on('error', () => {});
+    const stopWatchdog = watchdog ? watchStatements(pool, statementTimeout + 1_000) : undefined;
     // One naming of statement texts for both paths, so a connection prepares each text once.
     const names = options.preparedStatements ? new StatementNames() : undefined;
     const kyselyDialect = new PostgresDialect({ pool: guardedPool(pool, names) });
@@ -393,6 +403,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     database = new Database('postgres', kysely, {
       kyselyDialect,
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      ...(stopWatchdog === undefined ? {} : { onClose: stopWatchdog }),
       ...(options.profileReads === undefined ? {} : { profileReads: options.profileReads }),
       direct: (text, parameters) => {
         const values = [...parameters];

@@ -32,9 +32,8 @@ const UNMATCHED = 'unmatched';
 /** Fastify's route URL → its OpenAPI spelling; routes are declared at boot, so the map stays small. */
 const TEMPLATES = new Map<string, string>();
 
-/** The route template, in OpenAPI spelling (`/products/{productId}`), or `unmatched`. */
-function routeOf(request: FastifyRequest): string {
-  const url = request.routeOptions.url;
+/** The OpenAPI spelling (`/products/{productId}`) of a Fastify route URL, or `unmatched`. */
+function templateOf(url: string | undefined): string {
   if (url === undefined) return UNMATCHED;
   let template = TEMPLATES.get(url);
   if (template === undefined) {
@@ -42,6 +41,11 @@ function routeOf(request: FastifyRequest): string {
     TEMPLATES.set(url, template);
   }
   return template;
+}
+
+/** The route template, in OpenAPI spelling (`/products/{productId}`), or `unmatched`. */
+function routeOf(request: FastifyRequest): string {
+  return templateOf(request.routeOptions.url);
 }
 
 /**
@@ -118,36 +122,92 @@ export function observeHttp(server: FastifyInstance, options: HttpObserverOption
   const tracing = options.tracing ?? tracingEnabled();
   if (tracing) installSpanHooks(server, spans);
   const histogram = metrics?.httpRequestDuration;
+  const lines = routeLines(logger);
 
   server.addHook('onResponse', (request, reply, done) => {
-    const route = routeOf(request);
+    const url = request.routeOptions.url;
+    const method = request.method;
     const status = reply.statusCode;
     const outcome = requestOutcome(status);
     const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
-    histogram?.observe({ method: request.method, route, status: String(status) }, durationMs / 1000);
-    if (!requestLogging && outcome !== 'server_error') {
-      if (tracing) endSpan(spans, request, status, outcome);
-      done();
-      return;
+    const line = lines(method, url);
+    histogram?.observe({ method, route: line.route, status: statusLabel(status) }, durationMs / 1000);
+    if (requestLogging || outcome === 'server_error') {
+      // The subject only: never the credential that proved it (docs/security.md).
+      const subject = (request as { identity?: { subject: string } }).identity?.subject;
+      // The route's fields (request, method, route) are bindings of a logger made once per route.
+      const fields =
+        subject === undefined
+          ? { traceId: request.id, status, outcome, durationMs }
+          : { traceId: request.id, subject, status, outcome, durationMs };
+      if (outcome === 'server_error') line.logger.error(fields, 'request');
+      else line.logger.info(fields, 'request');
     }
-    // The subject only: never the credential that proved it (docs/security.md).
-    const subject = (request as { identity?: { subject: string } }).identity?.subject;
-    const line = {
-      traceId: request.id,
-      ...(subject === undefined ? {} : { subject }),
-      request: `${request.method} ${route}`,
-      method: request.method,
-      route,
-      status,
-      outcome,
-      durationMs,
-    };
-    if (outcome === 'server_error') logger.error(line, 'request');
-    else logger.info(line, 'request');
     if (tracing) endSpan(spans, request, status, outcome);
     done();
   });
 }
+
+/** Status codes as label values, made once each. */
+const STATUS_LABELS: string[] = [];
+
+function statusLabel(status: number): string {
+  let label = STATUS_LABELS[status];
+  if (label === undefined) {
+    label = String(status);
+    if (status >= 100 && status < 600) STATUS_LABELS[status] = label;
+  }
+  return label;
+}
+
+/** What the request line of one route is written with. */
+interface RouteLine {
+  /** The route template in OpenAPI spelling, or `unmatched`. */
+  readonly route: string;
+  /** A child of the application logger bound to `request`, `method` and `route`. */
+  readonly logger: Logger;
+}
+
+/**
+ * The request line's logger per method and route: a child logger with `request` (method + route
+ * template), `method` and `route` as bindings, which pino serializes once when the child is made instead
+ * of on every line. Made on a route's first request and kept (routes are declared at boot; unmatched
+ * requests share one per method). A pino child made without a level of its own follows its parent's:
+ * changing the application logger's level at run time still turns the line on and off.
+ */
+function routeLines(logger: Logger): (method: string, url: string | undefined) => RouteLine {
+  const byUrl = new Map<string | undefined, Map<string, RouteLine>>();
+  return (method, url) => {
+    let byMethod = byUrl.get(url);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byUrl.set(url, byMethod);
+    }
+    let line = byMethod.get(method);
+    if (line === undefined) {
+      const route = templateOf(url);
+      line = {
+        route,
+        logger: logger.child({ request: `${method} ${route}`, method, route }),
+      };
+      // Unknown methods of unmatched requests are not kept: a client could send any number of them.
+      if (url !== undefined || KNOWN_METHODS.has(method)) byMethod.set(method, line);
+    }
+    return line;
+  };
+}
+
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'CONNECT',
+]);
 
 function endSpan(
   spans: WeakMap<FastifyRequest, RequestSpan>,

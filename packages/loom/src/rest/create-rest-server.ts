@@ -9,6 +9,7 @@ import { installAuthentication, type RestAuth } from './auth/install-auth.ts';
 import { installBodyParsers } from './body-parsers.ts';
 import { problemClientErrorHandler } from './client-error.ts';
 import { compileRoutes, type RestKernel } from './compile-routes.ts';
+import { lazyRequestLogger } from './lazy-request-logger.ts';
 import { methodMatcher } from './method-matcher.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi-document.ts';
 import { requestSchemas } from './openapi/openapi-parameters.ts';
@@ -102,9 +103,11 @@ function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
 
 function loggerOptions(
   logger: RestServerOptions['logger'],
-): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
-  if (isLoggerInstance(logger)) return { loggerInstance: logger };
-  return { logger: logger ?? false };
+): Pick<FastifyServerOptions, 'logger' | 'loggerInstance' | 'childLoggerFactory'> {
+  // `request.log` is made when something logs through it, not for every request.
+  if (isLoggerInstance(logger)) return { loggerInstance: logger, childLoggerFactory: lazyRequestLogger };
+  if (logger === undefined || logger === false) return { logger: false };
+  return { logger, childLoggerFactory: lazyRequestLogger };
 }
 
 /**

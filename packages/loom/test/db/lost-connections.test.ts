@@ -112,6 +112,25 @@ describe('postgres: connections lost, idle or checked out, and bounded waits', (
     expect(await pidOf(db)).toBe(pid);
   });
 
+  it('starts no timer per statement: the client-side bound is one watchdog per pool', async () => {
+    const db = open({ poolSize: 1, statementTimeoutMs: 5_000 });
+    await pidOf(db);
+    const original = globalThis.setTimeout;
+    const delays: number[] = [];
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+      delays.push(Number(ms));
+      return original(callback, ms);
+    }) as typeof setTimeout;
+    try {
+      await pidOf(db);
+      await db.execute(sql`select 1`.compile(db.kysely));
+    } finally {
+      globalThis.setTimeout = original;
+    }
+    // pg's query_timeout would start one of statementTimeoutMs + 1 s for each statement.
+    expect(delays.filter((ms) => ms === 6_000)).toEqual([]);
+  });
+
   it('no pooled connection within connectTimeoutMs fails as a timeout', async () => {
     const db = open({ poolSize: 1, connectTimeoutMs: 100 });
     let release: () => void = () => {};
