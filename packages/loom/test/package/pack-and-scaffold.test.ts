@@ -29,8 +29,23 @@ function userEnv(bin: string, extra: Record<string, string> = {}): NodeJS.Proces
     HOME,
     ...(TMPDIR === undefined ? {} : { TMPDIR }),
     ...(LANG === undefined ? {} : { LANG }),
+    ...machineNetworkEnv(),
     ...extra,
   };
+}
+
+/**
+ * The machine's own network settings, which a user's shell has too: its CA bundle and proxies. Without
+ * them npm cannot verify the registry behind a TLS-inspecting proxy and retries until the hook times out.
+ */
+function machineNetworkEnv(): Record<string, string> {
+  const kept =
+    /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy)$/;
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => kept.test(entry[0]) && entry[1] !== undefined,
+    ),
+  );
 }
 
 async function sh(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv) {
