@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { readMemory } from '../driver/proc-stats.ts';
+import { type ProbeLine, parseProbeLines } from './probe-lines.ts';
 import { ROOT, startStack } from './stack.ts';
 
 type AutocannonResult = Awaited<ReturnType<typeof autocannon>>;
@@ -143,21 +144,8 @@ function load(seconds: number): Promise<AutocannonResult> {
   });
 }
 
-/** One line of memory-probe.ts (MB; GC counts since the line before). */
-interface ProbeLine {
-  readonly t: number;
-  readonly rss: number;
-  readonly heapUsed: number;
-  readonly heapTotal: number;
-  readonly spaces: Record<string, number>;
-  readonly gc: Record<string, { n: number; ms: number }>;
-}
 async function probeLines(): Promise<ProbeLine[]> {
-  const text = await readFile(probeFile, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as ProbeLine);
+  return parseProbeLines(await readFile(probeFile, 'utf8').catch(() => ''));
 }
 
 interface Sample {

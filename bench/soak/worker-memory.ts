@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { readCpuMs } from '../driver/proc-stats.ts';
+import { parseProbeLines } from './probe-lines.ts';
 import { ROOT, startStack } from './stack.ts';
 
 const { values } = parseArgs({
@@ -54,17 +55,6 @@ const stack = await startStack({
   },
 });
 console.log(`store up at ${stack.baseUrl}; worker node args: ${nodeArgs.join(' ') || '(none)'}`);
-
-interface ProbeLine {
-  readonly t: number;
-  readonly rss: number;
-  readonly heapUsed: number;
-  readonly heapTotal: number;
-  readonly external: number;
-  readonly arrayBuffers: number;
-  readonly spaces: Record<string, number>;
-  readonly gc: Record<string, { n: number; ms: number }>;
-}
 
 let sent = 0;
 let failed = 0;
@@ -135,10 +125,7 @@ try {
   console.log(`stopped: api exit ${exits.apiExit}, worker exit ${exits.workerExit}`);
 }
 
-const lines = (await readFile(probeFile, 'utf8'))
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as ProbeLine);
+const lines = parseProbeLines(await readFile(probeFile, 'utf8'));
 const measured = lines.filter((l) => l.t >= warmupS + 3);
 const range = (key: 'rss' | 'heapUsed' | 'heapTotal' | 'external') => {
   const xs = measured.map((l) => l[key]);
