@@ -13,8 +13,9 @@
  * The worker runs with the heap settings docs/operations.md recommends for worker processes
  * (WORKER_NODE_ARGS; `--worker-node-args` replaces them) and a probe (memory-probe.ts) that records its
  * V8 heap and garbage collections. Warm-up lasts `--warmup` seconds and, beyond them, until the worker
- * has run its first full garbage collection (at most `--warmup-max` seconds in all): before it, the old
- * generation is still growing to its working size, which is start-up, not a trend. See README.md.
+ * has run a full garbage collection that started after them (at most `--warmup-max` seconds in all):
+ * before it, the old generation is still growing to its working size, which is start-up, not a trend.
+ * See README.md.
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) and REDIS_URL (default
  * redis://127.0.0.1:6379); the run uses a fresh schema and key prefix and removes them afterwards.
  */
@@ -39,7 +40,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     /** Node options of the worker process, e.g. "--max-semi-space-size=64" to compare heap settings. */
     'worker-node-args': { type: 'string' },
-    'warmup-max': { type: 'string', default: '300' },
+    'warmup-max': { type: 'string', default: '600' },
   },
 });
 /**
@@ -181,14 +182,15 @@ let measuredFrom: number;
 let warmupDoneS = warmupS;
 try {
   console.log(`warm-up: ${warmupS} s at c=${connections}`);
-  // The worker's clock when the load starts: full GCs at boot (loading modules) do not count.
-  const loadFromT = (await probeLines()).at(-1)?.t ?? 0;
   if (warmupS > 0) await load(warmupS);
-  // Until the worker's first full GC under load: its old generation has then reached its working size.
+  // Then on until the worker's first full GC after those seconds: its old generation has then grown to
+  // its working size under steady load. A full GC earlier (at boot, or when the load starts on a heap
+  // that is still small) says nothing about that size, which is why the count starts only now.
+  const steadyFromT = (await probeLines()).at(-1)?.t ?? 0;
   let warmedS = warmupS;
   const fullGcs = async () =>
     (await probeLines())
-      .filter((l) => l.t > loadFromT)
+      .filter((l) => l.t > steadyFromT)
       .reduce((n, l) => n + (l.gc.markCompact?.n ?? 0) + (l.gc.markCompactReducing?.n ?? 0), 0);
   while ((await fullGcs()) === 0 && warmedS < warmupMaxS) {
     const step = Math.min(10, warmupMaxS - warmedS);
@@ -196,7 +198,9 @@ try {
     warmedS += step;
   }
   warmupDoneS = warmedS;
-  if (warmedS > warmupS) console.log(`warm-up extended to ${warmedS} s: until the worker's first full GC`);
+  if (warmedS > warmupS) {
+    console.log(`warm-up extended to ${warmedS} s: until the worker's first full GC after ${warmupS} s`);
+  }
   if ((await fullGcs()) === 0) console.log(`no full GC in the worker within ${warmedS} s of warm-up`);
   measuredFrom = samples.length;
   await sample();
