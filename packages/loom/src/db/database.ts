@@ -3,7 +3,6 @@ import {
   type CompiledQuery,
   type Dialect,
   Kysely,
-  PostgresDialect,
   type QueryResult,
   type Transaction,
 } from 'kysely';
@@ -12,6 +11,7 @@ import { requirePeerSync } from '../errors/require-peer.ts';
 import type { DialectName } from './dialect.ts';
 import { guardedPool } from './guarded-pool.ts';
 import { openNodeSqlite } from './node-sqlite-database.ts';
+import { OwnSchemaPostgresDialect } from './postgres-dialect.ts';
 import { StatementNames } from './prepared-statements.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 import { canWatchStatements, watchStatements } from './statement-watchdog.ts';
@@ -398,7 +398,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     const stopWatchdog = watchdog ? watchStatements(pool, statementTimeout + 1_000) : undefined;
     // One naming of statement texts for both paths, so a connection prepares each text once.
     const names = options.preparedStatements ? new StatementNames() : undefined;
-    const kyselyDialect = new PostgresDialect({ pool: guardedPool(pool, names) });
+    const kyselyDialect = new OwnSchemaPostgresDialect({ pool: guardedPool(pool, names) });
     const kysely = new Kysely<AnyDB>({ dialect: kyselyDialect, log });
     database = new Database('postgres', kysely, {
       kyselyDialect,

@@ -13,19 +13,15 @@ import type { AnyModel } from '../../src/model/model.ts';
 import { SqlRepository } from '../../src/repository/sql-repository.ts';
 import { tempDir } from '../observability/store-app.ts';
 import { DIALECTS, openTestDatabase } from '../support/dialects.ts';
+import { ownTables } from '../support/own-tables.ts';
 import { cli } from './run-cli.ts';
 import { type ShelfVersion, snapshotFolder, writeShelfApp } from './shelf-versions.ts';
 
 type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
 
 async function columnsOf(db: TestDb, table: string): Promise<string[]> {
-  const tables = await db.kysely.introspection.getTables();
-  const schema =
-    db.dialect === 'postgres'
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0]?.s
-      : undefined;
-  const found = tables.find((t) => t.name === table && (schema === undefined || t.schema === schema));
-  return (found?.columns.map((c) => c.name) ?? []).sort();
+  const found = (await ownTables(db)).find((t) => t.name === table);
+  return [...(found?.columns ?? [])].sort();
 }
 
 async function indexNames(db: TestDb): Promise<string[]> {

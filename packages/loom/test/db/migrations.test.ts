@@ -17,20 +17,12 @@ import {
 import { DIALECTS, openTestDatabase, PG_URL } from '../support/dialects.ts';
 import { SqlRepository, tableSpecOf } from '../support/internals.ts';
 import { CURSOR_SECRET, Owner, Pet, Toy } from '../support/models.ts';
+import { ownTables } from '../support/own-tables.ts';
 
 type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
 
 async function userTables(db: TestDb): Promise<string[]> {
-  const tables = await db.kysely.introspection.getTables();
-  const schema =
-    db.dialect === 'postgres'
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0]?.s
-      : undefined;
-  return tables
-    .filter((t) => schema === undefined || t.schema === schema)
-    .map((t) => t.name)
-    .filter((n) => !n.startsWith('loom_migration'))
-    .sort();
+  return (await ownTables(db)).map((t) => t.name).filter((n) => !n.startsWith('loom_migration'));
 }
 
 /** Names of the constraints and indexes of the current schema. */
@@ -160,7 +152,8 @@ describe('migrations on postgres, while other clients drop schemas', () => {
   });
 
   // Kysely's migrator reads every schema of the catalog; one dropped meanwhile (another tenant, another
-  // test) used to fail the run with 3F000 "schema … does not exist".
+  // test) used to fail the run with 3F000 "schema … does not exist", and a table dropped meanwhile from
+  // a schema that stays with 42P01 "relation … does not exist".
   it('reads and applies migrations without failing on the catalog race', async () => {
     await writeInitialMigration(folder, [Owner]);
     const admin = new pg.Client({ connectionString: PG_URL });
@@ -171,6 +164,8 @@ describe('migrations on postgres, while other clients drop schemas', () => {
         const name = `churn_${process.pid}_${i}`;
         await admin.query(`create schema ${name}`);
         await admin.query(`create table ${name}.t (id int)`);
+        await admin.query(`create table ${name}.u (id int)`);
+        await admin.query(`drop table ${name}.u`);
         await admin.query(`drop schema ${name} cascade`);
       }
     })();

@@ -36,22 +36,6 @@ async function migratorFor(db: Database, folder: string, baseline = false): Prom
   });
 }
 
-/** A PostgreSQL "schema does not exist" (3F000) raised while the migrator inspected the catalog. */
-function droppedMeanwhile(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
-}
-
-/** Runs idempotent catalog work, again while it fails on {@link droppedMeanwhile} (up to 10 tries). */
-async function despiteCatalogRace<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= 10 || !droppedMeanwhile(error)) throw error;
-    }
-  }
-}
-
 /** The outcome of a migration run: the names applied (or reverted), in order. */
 export interface MigrationRun {
   readonly applied: readonly string[];
@@ -63,17 +47,10 @@ async function run(
   step: (m: Migrator) => ReturnType<Migrator['migrateToLatest']>,
   baseline = false,
 ): Promise<MigrationRun> {
-  // Kysely's setup looks its bookkeeping table up across every schema of the database; a schema that
-  // another client drops meanwhile makes that lookup fail (3F000) before any migration has run. The
-  // setup is idempotent, so it is tried again; after the last try the failure is reported as below.
-  const outcome = await despiteCatalogRace(async () => {
-    const attempt = await step(await migratorFor(db, folder, baseline));
-    if (attempt.results === undefined && droppedMeanwhile(attempt.error)) throw attempt.error;
-    return attempt;
-  }).catch((error: unknown) => {
-    if (!droppedMeanwhile(error)) throw error;
-    return { error, results: undefined };
-  });
+  // Kysely's setup looks its bookkeeping tables up through `kysely.introspection`, which on PostgreSQL
+  // reads the connection's own schema only (own-schema-introspector.ts): a schema or table that another
+  // client drops meanwhile cannot fail it.
+  const outcome = await step(await migratorFor(db, folder, baseline));
   const { error, results } = outcome;
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
@@ -112,8 +89,7 @@ export function migrateDown(db: Database, folder: string): Promise<MigrationRun>
  * ```
  */
 export async function pendingMigrations(db: Database, folder: string): Promise<string[]> {
-  // The same catalog race as in `run`: reading is idempotent.
-  const infos = await despiteCatalogRace(async () => (await migratorFor(db, folder)).getMigrations());
+  const infos = await (await migratorFor(db, folder)).getMigrations();
   return infos.filter((i) => i.executedAt === undefined).map((i) => i.name);
 }
 
@@ -129,7 +105,7 @@ export async function pendingMigrations(db: Database, folder: string): Promise<s
  * ```
  */
 export async function baselineMigrations(db: Database, folder: string): Promise<MigrationRun> {
-  const infos = await despiteCatalogRace(async () => (await migratorFor(db, folder)).getMigrations());
+  const infos = await (await migratorFor(db, folder)).getMigrations();
   const applied = infos.filter((i) => i.executedAt !== undefined).map((i) => i.name);
   if (applied.length > 0) {
     throw new Error(
