@@ -605,14 +605,16 @@ export class JobRuntime implements JobService {
    */
   async #enqueue(message: JobMessage, onPublished: () => void): Promise<void> {
     const db = this.kernel.db;
-    if (!db.inTransaction()) {
+    // Batches are keyed by the unit itself (`db.executor()` would build the unit's Kysely executor just
+    // for a key).
+    const key = db.currentUnit();
+    if (key === undefined) {
       await this.#writer.write([message]);
       onPublished();
       const publishing = this.relay.publishMessages([message]);
       await this.#eager(publishing);
       return;
     }
-    const key = db.executor();
     let batch = this.#batches.get(key);
     if (batch === undefined) {
       const messages: { message: JobMessage; onPublished: () => void }[] = [];
