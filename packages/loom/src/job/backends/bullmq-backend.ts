@@ -2,8 +2,8 @@ import type { FlowProducer, Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { requirePeerSync } from '../../errors/require-peer.ts';
-import { checkConsumerOptions } from './consumer-options.ts';
 import { encodedQueueClass } from './bullmq-encoded-job.ts';
+import { checkConsumerOptions } from './consumer-options.ts';
 import {
   checkMessage,
   checkQueueName,
