@@ -153,6 +153,21 @@ export class Database {
   }
 
   /**
+   * An object standing for the current unit of work (the same one throughout it), or undefined outside
+   * one: a key for bookkeeping per unit. Cheaper than {@link Database.executor}, which builds the unit's
+   * Kysely executor on first use.
+   *
+   * @example
+   * ```ts
+   * const unit = db.currentUnit();
+   * if (unit !== undefined) pendingByUnit.set(unit, []);
+   * ```
+   */
+  currentUnit(): object | undefined {
+    return this.#unit();
+  }
+
+  /**
    * Runs a compiled statement in the current unit of work: inside its transaction when one is open
    * or the statement writes, otherwise on a pooled connection. On PostgreSQL the latter goes straight
    * to `pg.Pool#query` (one checkout, no Kysely executor around it): the path of the repositories'

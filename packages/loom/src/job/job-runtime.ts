@@ -30,11 +30,12 @@ import type { InvokeArgs, RawInvokeArgs, ResultOf } from '../use-case/use-case.t
 import {
   type ChildOutcome,
   type Consumer,
+  checkMessage,
+  encodeMessage,
   type JobMessage,
   type JobRunInfo,
   type JobSettlement,
   type MessageStatus,
-  normaliseMessage,
   type QueueBackend,
 } from './backends/index.ts';
 import type { AnyCallbacks } from './callbacks.ts';
@@ -393,7 +394,8 @@ export class JobRuntime implements JobService {
       children,
       ...(first.meta ? { meta: first.meta } : {}),
     };
-    normaliseMessage(parent);
+    checkMessage(parent);
+    encodeMessage(parent);
     let committed = false;
     await this.#enqueue(parent, () => {
       committed = true;
@@ -471,8 +473,10 @@ export class JobRuntime implements JobService {
       ...withMeta({ ...(traceId ? { traceId } : {}), ...traceCarrier() }),
     };
     // What the queue would reject (priority, attempts or delay out of range, a payload JSON cannot
-    // carry) fails here, in the dispatcher, not later in the relay where no caller sees it.
-    normaliseMessage(message);
+    // carry) fails here, in the dispatcher, not later in the relay where no caller sees it. The JSON
+    // text is kept: the outbox row and the queue get it as it is (one encoding per message).
+    checkMessage(message);
+    encodeMessage(message);
     return message;
   }
 
@@ -601,14 +605,16 @@ export class JobRuntime implements JobService {
    */
   async #enqueue(message: JobMessage, onPublished: () => void): Promise<void> {
     const db = this.kernel.db;
-    if (!db.inTransaction()) {
+    // Batches are keyed by the unit itself (`db.executor()` would build the unit's Kysely executor just
+    // for a key).
+    const key = db.currentUnit();
+    if (key === undefined) {
       await this.#writer.write([message]);
       onPublished();
       const publishing = this.relay.publishMessages([message]);
       await this.#eager(publishing);
       return;
     }
-    const key = db.executor();
     let batch = this.#batches.get(key);
     if (batch === undefined) {
       const messages: { message: JobMessage; onPublished: () => void }[] = [];

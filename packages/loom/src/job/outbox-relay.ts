@@ -71,6 +71,9 @@ export class OutboxRelay {
   /** Published ids waiting for the next batched DELETE. */
   #toDelete: string[] = [];
   #deleteTimer: NodeJS.Timeout | undefined;
+  /** Messages of {@link OutboxRelay.publishMessages} calls waiting for the microtask that publishes them. */
+  #soon: OutboxRow[] = [];
+  #soonPublished: Promise<void> | undefined;
   #deleting: Promise<void> | undefined;
 
   constructor(db: Database, backend: QueueBackend, logger: Logger, options: OutboxRelayOptions = {}) {
@@ -146,9 +149,21 @@ export class OutboxRelay {
     }
   }
 
-  /** {@link OutboxRelay.publishNow} of messages. */
+  /**
+   * {@link OutboxRelay.publishNow} of messages, together with the messages of every other call made
+   * before the next microtask: the commits of one group-commit INSERT resolve together, and each would
+   * otherwise go through the publish path (its promises, its `allSettled`, its delete bookkeeping) on
+   * its own. Resolves once the backend took the whole batch; never rejects.
+   */
   publishMessages(messages: readonly JobMessage[]): Promise<void> {
-    return this.publishNow(messages.map((message) => ({ id: message.id, message })));
+    for (const message of messages) this.#soon.push({ id: message.id, message });
+    this.#soonPublished ??= Promise.resolve().then(() => {
+      const rows = this.#soon;
+      this.#soon = [];
+      this.#soonPublished = undefined;
+      return this.publishNow(rows);
+    });
+    return this.#soonPublished;
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Database, Executor } from '../db/database.ts';
 import { column } from '../model/column.ts';
 import { model } from '../model/model.ts';
 import { StatementCache } from '../repository/statement-cache.ts';
-import type { JobMessage } from './backends/index.ts';
+import { decodeMessage, encodeMessage, type JobMessage } from './backends/index.ts';
 
 /**
  * The transactional outbox: a dispatch inside a use case writes its message here in the same database
@@ -49,7 +49,8 @@ function outboxInsert(db: Database, messages: readonly JobMessage[]): CompiledQu
     id: message.id,
     queue: message.queue,
     name: message.name,
-    message: JSON.stringify(message),
+    // The text encoded at dispatch (checked there), not a second serialization.
+    message: encodeMessage(message),
     created_at: now,
     publish_attempts: 0,
   }));
@@ -116,7 +117,7 @@ export async function pendingOutbox(db: Database, limit: number): Promise<Outbox
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: String(r.id), message: JSON.parse(String(r.message)) as JobMessage }));
+  return rows.map((r) => ({ id: String(r.id), message: decodeMessage(String(r.message)) }));
 }
 
 /**

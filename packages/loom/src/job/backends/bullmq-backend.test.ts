@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { createBullmqBackend } from './bullmq-backend.ts';
+import { encodeMessage } from './job-message.ts';
 import type { JobMessage } from './queue-backend.ts';
 import {
   dropKeys,
@@ -66,6 +67,27 @@ describe('BullMQ backend', () => {
         removeOnFail: { age: 604_800, count: 10_000 },
       });
       expect(await job?.getState()).toBe('delayed');
+    } finally {
+      await queue.close();
+      redis.disconnect();
+      await backend.close();
+    }
+  });
+
+  it('stores the JSON text the message was encoded to at dispatch, not a second serialization', async () => {
+    const backend = createBullmqBackend({ url: REDIS_URL, prefix });
+    const redis = new Redis(REDIS_URL);
+    const queue = new Queue<JobMessage>(uniqueQueue('encoded'), { connection: redis, prefix });
+    try {
+      const payload = { step: 'dispatched' };
+      const msg = message(queue.name, { payload });
+      const json = encodeMessage(msg);
+      const publishing = backend.publish(msg);
+      // Changed after it was encoded (the outbox row holds the first text): the queue stores that text.
+      payload.step = 'changed later';
+      await publishing;
+      expect(await redis.hget(`${prefix}:${queue.name}:${msg.id}`, 'data')).toBe(json);
+      expect((await queue.getJob(msg.id))?.data.payload).toEqual({ step: 'dispatched' });
     } finally {
       await queue.close();
       redis.disconnect();

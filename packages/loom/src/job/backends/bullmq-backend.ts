@@ -2,8 +2,16 @@ import type { FlowProducer, Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceUnavailable } from '../../errors/index.ts';
 import { requirePeerSync } from '../../errors/require-peer.ts';
+import { encodedQueueClass } from './bullmq-encoded-job.ts';
 import { checkConsumerOptions } from './consumer-options.ts';
-import { checkQueueName, initialDelay, normaliseMessage, splitGroup } from './job-message.ts';
+import {
+  checkMessage,
+  checkQueueName,
+  encodeMessage,
+  initialDelay,
+  normaliseMessage,
+  splitGroup,
+} from './job-message.ts';
 import {
   type ChildOutcome,
   type Consumer,
@@ -72,10 +80,10 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
   const keepCompleted = toKeepJobs(options.keepCompleted ?? { ageSeconds: 86_400, count: 1_000 });
   const keepFailed = toKeepJobs(options.keepFailed ?? { ageSeconds: 7 * 86_400, count: 10_000 });
   // Optional peers: an app on in-process jobs runs without them installed.
-  const { FlowProducer, Queue, Worker } = requirePeerSync<typeof import('bullmq')>(
-    'bullmq',
-    'jobs.backend is bullmq',
-  );
+  const bullmq = requirePeerSync<typeof import('bullmq')>('bullmq', 'jobs.backend is bullmq');
+  const { FlowProducer, Worker } = bullmq;
+  // A Queue whose jobs store the message's JSON as encoded at dispatch (no second serialization).
+  const Queue = encodedQueueClass(bullmq);
   const { Redis } = requirePeerSync<typeof import('ioredis')>('ioredis', 'jobs.backend is bullmq');
 
   // Fail fast: no offline queue, one retry per command, a bounded connect. Reconnects in the background.
@@ -225,29 +233,38 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     kind: 'bullmq',
 
     publish(message) {
-      let copy: JobMessage;
       try {
-        copy = normaliseMessage(message);
+        checkMessage(message);
+        // JSON-serialisable (or throws here, for this message alone), and its text kept: the queue
+        // stores that text (see encodedQueueClass), so the message itself is handed on, not a copy.
+        encodeMessage(message);
       } catch (error) {
         return Promise.reject(error);
       }
-      const { parent, children } = splitGroup(copy);
-      // A group is one flow (parent and children in one call); it does not join a batch of plain adds.
-      if (children.length > 0)
+      if (message.children !== undefined) {
+        // A group is one flow (parent and children in one call); it does not join a batch of plain adds.
+        let copy: JobMessage;
+        try {
+          copy = normaliseMessage(message);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        const { parent, children } = splitGroup(copy);
         return withProducer(`cannot publish job ${copy.name} (${copy.id}) to queue ${copy.queue}`, () =>
           publishGroup(parent, children),
         );
+      }
       return new Promise<void>((resolve, reject) => {
         if (pending === undefined) {
           pending = new Map();
           setImmediate(flush);
         }
-        let batch = pending.get(copy.queue);
+        let batch = pending.get(message.queue);
         if (batch === undefined) {
           batch = [];
-          pending.set(copy.queue, batch);
+          pending.set(message.queue, batch);
         }
-        batch.push({ message: copy, resolve, reject });
+        batch.push({ message, resolve, reject });
       });
     },
 

@@ -13,6 +13,10 @@ export { createEagerBackend, type EagerBackendOptions } from './eager-backend.ts
 export { createInProcessBackend, type InProcessBackendOptions } from './inprocess-backend.ts';
 export {
   backoffDelay,
+  checkMessage,
+  decodeMessage,
+  encodeMessage,
+  encodingOf,
   initialDelay,
   jsonCopy,
   MAX_PRIORITY,

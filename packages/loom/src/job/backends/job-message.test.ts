@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, normaliseMessage } from './job-message.ts';
+import {
+  backoffDelay,
+  checkMessage,
+  decodeMessage,
+  encodeMessage,
+  encodingOf,
+  normaliseMessage,
+} from './job-message.ts';
 import type { JobMessage } from './queue-backend.ts';
 import { message } from './test-fixtures/harness.ts';
 
@@ -28,6 +35,30 @@ describe('normaliseMessage', () => {
     const bad = { ...message('q'), ...overrides };
     expect(() => normaliseMessage(bad)).toThrow(TypeError);
     expect(() => normaliseMessage(bad)).toThrow(why);
+  });
+});
+
+describe('encodeMessage', () => {
+  it('encodes a message once: later calls, its normalised copy and a decoded row reuse the text', () => {
+    const payload = { n: 1 };
+    const original = message('q', { payload });
+    const json = encodeMessage(original);
+    expect(JSON.parse(json)).toEqual(original);
+    payload.n = 2;
+    expect(encodeMessage(original)).toBe(json);
+    const copy = normaliseMessage(original);
+    expect(copy.payload).toEqual({ n: 1 });
+    expect(encodingOf(copy)).toBe(json);
+    const decoded = decodeMessage(json);
+    expect(decoded).toEqual(copy);
+    expect(encodingOf(decoded)).toBe(json);
+  });
+
+  it('rejects what JSON cannot carry with a TypeError; checkMessage checks the fields without encoding', () => {
+    const bad = message('q', { payload: { n: 1n } });
+    expect(() => checkMessage(bad)).not.toThrow();
+    expect(() => encodeMessage(bad)).toThrow(/not JSON-serialisable/);
+    expect(() => checkMessage({ ...message('q'), attempts: 0 })).toThrow(/attempts must be an integer ≥ 1/);
   });
 });
 

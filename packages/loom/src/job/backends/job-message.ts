@@ -7,6 +7,7 @@ export const MAX_PRIORITY = 2_097_151;
  * Checks a message against the rules every backend shares and returns the copy a consumer will see: a
  * JSON round trip, so that the in-memory backends deliver exactly what BullMQ would (dates become
  * strings, `undefined` members vanish) and non-serialisable payloads fail at publish, not in a worker.
+ * The copy is parsed from {@link encodeMessage}'s encoding (the one the outbox row and the queue get).
  *
  * Throws `TypeError` naming the offending field.
  *
@@ -16,6 +17,25 @@ export const MAX_PRIORITY = 2_097_151;
  * ```
  */
 export function normaliseMessage(message: JobMessage): JobMessage {
+  checkMessage(message);
+  const json = encodeMessage(message);
+  const copy = JSON.parse(json) as JobMessage;
+  // Its encoding is the same text: a later publish or outbox write of the copy need not encode it again.
+  encodings.set(copy, json);
+  return copy;
+}
+
+/**
+ * Throws `TypeError` naming the offending field unless `message` follows the rules every backend
+ * shares (ids, names, attempts, delays, priority, group children). No JSON work: see
+ * {@link encodeMessage} for that.
+ *
+ * @example
+ * ```ts
+ * checkMessage({ id: 'a1', name: 'Send', queue: 'mail', payload: {}, attempts: 1, backoffMs: 0 });
+ * ```
+ */
+export function checkMessage(message: JobMessage): void {
   const bad = (why: string): never => {
     throw new TypeError(`invalid job message ${JSON.stringify(message?.id)}: ${why}`);
   };
@@ -42,18 +62,69 @@ export function normaliseMessage(message: JobMessage): JobMessage {
     const ids = new Set<string>([message.id]);
     for (const child of children) {
       if (child?.children !== undefined) bad('a child must not have children of its own');
-      normaliseMessage(child);
+      checkMessage(child);
       if (ids.has(child.id)) bad(`child id ${JSON.stringify(child.id)} appears twice in the group`);
       ids.add(child.id);
     }
   }
+}
+
+/**
+ * The JSON text of each message encoded so far. A message is encoded once, when it is dispatched: the
+ * outbox row stores that text, and the queue is given the same text (BullMQ: see `bullmq-backend.ts`),
+ * instead of a serialize, parse, serialize between them. So what is published is the message as it was
+ * at dispatch, even if the caller changes its payload object afterwards.
+ */
+const encodings = new WeakMap<object, string>();
+
+/**
+ * The message's JSON text, encoded on first use and remembered for the message object. Throws
+ * `TypeError` when JSON cannot carry it (a cycle, a BigInt).
+ *
+ * @example
+ * ```ts
+ * const row = { id: message.id, message: encodeMessage(message) };
+ * ```
+ */
+export function encodeMessage(message: JobMessage): string {
+  const known = encodings.get(message);
+  if (known !== undefined) return known;
   let json: string;
   try {
     json = JSON.stringify(message);
   } catch (error) {
-    return bad(`not JSON-serialisable (${error instanceof Error ? error.message : String(error)})`);
+    throw new TypeError(
+      `invalid job message ${JSON.stringify(message?.id)}: not JSON-serialisable (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
-  return JSON.parse(json) as JobMessage;
+  encodings.set(message, json);
+  return json;
+}
+
+/**
+ * The JSON text `message` was encoded to or parsed from, if known (see {@link encodeMessage}).
+ *
+ * @example
+ * ```ts
+ * const json = encodingOf(message) ?? JSON.stringify(message);
+ * ```
+ */
+export function encodingOf(message: object): string | undefined {
+  return encodings.get(message);
+}
+
+/**
+ * A message parsed from `json` (an outbox row), remembering the text as its encoding.
+ *
+ * @example
+ * ```ts
+ * const message = decodeMessage(row.message);
+ * ```
+ */
+export function decodeMessage(json: string): JobMessage {
+  const message = JSON.parse(json) as JobMessage;
+  encodings.set(message, json);
+  return message;
 }
 
 /**
