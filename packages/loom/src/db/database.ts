@@ -1,11 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  type CompiledQuery,
-  type Dialect,
-  Kysely,
-  type QueryResult,
-  type Transaction,
-} from 'kysely';
+import { type CompiledQuery, type Dialect, Kysely, type QueryResult, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { requirePeerSync } from '../errors/require-peer.ts';
 import type { DialectName } from './dialect.ts';
