@@ -15,6 +15,12 @@
  * An app is a name from `driver/apps.ts`, optionally `@<checkout>` (the same app from another checkout of
  * this repository). Runs two apps at a time. `INSTR_KEEP=<dir>` keeps each app's callgrind dump there. Tables are seeded into `INSTR_SCHEMA` (default
  * `bench_instr`).
+ *
+ * `INSTR_C=<n>` (default 1) keeps n requests in flight, one per keep-alive connection: what grows with
+ * concurrency (scavenges copying the state of waiting requests, pool waiters). Under valgrind a request
+ * waits milliseconds for a pooled connection, so past about 40 the pool's 5 s acquire timeout answers
+ * 503. `INSTR_PORT` (default 8300) is the first app's port, the second's is the next one: two runs at
+ * once on one machine need their own.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +40,8 @@ const scenario = SCENARIOS.find((s) => s.name === scenarioName);
 if (scenario === undefined) throw new Error(`unknown scenario ${scenarioName}`);
 const warmup = positiveEnv('INSTR_WARMUP', 3000);
 const requests = positiveEnv('INSTR_REQUESTS', 1000);
+const concurrency = positiveEnv('INSTR_C', 1);
+const portBase = positiveEnv('INSTR_PORT', 8300);
 const schema = process.env.INSTR_SCHEMA ?? 'bench_instr';
 const GC_HOOK = fileURLToPath(new URL('./driver/gc-on-stdin.ts', import.meta.url));
 
@@ -43,38 +51,46 @@ const randomId = () => {
   return (seed % 100) + 1;
 };
 
-/** Sends `count` requests of the scenario one at a time; rejects on an unexpected status. */
+/**
+ * Sends `count` requests of the scenario over `concurrency` keep-alive connections, each sending its
+ * next request when the previous one has answered; rejects on an unexpected status.
+ */
 async function drive(port: number, s: Scenario, from: number, count: number): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  try {
-    for (let i = from; i < from + count; i++) {
-      const r = s.request(i, randomId);
-      await new Promise<void>((resolve, reject) => {
-        const req = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: r.path,
-            method: r.method,
-            agent,
-            headers: r.body === undefined ? {} : { 'content-type': 'application/json' },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => {
-              if (res.statusCode !== s.expectedStatus)
-                reject(new Error(`status ${res.statusCode} on ${r.path}`));
-              else resolve();
-            });
-          },
-        );
-        req.on('error', reject);
-        req.end(r.body);
-      });
+  let next = from;
+  const end = from + count;
+  const loop = async (): Promise<void> => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      while (next < end) {
+        const r = s.request(next++, randomId);
+        await new Promise<void>((resolve, reject) => {
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port,
+              path: r.path,
+              method: r.method,
+              agent,
+              headers: r.body === undefined ? {} : { 'content-type': 'application/json' },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => {
+                if (res.statusCode !== s.expectedStatus)
+                  reject(new Error(`status ${res.statusCode} on ${r.path}`));
+                else resolve();
+              });
+            },
+          );
+          req.on('error', reject);
+          req.end(r.body);
+        });
+      }
+    } finally {
+      agent.destroy();
     }
-  } finally {
-    agent.destroy();
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, loop));
 }
 
 async function waitReady(port: number, path: string, child: { exitCode: number | null }): Promise<void> {
@@ -179,11 +195,11 @@ base.searchParams.set('options', `-c search_path=${schema}`);
 
 const specs = appSpecs.length > 0 ? appSpecs : ['loom', 'native'];
 console.log(
-  `${scenario.name} under callgrind: ${warmup} warm-up requests, then ${requests} counted, per app`,
+  `${scenario.name} under callgrind: ${warmup} warm-up requests, then ${requests} counted, per app, ${concurrency} at a time`,
 );
 for (let i = 0; i < specs.length; i += 2) {
   const pair = specs.slice(i, i + 2);
-  const counts = await Promise.all(pair.map((s, j) => count(s, 8300 + i + j, base.toString())));
+  const counts = await Promise.all(pair.map((s, j) => count(s, portBase + i + j, base.toString())));
   pair.forEach((s, j) => {
     console.log(
       `${s.padEnd(40)} ${Math.round(counts[j] as number).toLocaleString('en')} instructions per request`,
