@@ -1,6 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadNodeSqlite } from './node-sqlite.ts';
 import { NodeSqliteDatabase, openNodeSqlite } from './node-sqlite-database.ts';
@@ -122,4 +124,45 @@ describe('openNodeSqlite', () => {
       db.close();
     }
   });
+
+  // Processes that boot together (`loom serve --workers N`) open one fresh file at the same instant:
+  // switching it to WAL takes a lock, so the busy timeout must already be set when they do.
+  it('several processes opening one fresh file at once all get in (none sees "database is locked")', async () => {
+    const fixture = fileURLToPath(new URL('./test-fixtures/open-on-signal.ts', import.meta.url));
+    for (let round = 0; round < 4; round++) {
+      const file = join(dir, `together-${round}.db`);
+      const children = Array.from({ length: 4 }, () =>
+        spawn(process.execPath, [fixture, file], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      );
+      const lines = children.map((child) => firstLines(child, 2));
+      // Released together once every process has loaded, so the opens overlap.
+      await Promise.all(lines.map((l) => l.ready));
+      for (const child of children) child.stdin?.write('go\n');
+      expect(await Promise.all(lines.map((l) => l.result))).toEqual(['ok', 'ok', 'ok', 'ok']);
+      const db = openNodeSqlite(file);
+      expect(db.prepare('select count(*) as n from booted').all([])[0]).toMatchObject({ n: 4 });
+      db.close();
+    }
+  }, 60_000);
 });
+
+/** The first line a child prints ("ready") and the second (its outcome). */
+function firstLines(child: ChildProcess, count: 2): { ready: Promise<string>; result: Promise<string> } {
+  const waiting: ((line: string) => void)[] = [];
+  const ready = new Promise<string>((resolve) => waiting.push(resolve));
+  const result = new Promise<string>((resolve, reject) => {
+    waiting.push(resolve);
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before ${count} lines`)));
+  });
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let newline = buffer.indexOf('\n');
+    while (newline >= 0) {
+      waiting.shift()?.(buffer.slice(0, newline));
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf('\n');
+    }
+  });
+  return { ready, result };
+}

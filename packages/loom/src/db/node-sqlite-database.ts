@@ -1,5 +1,9 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { loadNodeSqlite, type NodeSqliteConnection, type NodeSqliteStatement } from './node-sqlite.ts';
+import { primaryResultCode, SQLITE_BUSY, sqliteResultCode } from './sqlite-result-codes.ts';
+
+/** How long a connection waits for another one's lock before "database is locked". */
+const BUSY_TIMEOUT_MS = 5000;
 
 /** Distinct statement texts kept prepared at most; past it, the oldest is dropped. */
 export const MAX_CACHED_STATEMENTS = 1000;
@@ -129,9 +133,33 @@ function bindable(parameters: ReadonlyArray<unknown>): unknown[] {
 export function openNodeSqlite(filename: string): NodeSqliteDatabase {
   const { DatabaseSync } = loadNodeSqlite();
   const connection = new DatabaseSync(filename);
-  if (filename !== ':memory:') connection.exec('pragma journal_mode = WAL');
+  connection.exec(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (filename !== ':memory:') switchToWal(connection);
   connection.exec('pragma foreign_keys = ON');
   connection.exec('pragma case_sensitive_like = ON');
-  connection.exec('pragma busy_timeout = 5000');
   return new NodeSqliteDatabase(connection);
 }
+
+/**
+ * `pragma journal_mode = WAL`, retried while another connection holds the lock it needs. Processes that
+ * boot together on one fresh file (`loom serve --workers N`) all switch it at once, and SQLite answers
+ * SQLITE_BUSY there without waiting for the busy timeout (two readers that both want the exclusive lock
+ * would otherwise wait for each other). Once one of them has switched, the others find WAL in place.
+ */
+function switchToWal(connection: NodeSqliteConnection): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      connection.exec('pragma journal_mode = WAL');
+      return;
+    } catch (error) {
+      const code = sqliteResultCode(error);
+      if (code === undefined || primaryResultCode(code) !== SQLITE_BUSY || Date.now() > deadline) throw error;
+      // Opening is synchronous (as in better-sqlite3): block this thread briefly, then try again.
+      Atomics.wait(PAUSE, 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
+
+/** A cell nothing ever notifies: `Atomics.wait` on it is a synchronous sleep. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));

@@ -3,6 +3,7 @@
  * extended code of a failed statement as the error's numeric `errcode`; its `code` is always
  * `ERR_SQLITE_ERROR`.
  */
+export const SQLITE_BUSY = 5;
 export const SQLITE_TOOBIG = 18;
 export const SQLITE_CONSTRAINT = 19;
 export const SQLITE_MISMATCH = 20;
