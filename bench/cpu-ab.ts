@@ -12,6 +12,9 @@
  * An app is a name from `driver/apps.ts`, optionally `@<checkout>`: the same app from another checkout
  * of this repository (its `bench/` folder), to compare two versions of loom side by side. Tables are
  * seeded into their own schema (`AB_SCHEMA`, default `bench_ab`), so the run leaves `public` alone.
+ *
+ * The `postgres` column is the CPU of every PostgreSQL process on this machine per request (the server
+ * must run here): where an app's requests cost the database more than another's, not the app.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,6 +100,28 @@ function cpuTicks(pid: number): Record<Group, number> {
 
 const TICK_MS = 10; // CLK_TCK = 100 on Linux
 
+/** Ticks of user + system time of each `postgres` process (the server and its backends), by pid. */
+function postgresTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    ticks.set(entry, ticksOf(`/proc/${entry}/stat`));
+  }
+  return ticks;
+}
+
+/** Ticks the `postgres` processes used between two readings (one that exited meanwhile is not counted). */
+function postgresDelta(before: Map<string, number>, after: Map<string, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return ticks;
+}
+
 const url = new URL(databaseUrl());
 const admin = new pg.Client({ connectionString: url.toString() });
 await admin.connect();
@@ -125,9 +150,17 @@ const median = (xs: number[]) => {
 try {
   for (const scenario of scenarios) {
     const script = writeWrkScript(scenario, logDir);
-    const samples = new Map<string, { groups: Record<Group, number[]>; total: number[]; rps: number[] }>();
+    const samples = new Map<
+      string,
+      { groups: Record<Group, number[]>; total: number[]; postgres: number[]; rps: number[] }
+    >();
     for (const r of running) {
-      samples.set(r.app.label, { groups: { main: [], gc: [], libuv: [], other: [] }, total: [], rps: [] });
+      samples.set(r.app.label, {
+        groups: { main: [], gc: [], libuv: [], other: [] },
+        total: [],
+        postgres: [],
+        rps: [],
+      });
       // Warm-up: JIT and pools.
       const warm = await runWrk(script, { baseUrl: r.proc.baseUrl, connections, durationS: 2, timeoutS: 10 });
       requestsOf.set(r.app.label, (requestsOf.get(r.app.label) ?? 0) + warm.result.requests);
@@ -136,6 +169,7 @@ try {
       const order = round % 2 === 0 ? running : [...running].reverse();
       for (const r of order) {
         const before = cpuTicks(r.proc.pid);
+        const postgresBefore = postgresTicks();
         const { result } = await runWrk(script, {
           baseUrl: r.proc.baseUrl,
           connections,
@@ -143,6 +177,7 @@ try {
           timeoutS: 10,
         });
         const after = cpuTicks(r.proc.pid);
+        const postgresAfter = postgresTicks();
         if (result.non2xx > 0 || result.socketErrors > 0)
           throw new Error(
             `${r.app.label} ${scenario.name}: ${result.non2xx} non-2xx, ${result.socketErrors} errors`,
@@ -155,6 +190,7 @@ try {
           total += after[g] - before[g];
         }
         s?.total.push(us(total));
+        s?.postgres.push(us(postgresDelta(postgresBefore, postgresAfter)));
         s?.rps.push(result.rps);
         requestsOf.set(r.app.label, (requestsOf.get(r.app.label) ?? 0) + result.requests);
       }
@@ -165,6 +201,7 @@ try {
       'µs CPU/request (median)'.padEnd(32),
       ...GROUPS.map((g) => g.padStart(7)),
       'total'.padStart(7),
+      'postgres'.padStart(9),
       'rps'.padStart(7),
     );
     for (const [label, s] of samples) {
@@ -172,6 +209,7 @@ try {
         label.padEnd(32),
         ...GROUPS.map((g) => median(s.groups[g]).toFixed(1).padStart(7)),
         median(s.total).toFixed(1).padStart(7),
+        median(s.postgres).toFixed(1).padStart(9),
         median(s.rps).toFixed(0).padStart(7),
       );
     }

@@ -2,8 +2,15 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { databaseUrl } from './db-url.ts';
 
-/** The data set of dummy-loom's benchmark: 120 users, 1,200 records, 3 notes per record. */
-export const DATASET = { users: 120, records: 1200, notesPerRecord: 3 } as const;
+/**
+ * The data set of dummy-loom's benchmark: 120 users, 1,200 records, 3 notes per record; plus
+ * `spareUsers` users who own nothing (ids after the owners'). They keep the unique check of
+ * `create_with_rules` an index lookup from its first request: on dummy-loom's 120 users (two pages)
+ * PostgreSQL plans `email = $1` as a sequential scan, and the prepared statement keeps that generic
+ * plan while the scenario grows the table by thousands of rows a second, until autovacuum's ANALYZE
+ * replans it — then the scenario measures that scan, whichever app runs (bench/ANALYSIS.md).
+ */
+export const DATASET = { users: 120, spareUsers: 10_000, records: 1200, notesPerRecord: 3 } as const;
 
 export interface SeedOptions {
   /** Seed into this schema (created if missing) instead of the connection's default `public`. */
@@ -56,15 +63,18 @@ CREATE INDEX bench_outbox_created_at_idx ON bench_outbox (created_at);
 
 /**
  * Drops and recreates the bench tables, then bulk-inserts the data set: ids are 1..N in insertion order,
- * record `i` belongs to user `((i - 1) % 120) + 1`, and the notes of record `r` have ids `3r-2 .. 3r`.
+ * record `i` belongs to user `((i - 1) % 120) + 1` (the spare users follow the owners), and the notes of
+ * record `r` have ids `3r-2 .. 3r`.
  * Idempotent: running it twice leaves the same data.
  */
 export async function seedBenchData(db: Queryable, options: SeedOptions = {}): Promise<SeedSummary> {
-  const { users, records, notesPerRecord } = DATASET;
+  const { users, spareUsers, records, notesPerRecord } = DATASET;
   const prefix = options.schema === undefined ? '' : schemaPrefix(options.schema);
   await db.query(`BEGIN; ${prefix}${DDL}
 INSERT INTO bench_users (full_name, email)
   SELECT 'Bench User ' || u, 'bench-user-' || u || '@example.com' FROM generate_series(1, ${users}) AS u ORDER BY u;
+INSERT INTO bench_users (full_name, email)
+  SELECT 'Spare User ' || u, 'spare-user-' || u || '@example.com' FROM generate_series(1, ${spareUsers}) AS u ORDER BY u;
 INSERT INTO bench_records (owner_id, request_id, full_name, email)
   SELECT ((r - 1) % ${users}) + 1, 'req-' || r, 'Record ' || r, 'record-' || r || '@example.com'
   FROM generate_series(1, ${records}) AS r ORDER BY r;

@@ -59,7 +59,7 @@ export const SCENARIO_SHAPES: Record<string, (json: Json) => void> = {
   },
   create_with_rules: (json) => {
     expect(Object.keys(json)).toEqual(['id', 'fullName', 'email']);
-    expect(json.id).toBeGreaterThan(DATASET.users);
+    expect(json.id).toBeGreaterThan(DATASET.users + DATASET.spareUsers);
     expect(json.fullName).toMatch(/^New User \d+$/);
     expect(json.email).toMatch(/^new-[a-z0-9-]+-\d+@example\.com$/);
   },
