@@ -211,7 +211,7 @@ export function renderResults(input: ReportInput): string {
     '',
     '## Method',
     '',
-    `- Apps: ${input.appNames.join(', ')}; one app process alive at a time, started fresh for every block, after the bench tables were dropped and re-seeded (120 users who own the 1,200 records and their 3,600 notes, and 10,000 users who own nothing, so that the unique check of `create_with_rules` is an index lookup from the start).`,
+    `- Apps: ${input.appNames.join(', ')}; one app process alive at a time, started fresh for every block, after the bench tables were dropped and re-seeded (120 users who own the 1,200 records and their 3,600 notes, and 10,000 users who own nothing, so that the unique check of \`create_with_rules\` is an index lookup from the start).`,
     `- Blocks alternate: repeat 1 in list order, repeat 2 reversed, … (repeats: ${config.repeats}). Reported: median of the repeats for RPS, p50 and p99; errors summed; max is the worst request of any repeat.`,
     `- Per scenario and concurrency (${config.concurrencies.join(', ')}): ${config.warmupS} s warm-up (discarded), ${PAUSE_BEFORE_MS / 1000} s pause, **${config.durationS} s measured** (\`BENCH_DURATION\`), ${PAUSE_AFTER_MS / 1000} s pause.`,
     m.loadTool.startsWith('wrk')
