@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { column } from '../model/column.ts';
+import { model } from '../model/model.ts';
+import { rowCodecOf } from './row-codec.ts';
+
+const Item = model('items', {
+  id: column.int().primaryKey().autoIncrement(),
+  fullName: column.string(),
+  active: column.boolean(),
+  seenAt: column.datetime().nullable(),
+  tags: column.json<string[]>(),
+  price: column.decimal(10, 2),
+});
+
+describe('rowCodecOf(…).decode', () => {
+  it('maps snake_case columns to the fields, in declaration order, as plain own properties', () => {
+    const row = {
+      id: 7,
+      full_name: 'Ada',
+      active: true,
+      seen_at: null,
+      tags: ['a'],
+      price: '1.50',
+      other: 'ignored',
+    };
+    const entity = rowCodecOf(Item, 'postgres').decode(row);
+    expect(entity).toEqual({ id: 7, fullName: 'Ada', active: true, seenAt: null, tags: ['a'], price: '1.50' });
+    expect(Object.keys(entity)).toEqual(['id', 'fullName', 'active', 'seenAt', 'tags', 'price']);
+    expect(Object.getPrototypeOf(entity)).toBe(Object.prototype);
+  });
+
+  it('reads a column the row lacks as null', () => {
+    expect(rowCodecOf(Item, 'postgres').decode({ id: 1 })).toEqual({
+      id: 1,
+      fullName: null,
+      active: null,
+      seenAt: null,
+      tags: null,
+      price: null,
+    });
+  });
+
+  it("applies SQLite's conversions: 0/1 booleans, ISO dates, JSON text, numeric decimals", () => {
+    const entity = rowCodecOf(Item, 'sqlite').decode({
+      id: 2,
+      full_name: 'Bo',
+      active: 0,
+      seen_at: '2026-01-02T03:04:05.000Z',
+      tags: '["x","y"]',
+      price: 3.5,
+    });
+    expect(entity).toEqual({
+      id: 2,
+      fullName: 'Bo',
+      active: false,
+      seenAt: new Date('2026-01-02T03:04:05.000Z'),
+      tags: ['x', 'y'],
+      price: '3.50',
+    });
+  });
+
+  it('takes field and column names as data, never as code', () => {
+    const Odd = model('odd', {
+      id: column.int().primaryKey(),
+      'we"ird\\name': column.text(),
+      ['__proto__']: column.text(),
+    } as Record<string, ReturnType<typeof column.text>>);
+    const codec = rowCodecOf(Odd, 'postgres');
+    const columns = Odd.$fields.map((f) => f.column);
+    const row = Object.fromEntries(columns.map((c, i) => [c, `v${i}`]));
+    const entity = codec.decode(row);
+    expect(Object.getPrototypeOf(entity)).toBe(Object.prototype);
+    expect(Object.keys(entity).sort()).toEqual(Odd.$fields.map((f) => f.name).sort());
+    for (const [i, f] of Odd.$fields.entries()) expect(entity[f.name]).toBe(`v${i}`);
+  });
+});
