@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { column } from '../model/column.ts';
+import { type AnyColumn, column } from '../model/column.ts';
 import { model } from '../model/model.ts';
 import { rowCodecOf } from './row-codec.ts';
 
@@ -24,7 +24,14 @@ describe('rowCodecOf(…).decode', () => {
       other: 'ignored',
     };
     const entity = rowCodecOf(Item, 'postgres').decode(row);
-    expect(entity).toEqual({ id: 7, fullName: 'Ada', active: true, seenAt: null, tags: ['a'], price: '1.50' });
+    expect(entity).toEqual({
+      id: 7,
+      fullName: 'Ada',
+      active: true,
+      seenAt: null,
+      tags: ['a'],
+      price: '1.50',
+    });
     expect(Object.keys(entity)).toEqual(['id', 'fullName', 'active', 'seenAt', 'tags', 'price']);
     expect(Object.getPrototypeOf(entity)).toBe(Object.prototype);
   });
@@ -60,14 +67,14 @@ describe('rowCodecOf(…).decode', () => {
   });
 
   it('takes field and column names as data, never as code', () => {
-    const Odd = model('odd', {
+    const columns: Record<string, AnyColumn> = {
       id: column.int().primaryKey(),
       'we"ird\\name': column.text(),
       ['__proto__']: column.text(),
-    } as Record<string, ReturnType<typeof column.text>>);
+    };
+    const Odd = model('odd', columns);
     const codec = rowCodecOf(Odd, 'postgres');
-    const columns = Odd.$fields.map((f) => f.column);
-    const row = Object.fromEntries(columns.map((c, i) => [c, `v${i}`]));
+    const row = Object.fromEntries(Odd.$fields.map((f, i) => [f.column, `v${i}`]));
     const entity = codec.decode(row);
     expect(Object.getPrototypeOf(entity)).toBe(Object.prototype);
     expect(Object.keys(entity).sort()).toEqual(Odd.$fields.map((f) => f.name).sort());
