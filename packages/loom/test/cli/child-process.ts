@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { LOOM_BIN, REPO_ROOT } from '../observability/store-app.ts';
+
+/** How long an exited child's pipes may stay open before its exit is reported anyway. */
+const PIPE_GRACE_MS = 5_000;
 
 /** A child process whose stdout is read as JSON log lines (other lines are kept as text). */
 export interface LoggedChild {
@@ -47,7 +51,16 @@ export function spawnLogged(args: readonly string[], env: Record<string, string>
   }[] = [];
   let buffer = '';
   let errors = '';
-  const exit = once(child, 'exit').then(([code, signal]) => (code as number | null) ?? (signal as string));
+  // 'exit' may come before the last of stdout and stderr has been read (a test then misses the final
+  // log line); the pipes close right after, unless a process the child started still holds them (a
+  // cluster worker outliving its primary), so the exit is reported at most a short grace later.
+  const piped = [child.stdout, child.stderr].map((stream) =>
+    stream ? once(stream, 'close').then(() => undefined) : Promise.resolve(undefined),
+  );
+  const exit = once(child, 'exit').then(async ([code, signal]) => {
+    await Promise.race([Promise.all(piped), delay(PIPE_GRACE_MS)]);
+    return (code as number | null) ?? (signal as string);
+  });
   const onLine: (() => void)[] = [];
   const tail = () =>
     `last log lines: ${lines
