@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../job/support/targets.ts';
 import { captureLogger } from '../observability/store-app.ts';
-import { startTcpProxy } from '../support/tcp-proxy.ts';
+import { startRedisProxy } from '../support/redis-prefix.ts';
 import { bearer, call, JWT_SECRET, type RunningApp, startAuthApp, token } from './support.ts';
 
 const JWT = { secret: JWT_SECRET, issuer: 'https://id.test', audience: 'authtest' };
@@ -46,7 +46,7 @@ describe('rate limits', () => {
   });
 
   it('fail open when Redis is cut: requests are served (never a 5xx) and the outage is logged', async () => {
-    const proxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379), new URL(REDIS_URL).hostname);
+    const proxy = await startRedisProxy();
     const log = captureLogger('warn');
     const running = await startAuthApp(
       'sqlite',

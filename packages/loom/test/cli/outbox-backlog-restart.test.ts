@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadNodeSqlite } from '../../src/db/node-sqlite.ts';
-import { REPO_ROOT, STORE_API, send, tempDir } from '../observability/store-app.ts';
-import { deleteRedisKeys, storeOnBullmq, TEST_REDIS_URL, testPrefix } from '../support/redis-prefix.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { REPO_ROOT, STORE_API, STORE_WORKER, send, tempDir } from '../observability/store-app.ts';
+import { deleteRedisKeys, startRedisProxy, storeOnBullmq, testPrefix } from '../support/redis-prefix.ts';
+import type { TcpProxy } from '../support/tcp-proxy.ts';
 import { isListening, kill, type LoggedChild, listeningPort, spawnLoom } from './child-process.ts';
 
-const WORKER_CONFIG = `${REPO_ROOT}/examples/store/config/worker.yaml`;
 const BOOT_MS = 120_000;
 
 /** The ids of the rows waiting in the store's outbox. */
@@ -32,10 +31,7 @@ describe('an API stopped with jobs still in its outbox (Redis cut, then SIGTERM)
     const dir = (await tmp).path;
     file = `${dir}/store.db`;
     bullmq = await storeOnBullmq(REPO_ROOT, dir, prefix);
-    proxy = await startTcpProxy(
-      Number(new URL(TEST_REDIS_URL).port || 6379),
-      new URL(TEST_REDIS_URL).hostname,
-    );
+    proxy = await startRedisProxy();
   });
   afterEach(() => {
     kill(api);
@@ -82,7 +78,7 @@ describe('an API stopped with jobs still in its outbox (Redis cut, then SIGTERM)
     // Nothing published, nothing dropped: every accepted message is still waiting.
     expect(outboxIds(file)).toEqual([...jobIds].sort());
 
-    worker = spawnLoom(['worker', WORKER_CONFIG, ...bullmq.files], {
+    worker = spawnLoom(['worker', STORE_WORKER, ...bullmq.files], {
       DATABASE_URL: `sqlite:${file}`,
       ...bullmq.env,
     });

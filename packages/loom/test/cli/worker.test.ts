@@ -3,11 +3,9 @@ import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadNodeSqlite } from '../../src/db/node-sqlite.ts';
-import { REPO_ROOT, tempDir } from '../observability/store-app.ts';
+import { REPO_ROOT, STORE_WORKER, tempDir } from '../observability/store-app.ts';
 import { deleteRedisKeys, storeOnBullmq, testPrefix } from '../support/redis-prefix.ts';
 import { kill, type LoggedChild, spawnLogged, spawnLoom } from './child-process.ts';
-
-const WORKER_CONFIG = resolve(REPO_ROOT, 'examples/store/config/worker.yaml');
 
 describe('loom worker (child process, store on SQLite, BullMQ queues)', () => {
   const tmp = tempDir('loom-worker-');
@@ -27,7 +25,7 @@ describe('loom worker (child process, store on SQLite, BullMQ queues)', () => {
   });
 
   it('consumes the queues of its jobs, runs a dispatched job, and stops gracefully on SIGTERM', async () => {
-    proc = spawnLoom(['worker', WORKER_CONFIG, ...bullmq.files], {
+    proc = spawnLoom(['worker', STORE_WORKER, ...bullmq.files], {
       DATABASE_URL: `sqlite:${file}`,
       ...bullmq.env,
     });
@@ -87,7 +85,7 @@ describe('loom worker refuses to start without a usable queue backend (exit 1, t
   afterAll(async () => (await tmp).dispose());
 
   it('on the in-process backend: no other process can publish to it', async () => {
-    proc = spawnLoom(['worker', WORKER_CONFIG], { DATABASE_URL: `sqlite:${(await tmp).path}/inprocess.db` });
+    proc = spawnLoom(['worker', STORE_WORKER], { DATABASE_URL: `sqlite:${(await tmp).path}/inprocess.db` });
     expect(await proc.exited()).toBe(1);
     expect(proc.stderr()).toMatch(
       /^loom worker: the worker cannot start: jobs\.backend is "inprocess", a queue inside the process that dispatches/,
@@ -100,7 +98,7 @@ describe('loom worker refuses to start without a usable queue backend (exit 1, t
     const port = await closedPort();
     const dir = (await tmp).path;
     const bullmq = await storeOnBullmq(REPO_ROOT, dir, testPrefix('worker-down'));
-    proc = spawnLoom(['worker', WORKER_CONFIG, ...bullmq.files], {
+    proc = spawnLoom(['worker', STORE_WORKER, ...bullmq.files], {
       DATABASE_URL: `sqlite:${dir}/down.db`,
       REDIS_URL: `redis://127.0.0.1:${port}`,
     });

@@ -10,6 +10,7 @@ import { createApp, type LoomApp } from '../../src/app/create-app.ts';
 /** The repository root and the store example's config files. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const STORE_API = resolve(REPO_ROOT, 'examples/store/config/api.yaml');
+export const STORE_WORKER = resolve(REPO_ROOT, 'examples/store/config/worker.yaml');
 export const STORE_API_MANIFEST = resolve(REPO_ROOT, 'examples/store/config/api-manifest.yaml');
 export const STORE_MAIN = resolve(REPO_ROOT, 'examples/store/src/main.ts');
 export const LOOM_BIN = resolve(REPO_ROOT, 'packages/loom/dist/cli/bin.js');

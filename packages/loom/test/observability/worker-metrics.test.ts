@@ -1,11 +1,8 @@
-import { resolve } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorker, type LoomWorker } from '../../src/app/create-worker.ts';
 import { createInProcessBackend } from '../../src/job/backends/index.ts';
-import { eventually, REPO_ROOT, storeOverlay, tempDir } from './store-app.ts';
-
-const WORKER_CONFIG = resolve(REPO_ROOT, 'examples/store/config/worker.yaml');
+import { eventually, STORE_WORKER, storeOverlay, tempDir } from './store-app.ts';
 
 describe('metrics.workerPort: a worker process serves its own Prometheus metrics', () => {
   const tmp = tempDir('loom-worker-metrics-');
@@ -20,7 +17,7 @@ describe('metrics.workerPort: a worker process serves its own Prometheus metrics
     // The store's worker.yaml on its defaults is in-process: handed in, since from config a worker
     // would refuse it (decision 0060). The metrics endpoint is what this test is about.
     worker = await createWorker({
-      config: [WORKER_CONFIG, overlay],
+      config: [STORE_WORKER, overlay],
       logger: pino({ level: 'silent' }),
       backend: createInProcessBackend(),
     });
@@ -56,7 +53,7 @@ describe('metrics.workerPort: a worker process serves its own Prometheus metrics
     const dir = `${(await tmp).path}/plain`;
     await import('node:fs/promises').then((fs) => fs.mkdir(dir));
     const plain = await createWorker({
-      config: [WORKER_CONFIG, await storeOverlay(dir)],
+      config: [STORE_WORKER, await storeOverlay(dir)],
       logger: pino({ level: 'silent' }),
       backend: createInProcessBackend(),
     });

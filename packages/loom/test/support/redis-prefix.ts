@@ -2,9 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 /** The Redis the tests use (the CI machine's, shared with other runs: keys only under our own prefix). */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A proxy to the tests' Redis that a test can cut, stall and restore (see {@link startTcpProxy}). */
+export function startRedisProxy(): Promise<TcpProxy> {
+  const url = new URL(TEST_REDIS_URL);
+  return startTcpProxy(Number(url.port || 6379), url.hostname);
+}
 
 /** A fresh key prefix for one test file, e.g. `loomtest-cluster-1a2b3c4d`. */
 export function testPrefix(label: string): string {

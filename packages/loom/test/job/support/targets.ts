@@ -7,10 +7,10 @@ import {
   createInProcessBackend,
   type QueueBackend,
 } from '../../../src/job/backends/index.ts';
-import { startTcpProxy } from '../../support/tcp-proxy.ts';
+import { startRedisProxy, TEST_REDIS_URL } from '../../support/redis-prefix.ts';
 
 /** The Redis the job tests use (the CI machine's). */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = TEST_REDIS_URL;
 
 /** A backend whose publishing can be taken away (the queue unreachable) and given back. */
 export interface OutageBackend {
@@ -63,7 +63,7 @@ export function bullmqTarget(): BackendTarget {
     name: 'bullmq',
     create: (label) => createBullmqBackend({ url: REDIS_URL, prefix: prefixOf(label), onError }),
     async withOutage(label) {
-      const proxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379), new URL(REDIS_URL).hostname);
+      const proxy = await startRedisProxy();
       const prefix = prefixOf(label);
       const publisher = createBullmqBackend({
         url: `redis://127.0.0.1:${proxy.port}`,
