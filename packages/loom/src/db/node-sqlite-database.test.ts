@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadNodeSqlite } from './node-sqlite.ts';
@@ -134,35 +135,18 @@ describe('openNodeSqlite', () => {
       const children = Array.from({ length: 4 }, () =>
         spawn(process.execPath, [fixture, file], { stdio: ['pipe', 'pipe', 'inherit'] }),
       );
-      const lines = children.map((child) => firstLines(child, 2));
+      // Each child prints "ready", then its outcome.
+      const lines = children.map((child) =>
+        createInterface({ input: child.stdout! })[Symbol.asyncIterator](),
+      );
+      const nextLine = () => Promise.all(lines.map(async (l) => (await l.next()).value));
       // Released together once every process has loaded, so the opens overlap.
-      await Promise.all(lines.map((l) => l.ready));
+      expect(await nextLine()).toEqual(['ready', 'ready', 'ready', 'ready']);
       for (const child of children) child.stdin?.write('go\n');
-      expect(await Promise.all(lines.map((l) => l.result))).toEqual(['ok', 'ok', 'ok', 'ok']);
+      expect(await nextLine()).toEqual(['ok', 'ok', 'ok', 'ok']);
       const db = openNodeSqlite(file);
       expect(db.prepare('select count(*) as n from booted').all([])[0]).toMatchObject({ n: 4 });
       db.close();
     }
   }, 60_000);
 });
-
-/** The first line a child prints ("ready") and the second (its outcome). */
-function firstLines(child: ChildProcess, count: 2): { ready: Promise<string>; result: Promise<string> } {
-  const waiting: ((line: string) => void)[] = [];
-  const ready = new Promise<string>((resolve) => waiting.push(resolve));
-  const result = new Promise<string>((resolve, reject) => {
-    waiting.push(resolve);
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before ${count} lines`)));
-  });
-  let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let newline = buffer.indexOf('\n');
-    while (newline >= 0) {
-      waiting.shift()?.(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-      newline = buffer.indexOf('\n');
-    }
-  });
-  return { ready, result };
-}
