@@ -24,6 +24,7 @@ import { startApp } from './driver/app-process.ts';
 import { APPS, BENCH_DIR, type BenchApp } from './driver/apps.ts';
 import { formatProfile, summarizeProfile } from './driver/cpu-profile.ts';
 import { runWrk, writeWrkScript } from './driver/load-wrk.ts';
+import { TICK_MS, ticksBetween, ticksByName, ticksOf } from './process-cpu.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { seedBenchData } from './seed.ts';
 
@@ -64,17 +65,6 @@ function appOf(spec: string, index: number): BenchApp & { label: string; profile
 
 const apps = (appSpecs.length > 0 ? appSpecs : ['loom', 'native']).map(appOf);
 
-/** Ticks of user + system time of one thread (or the whole process for the pid itself). */
-function ticksOf(statPath: string): number {
-  try {
-    const stat = readFileSync(statPath, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
 /** The thread groups CPU is split into, by thread name (`/proc/<pid>/task/<tid>/comm`). */
 const GROUPS = ['main', 'gc', 'libuv', 'other'] as const;
 type Group = (typeof GROUPS)[number];
@@ -95,30 +85,6 @@ function cpuTicks(pid: number): Record<Group, number> {
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     ticks[groupOf(pid, tid)] += ticksOf(`/proc/${pid}/task/${tid}/stat`);
   }
-  return ticks;
-}
-
-const TICK_MS = 10; // CLK_TCK = 100 on Linux
-
-/** Ticks of user + system time of each `postgres` process (the server and its backends), by pid. */
-function postgresTicks(): Map<string, number> {
-  const ticks = new Map<string, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-    } catch {
-      continue;
-    }
-    ticks.set(entry, ticksOf(`/proc/${entry}/stat`));
-  }
-  return ticks;
-}
-
-/** Ticks the `postgres` processes used between two readings (one that exited meanwhile is not counted). */
-function postgresDelta(before: Map<string, number>, after: Map<string, number>): number {
-  let ticks = 0;
-  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
   return ticks;
 }
 
@@ -169,7 +135,7 @@ try {
       const order = round % 2 === 0 ? running : [...running].reverse();
       for (const r of order) {
         const before = cpuTicks(r.proc.pid);
-        const postgresBefore = postgresTicks();
+        const postgresBefore = ticksByName('postgres');
         const { result } = await runWrk(script, {
           baseUrl: r.proc.baseUrl,
           connections,
@@ -177,7 +143,7 @@ try {
           timeoutS: 10,
         });
         const after = cpuTicks(r.proc.pid);
-        const postgresAfter = postgresTicks();
+        const postgresAfter = ticksByName('postgres');
         if (result.non2xx > 0 || result.socketErrors > 0)
           throw new Error(
             `${r.app.label} ${scenario.name}: ${result.non2xx} non-2xx, ${result.socketErrors} errors`,
@@ -190,7 +156,7 @@ try {
           total += after[g] - before[g];
         }
         s?.total.push(us(total));
-        s?.postgres.push(us(postgresDelta(postgresBefore, postgresAfter)));
+        s?.postgres.push(us(ticksBetween(postgresBefore, postgresAfter)));
         s?.rps.push(result.rps);
         requestsOf.set(r.app.label, (requestsOf.get(r.app.label) ?? 0) + result.requests);
       }

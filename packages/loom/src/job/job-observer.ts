@@ -42,6 +42,8 @@ export function observeQueueBackend(backend: QueueBackend, options: JobObserverO
   const { logger } = options;
   return {
     kind: backend.kind,
+    ...(backend.durable === undefined ? {} : { durable: backend.durable }),
+    ...(backend.isConnected === undefined ? {} : { isConnected: backend.isConnected }),
     publish: (message) => backend.publish(message),
     stats: (queue) => backend.stats(queue),
     status: (id, queues) => backend.status(id, queues),

@@ -121,6 +121,8 @@ const SUCCESS = '.onSuccess';
 const withMeta = (meta: Record<string, string>) => (Object.keys(meta).length > 0 ? { meta } : {});
 const FAILURE = '.onFailure';
 const COMPLETE = '.onComplete';
+/** After the queue refused a straight publish, dispatches use the outbox for this long. */
+const STRAIGHT_PUBLISH_PAUSE_MS = 5_000;
 /** Callback messages (not jobs): a failure of theirs is logged, no callback follows. */
 const isCallbackName = (name: string): boolean =>
   name.endsWith(SUCCESS) || name.endsWith(FAILURE) || name.endsWith(COMPLETE);
@@ -148,9 +150,11 @@ const isFinished = (s: JobStatus | undefined): s is FinishedJobStatus =>
  * The job service of an application (`ctx.jobs`) and its worker side.
  *
  * - `dispatch` validates params, payload, callbacks and queue settings (errors surface in the dispatcher:
- *   400/422), writes the message to the outbox in the current transaction (or at once outside one, e.g.
- *   from a read-only use case), and the relay publishes it after commit (dropped on rollback, kept while
- *   the queue is down; the committing caller never waits for the queue). With the eager backend the job
+ *   400/422), writes the message to the outbox in the current transaction, and the relay publishes it
+ *   after commit (dropped on rollback, kept while the queue is down; the committing caller never waits
+ *   for the queue). A call that wrote nothing has no transaction to join: on a durable queue (BullMQ)
+ *   its message is published straight away, on the others it is one autocommitted outbox row (decision
+ *   0067). With the eager backend the job
  *   and its callbacks have run when the dispatching transaction returns to its caller.
  * - `run` executes the job inline, joining the current transaction.
  * - `consume` runs jobs and callbacks from the queues: each job in its own transaction together with the
@@ -186,6 +190,8 @@ export class JobRuntime implements JobService {
   readonly #batches = new WeakMap<object, { message: JobMessage; onPublished: () => void }[]>();
   /** Success callbacks to run right after the attempt they belong to settles (see #runFollowUp). */
   readonly #followUpsOf = new WeakMap<JobRunInfo, JobMessage>();
+  /** Until when dispatches skip {@link JobRuntime.#publishStraight} (the queue refused one). */
+  #straightPausedUntil = 0;
   /** `receipt.wait()` calls of this process, woken when a consumer of this process finishes the job. */
   readonly #waiters = new Map<string, Set<() => void>>();
 
@@ -600,7 +606,9 @@ export class JobRuntime implements JobService {
   /**
    * Makes `message` durable and publishes it. Inside a unit of work it joins the unit's outbox batch:
    * one multi-row insert just before COMMIT (autocommitted when it is the unit's only write), published
-   * from memory once the unit commits, dropped on rollback. Outside one: insert, then publish. With the
+   * from memory once the unit commits, dropped on rollback. Outside one: insert, then publish. A unit
+   * that wrote nothing, or a dispatch outside one, goes straight to a durable queue instead (falling
+   * back to the outbox when the queue refuses). With the
    * eager backend the publish (which runs the job) is awaited: by the committing caller, or here.
    */
   async #enqueue(message: JobMessage, onPublished: () => void): Promise<void> {
@@ -609,6 +617,10 @@ export class JobRuntime implements JobService {
     // for a key).
     const key = db.currentUnit();
     if (key === undefined) {
+      if (await this.#publishStraight([message])) {
+        onPublished();
+        return;
+      }
       await this.#writer.write([message]);
       onPublished();
       const publishing = this.relay.publishMessages([message]);
@@ -623,6 +635,14 @@ export class JobRuntime implements JobService {
       db.beforeCommit(async () => {
         this.#batches.delete(key);
         const rows = messages.map((m) => m.message);
+        // The unit wrote nothing (and this is its last hook): nothing to commit the rows with, so a
+        // durable queue takes them straight away.
+        if (!db.transactionOpen() && (await this.#publishStraight(rows))) {
+          db.afterCommit(() => {
+            for (const m of messages) m.onPublished();
+          });
+          return;
+        }
         // The unit's only write: one autocommitted statement instead of BEGIN, INSERT, COMMIT.
         if (db.transactionOpen()) await insertOutboxRows(db, db.executor(), rows);
         else await this.#writer.write(rows);
@@ -639,6 +659,32 @@ export class JobRuntime implements JobService {
       return;
     }
     batch.push({ message, onPublished });
+  }
+
+  /**
+   * Publishes the messages of a dispatch that commits with no write straight to a durable queue (see
+   * `QueueBackend.durable`); false when the backend is not durable, not connected, or refused them,
+   * and then for a short while after a refusal (the queue is likely still down: the caller writes the
+   * outbox at once instead of waiting for a timeout per dispatch). Messages the queue took before a refusal are
+   * published again from the outbox: a no-op by id.
+   */
+  async #publishStraight(messages: readonly JobMessage[]): Promise<boolean> {
+    const backend = this.backend;
+    if (backend.durable !== true || backend.isConnected?.() === false) return false;
+    if (Date.now() < this.#straightPausedUntil) return false;
+    try {
+      await (messages.length === 1
+        ? this.backend.publish(messages[0] as JobMessage)
+        : Promise.all(messages.map((m) => this.backend.publish(m))));
+      return true;
+    } catch (error) {
+      this.#straightPausedUntil = Date.now() + STRAIGHT_PUBLISH_PAUSE_MS;
+      this.kernel.logger.warn(
+        { err: error, jobIds: messages.map((m) => m.id) },
+        'cannot publish to the queue; the dispatch goes through the outbox',
+      );
+      return false;
+    }
   }
 
   /**

@@ -231,6 +231,10 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
 
   return {
     kind: 'bullmq',
+    // Redis keeps what it accepted across this process's crash (and its own restarts, as persistent as
+    // it is configured to be: the same as for a row the outbox relay has already published).
+    durable: true,
+    isConnected: () => !closed && producer.status === 'ready',
 
     publish(message) {
       try {

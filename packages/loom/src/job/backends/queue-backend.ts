@@ -28,6 +28,20 @@
 export interface QueueBackend {
   readonly kind: 'bullmq' | 'inprocess' | 'eager';
   /**
+   * True when a message the engine accepted outlives this process (the engine keeps it, not this
+   * process's memory). A dispatch whose unit of work writes nothing else is then published straight to
+   * the engine, without an outbox row: there is no transaction to tie it to, and the engine's
+   * acceptance is what the row would have bought (docs/decisions/0067-straight-publish-without-writes.md).
+   * Absent or false: every dispatch goes through the outbox.
+   */
+  readonly durable?: boolean;
+  /**
+   * Whether a publish now would go out at once (BullMQ: its producer connection is up). Straight
+   * publishing (see `durable`) is only tried then, so a queue that is down or not yet connected costs a
+   * dispatch no wait: it takes the outbox. Absent: assumed true.
+   */
+  readonly isConnected?: () => boolean;
+  /**
    * Enqueues a message. Publishing an id that is already known (waiting, running, or finished and still
    * retained) is a no-op, so an outbox relay may publish the same row again after a crash.
    *

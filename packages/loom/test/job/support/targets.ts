@@ -39,6 +39,9 @@ const onError = (error: Error): void => void backendErrors.push(error);
 function split(publisher: QueueBackend, consumer: QueueBackend): QueueBackend {
   return {
     kind: consumer.kind,
+    // Straight publishing (decision 0067) goes through the publisher, as the outbox relay's does.
+    ...(publisher.durable === undefined ? {} : { durable: publisher.durable }),
+    ...(publisher.isConnected === undefined ? {} : { isConnected: publisher.isConnected }),
     publish: (message) => publisher.publish(message),
     consume: (options) => consumer.consume(options),
     stats: (queue) => consumer.stats(queue),
