@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { serverCpuClock } from '../process-cpu.ts';
 
 /** What one run measures, whatever runs the jobs. */
 export interface RunResult {
@@ -17,6 +18,10 @@ export interface RunResult {
   readonly p99Ms?: number;
   /** CPU time (user + system) of this process from the first dispatch to the last completion, ms. */
   readonly cpuMs: number;
+  /** The same for every PostgreSQL process of the machine (server and backends), ms. */
+  readonly postgresCpuMs: number;
+  /** The same for the Redis server, ms. */
+  readonly redisCpuMs: number;
 }
 
 /** Per-job dispatch-to-done latencies, keyed by the job's number. */
@@ -60,13 +65,28 @@ export const jobsPerSecond = (r: RunResult): number => (r.jobs * 1000) / r.elaps
 /** CPU time of this process per job, µs. */
 export const cpuMicrosPerJob = (r: RunResult): number => (r.cpuMs * 1000) / r.jobs;
 
-/** A CPU clock of this process: `elapsed()` is the CPU time (user + system) since `cpuClock()`, ms. */
-export function cpuClock(): { elapsed(): number } {
+/** CPU time of PostgreSQL and of Redis per job, µs. */
+export const serverMicrosPerJob = (r: RunResult): { postgres: number; redis: number } => ({
+  postgres: (r.postgresCpuMs * 1000) / r.jobs,
+  redis: (r.redisCpuMs * 1000) / r.jobs,
+});
+
+/**
+ * A CPU clock of this process and of the servers it talks to: `elapsed()` is the CPU time (user +
+ * system) each used since `cpuClock()`, ms.
+ */
+export function cpuClock(): { elapsed(): { cpuMs: number; postgresCpuMs: number; redisCpuMs: number } } {
   const start = process.cpuUsage();
+  const postgres = serverCpuClock('postgres');
+  const redis = serverCpuClock('redis-server');
   return {
     elapsed() {
       const d = process.cpuUsage(start);
-      return (d.user + d.system) / 1000;
+      return {
+        cpuMs: (d.user + d.system) / 1000,
+        postgresCpuMs: postgres.elapsedMs(),
+        redisCpuMs: redis.elapsedMs(),
+      };
     },
   };
 }

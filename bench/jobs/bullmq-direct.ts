@@ -51,13 +51,13 @@ export async function runBullmqDirect(options: BenchOptions): Promise<RunResult>
     const dispatchMs = performance.now() - t0;
     await done.reached(total);
     const elapsedMs = performance.now() - t0;
-    const cpuMs = cpu.elapsed();
+    const cpuTimes = cpu.elapsed();
     return {
       name: 'BullMQ direct',
       jobs: options.jobs,
       elapsedMs,
       dispatchMs,
-      cpuMs,
+      ...cpuTimes,
       ...latency.percentiles(),
     };
   } finally {

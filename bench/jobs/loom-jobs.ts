@@ -47,20 +47,46 @@ const DispatchNoop = useCase(null, {
   execute: ({ params, jobs }) => jobs.dispatch(Noop, { params, callbacks: NoopCallbacks }),
 });
 
+/** A use case that writes a row and dispatches: the message joins its transaction (outbox row). */
+const WriteAndDispatchNoop = useCase(null, {
+  name: 'WriteAndDispatchNoop',
+  params: { n: t.Integer() },
+  execute: async ({ params, jobs, db }) => {
+    await db.executor().insertInto('bench_touch').values({ n: params.n }).execute();
+    return jobs.dispatch(Noop, { params, callbacks: NoopCallbacks });
+  },
+});
+
 const DispatchNoopBare = useCase(null, {
   name: 'DispatchNoopBare',
   params: { n: t.Integer() },
   execute: ({ params, jobs }) => jobs.dispatch(Noop, { params }),
 });
 
+/** What the dispatching use case does, and what counts as done. */
+export type LoomVariant =
+  /** Dispatches only (it writes nothing: published straight to BullMQ); done at the job's success. */
+  | 'bare'
+  /** Dispatches only, with an onSuccess callback; done when the callback ran. The headline row. */
+  | 'callback'
+  /** Inserts a row and dispatches with the callback: the message is an outbox row in its transaction. */
+  | 'writes';
+
+const variantNames: Record<LoomVariant, string> = {
+  bare: 'loom (job, no callback)',
+  callback: 'loom (job + onSuccess callback)',
+  writes: 'loom (use case writes; outbox)',
+};
+
 /**
- * Loom: a use case dispatches (outbox row in its transaction) → the relay publishes to BullMQ → the
- * worker runs the job in a transaction that also writes the success callback's outbox row → the relay
- * publishes the callback → the worker runs it (its own transaction), which counts. One process, one
- * JobRuntime (dispatching and consuming), PostgreSQL in a schema of its own. `withCallback: false`
- * counts the job's own completion instead (no callback row, no second job).
+ * Loom: a use case dispatches → BullMQ (straight when the use case wrote nothing, else through the
+ * outbox row committed with its write and published from memory after the commit) → the worker runs the
+ * job and, in the job's slot, its success callback, which counts. One process, one JobRuntime
+ * (dispatching and consuming), PostgreSQL in a schema of its own. `bare` counts the job's own
+ * completion instead (no callback).
  */
-export async function runLoom(options: BenchOptions, withCallback: boolean): Promise<RunResult> {
+export async function runLoom(options: BenchOptions, variant: LoomVariant): Promise<RunResult> {
+  const withCallback = variant !== 'bare';
   const schema = uniqueName('bench_jobs');
   const prefix = uniqueName('benchjobs_loom');
   await adminQuery(options.databaseUrl, `create schema ${schema}`);
@@ -84,7 +110,8 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
       done.increment();
     };
   else runtime.onEvent((e) => e.type === 'succeeded' && e.name === 'Noop' && done.increment());
-  const dispatcher = withCallback ? DispatchNoop : DispatchNoopBare;
+  const dispatcher =
+    variant === 'bare' ? DispatchNoopBare : variant === 'writes' ? WriteAndDispatchNoop : DispatchNoop;
   const dispatch = (n: number) => {
     latency.start(n);
     return kernel.invoke(dispatcher, { params: { n } });
@@ -92,7 +119,8 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
   let statements = 0;
   try {
     await syncSchema(db, [OutboxEntry]);
-    kernel.compile([DispatchNoop, DispatchNoopBare]);
+    await adminQuery(options.databaseUrl, `create table ${schema}.bench_touch (n integer primary key)`);
+    kernel.compile([DispatchNoop, DispatchNoopBare, WriteAndDispatchNoop]);
     runtime.start();
     const consumer = runtime.consume({ concurrency: options.concurrency });
     await dispatchAll(0, options.warmup, options.dispatchers, dispatch);
@@ -115,17 +143,17 @@ export async function runLoom(options: BenchOptions, withCallback: boolean): Pro
     const dispatchMs = performance.now() - t0;
     await done.reached(total);
     const elapsedMs = performance.now() - t0;
-    const cpuMs = cpu.elapsed();
+    const cpuTimes = cpu.elapsed();
     if (verbose)
       for (const [kind, k] of byKind)
         console.log(`  ${kind}: ${k.n} statements, ${(k.ms / k.n).toFixed(2)} ms each (sent → result)`);
     await consumer.close();
     return {
-      name: withCallback ? 'loom (job + onSuccess callback)' : 'loom (job, no callback)',
+      name: variantNames[variant],
       jobs: options.jobs,
       elapsedMs,
       dispatchMs,
-      cpuMs,
+      ...cpuTimes,
       statementsPerJob: statements / options.jobs,
       ...(withCallback ? latency.percentiles() : {}),
     };

@@ -14,6 +14,9 @@ export interface Summary {
   readonly ratio: number;
   /** CPU time of the benchmark process per job, µs (median). */
   readonly cpuMicrosPerJob: number;
+  /** CPU time of PostgreSQL, of Redis per job, µs (medians). */
+  readonly postgresMicrosPerJob: number;
+  readonly redisMicrosPerJob: number;
   readonly statementsPerJob?: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
@@ -27,6 +30,7 @@ export interface Report {
   readonly bullmq: Summary;
   readonly loomBare: Summary;
   readonly loom: Summary;
+  readonly loomWrites: Summary;
 }
 
 const f0 = (n: number): string => n.toFixed(0);
@@ -34,13 +38,15 @@ const f2 = (n: number): string => n.toFixed(2);
 
 /** bench/jobs/RESULTS.md. */
 export function renderResults(r: Report): string {
-  const { options: o, bullmq, loomBare, loom } = r;
+  const { options: o, bullmq, loomBare, loom, loomWrites } = r;
   const cells = (s: Summary): string[] => [
     s.name,
     `**${f0(s.jobsPerSecond)}**`,
     s.all.map(f0).join(', '),
     f0(s.dispatchPerSecond),
     f0(s.cpuMicrosPerJob),
+    f0(s.postgresMicrosPerJob),
+    f0(s.redisMicrosPerJob),
     s.statementsPerJob === undefined ? '–' : s.statementsPerJob.toFixed(2),
     s.p50Ms === undefined ? '–' : s.p50Ms.toFixed(1),
     s.p99Ms === undefined ? '–' : s.p99Ms.toFixed(1),
@@ -54,18 +60,20 @@ export function renderResults(r: Report): string {
       'rounds',
       'dispatches/s',
       'CPU µs/job',
+      'PostgreSQL µs/job',
+      'Redis µs/job',
       'SQL statements/job',
       'p50 ms',
       'p99 ms',
       'vs BullMQ',
       'per round',
     ],
-    [false, true, false, true, true, true, true, true, true, false],
-    [cells(bullmq), cells(loomBare), cells(loom)],
+    [false, true, false, true, true, true, true, true, true, true, true, false],
+    [cells(bullmq), cells(loomBare), cells(loom), cells(loomWrites)],
   );
-  // Per-job cost in CPU-bound terms: 1/throughput. What the outbox + relay add, then what the callback adds.
+  // Per-job cost in CPU-bound terms: 1/throughput. What loom adds around a job, then what the callback adds.
   const ms = (s: Summary) => 1000 / s.jobsPerSecond;
-  const outboxCost = ms(loomBare) - ms(bullmq);
+  const loomCost = ms(loomBare) - ms(bullmq);
   const callbackCost = ms(loom) - ms(loomBare);
   return `# Jobs: loom vs BullMQ directly
 
@@ -87,65 +95,53 @@ moves less with the machine's load than either figure); _per round_ lists them.
 
 - _BullMQ direct_: \`Queue.add\` per job, a \`Worker\` with the same concurrency and retention, a trivial
   processor; a job is done at the worker's \`completed\` event. No database, no callback.
-- _loom (job, no callback)_: a use case dispatches (the outbox row is its unit of work's only write:
-  one autocommitted INSERT, grouped with the INSERTs of concurrent dispatches, two in flight), the
-  dispatching process publishes it to BullMQ from memory right after the commit (the publishes of one
-  event-loop turn in one \`addBulk\`) and deletes published rows in one DELETE at most every 50 ms; the
-  worker runs the job as a unit of work (no BEGIN/COMMIT: it writes nothing); done at the job's
-  \`succeeded\` event.
+- _loom (job, no callback)_: a use case dispatches; it writes nothing, so there is no transaction to
+  tie the message to and it is published straight to BullMQ (the publishes of one event-loop turn in
+  one \`addBulk\`); the use case returns once Redis took it (decision 0067: the outbox takes the message
+  only while Redis is down or refuses). The worker runs the job as a unit of work (no BEGIN/COMMIT: it
+  writes nothing); done at the job's \`succeeded\` event.
 - _loom (job + onSuccess callback)_: the same, and the worker runs the success callback's first attempt
   in the job's slot right after the job, before acknowledging it (the job wrote nothing: a crash re-runs
-  both; decision 0063); done when the callback completed. This is the end-to-end figure. Latency: from
-  the dispatch call to the callback's completion (BullMQ direct: to the job's completion).
+  both; decision 0063); done when the callback completed. **This is the end-to-end figure.** Latency:
+  from the dispatch call to the callback's completion (BullMQ direct: to the job's completion).
+- _loom (use case writes; outbox)_: the use case inserts a row, then dispatches with the callback: the
+  message is an outbox row written in the same transaction (BEGIN, its INSERT, the outbox INSERT,
+  COMMIT), published from memory once it committed; published rows are deleted in one DELETE at most
+  every 50 ms. This is the transactional path (enqueued iff the write committed; kept while Redis is
+  down). BullMQ used directly has no counterpart: its row is for reading the cost of that guarantee, not
+  a ratio to hold.
 - _CPU µs/job_: CPU time (user + system) of the benchmark process per job, from the first dispatch to the
-  last completion. PostgreSQL's and Redis's own CPU are not in it.
+  last completion. _PostgreSQL µs/job_ and _Redis µs/job_: the same for every \`postgres\` process
+  and for \`redis-server\` (from /proc; anything else they served meanwhile is in it).
 
 ## Where loom's extra cost goes
 
 Per job, as wall-clock time at these throughputs (1/jobs per second): BullMQ direct ${f2(ms(bullmq))} ms, loom
-without callback ${f2(ms(loomBare))} ms (+${f2(outboxCost)} ms), loom with callback ${f2(ms(loom))} ms (${callbackCost >= 0 ? '+' : '−'}${f2(Math.abs(callbackCost))} ms
+without callback ${f2(ms(loomBare))} ms (+${f2(loomCost)} ms), loom with callback ${f2(ms(loom))} ms (${callbackCost >= 0 ? '+' : '−'}${f2(Math.abs(callbackCost))} ms
 for the callback). CPU of the benchmark process per job: BullMQ direct ${f0(bullmq.cpuMicrosPerJob)} µs, loom
-${f0(loomBare.cpuMicrosPerJob)} µs without callback and ${f0(loom.cpuMicrosPerJob)} µs with it.
+${f0(loomBare.cpuMicrosPerJob)} µs without callback and ${f0(loom.cpuMicrosPerJob)} µs with it; Redis ${f0(bullmq.redisMicrosPerJob)} µs against
+${f0(loom.redisMicrosPerJob)} µs (loom's message is larger: params, payload, trace context and settings).
 
-- **The loom rows are bound by dispatch, not by the worker**: dispatches/s is about jobs/s, and the
-  callback costs little on top (it runs in the job's slot; p50 dispatch → callback stays in the tens of
-  ms). Each of the ${o.dispatchers} dispatch lanes waits for the commit of its outbox INSERT: a PostgreSQL
-  round trip with a WAL flush, where BullMQ direct waits for a Redis round trip without one. That commit
-  is what buys "enqueued iff the use case committed" and "nothing lost while Redis is down"; it is
-  grouped (several dispatches per INSERT, two INSERTs in flight) but not skipped. Under load a commit
-  takes 6–20 ms (\`BENCH_JOBS_VERBOSE=1\` prints the statements' timings), so throughput follows
-  PostgreSQL's latency on this machine more than any CPU in the process. The dispatching use case here
-  writes nothing else, so that commit is all it costs; a use case that writes anyway commits anyway,
-  and its dispatch adds one INSERT inside that transaction.
-- **CPU in the process** (about ${f0(loom.cpuMicrosPerJob - bullmq.cpuMicrosPerJob)} µs per job more than BullMQ direct). From a \`--cpu-prof\` run at a
-  heavier load, where each item costs more (\`BENCH_JOBS_ONLY=loom node --cpu-prof bench/jobs/throughput.ts\`), per job: the
-  use case around each dispatch (\`kernel.invoke\`: plan, call context, unit of work, the dispatch's
-  checks and message) about 30 µs; the job and its callback run as units of work about 35 µs; copies of
-  the message (the JSON round trip at dispatch, at publish and for the callback, and the outbox row's
-  text) about 30 µs; the pg driver and pool for the grouped INSERT and DELETE (pg-pool arms and clears a
-  connection-timeout timer per checkout) about 20 µs; building the \`addBulk\` pipeline (ioredis copies
-  every BullMQ script onto each pipeline) about 25 µs; more garbage to collect. BullMQ's own work
-  (\`moveToFinished\`, job parsing) is the same on both sides.
-- **Not in the CPU column**: PostgreSQL's work for the INSERT and DELETE (and their WAL flushes), and
-  Redis's for a larger job (loom's message carries params, payload, trace context and settings: about
-  2.1 KB per add against 1.7 KB). On a shared 2-core machine they compete with the benchmark for the
-  same cores.
+- **The same machine does all of it.** PostgreSQL, Redis and the benchmark process share ${os.cpus().length} cores;
+  what one job costs in all three is what bounds the rows. BullMQ direct spends it in the process and
+  Redis; loom without writes adds the use case around each dispatch (\`kernel.invoke\`: plan, call
+  context, unit of work, the dispatch's checks and message), the job and its callback as units of work,
+  and nothing in PostgreSQL.
+- **The transactional path** costs a PostgreSQL transaction per dispatch (${f2(loomWrites.statementsPerJob ?? 0)} statements per job,
+  PostgreSQL ${f0(loomWrites.postgresMicrosPerJob)} µs of CPU per job here, a WAL flush per commit): ${f0(loomWrites.jobsPerSecond)} jobs/s. That is
+  the price of a write and its job committing together, paid by the use case's own write anyway;
+  what the dispatch adds to it is one INSERT in that transaction and a share of the batched DELETE.
 
-The benchmark runs the dispatching side and the worker in one process on one pool, and PostgreSQL,
-Redis and the benchmark share ${os.cpus().length} cores with other work.
-
-Before the changes of decision 0063 (this file on 2026-12-05): loom with callback 538 jobs/s against
-2491 for BullMQ direct, 0.22; without callback 0.20. The worker fell behind then (p50 dispatch →
-callback 478 ms): each callback was a second BullMQ job, and each dispatch waited for about two commits.
-Run back to back on 2026-12-06 with this benchmark (5 rounds each, load average about 9.5), the code
-before the changes: with callback 566 jobs/s, 0.31 of BullMQ direct, 360 µs CPU per job, p50 829 ms;
-after: 1459 jobs/s, 0.62, 217 µs, p50 43 ms (without callback 0.53 before, 0.49 after: no change at
-that load). Part of the gap to the 2026-12-05 figures is the benchmark's own: it opened the database
-without prepared statements, unlike an application.
+Before decision 0067 (bench/jobs/RESULTS.md of 2026-12-06, 10 000 jobs × 5 rounds on a quiet machine):
+every dispatch was an outbox row, one autocommitted INSERT grouped with concurrent dispatches; loom with
+callback 8 133 jobs/s against BullMQ direct's 18 606, median ratio 0.44 (0.45 without callback), CPU 97
+against 39 µs per job, dispatch bound by those INSERTs (1.55 ms each, two in flight). Before decision 0063
+(2026-12-05): 538 against 2 491 jobs/s, 0.22, each callback a second BullMQ job and each dispatch waiting
+for about two commits.
 
 SQL statements per job, as counted by \`db.onStatement\` (BEGIN and COMMIT included): without a callback
-${f2(loomBare.statementsPerJob ?? 0)}, with the callback ${f2(loom.statementsPerJob ?? 0)} (before issue 20: 5.1 and 8.1, three
-transactions per job). BullMQ directly makes none.
+${f2(loomBare.statementsPerJob ?? 0)}, with the callback ${f2(loom.statementsPerJob ?? 0)}, the writing use case ${f2(loomWrites.statementsPerJob ?? 0)} including its own BEGIN, INSERT and
+COMMIT (before issue 20: 5.1 and 8.1, three transactions per job). BullMQ directly makes none.
 
 Load average (1 min) at start ${r.loadStart.toFixed(2)}, at the end ${os.loadavg()[0]?.toFixed(2)}: other work on the
 machine moves these figures; compare the rows of one run, not runs of different days.

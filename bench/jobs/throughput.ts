@@ -15,7 +15,13 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl } from '../db-url.ts';
-import { type BenchOptions, cpuMicrosPerJob, jobsPerSecond, type RunResult } from './bench-setup.ts';
+import {
+  type BenchOptions,
+  cpuMicrosPerJob,
+  jobsPerSecond,
+  type RunResult,
+  serverMicrosPerJob,
+} from './bench-setup.ts';
 import { runBullmqDirect } from './bullmq-direct.ts';
 import { runLoom } from './loom-jobs.ts';
 import { renderResults, type Summary } from './report.ts';
@@ -41,8 +47,9 @@ const rounds = int('BENCH_JOB_ROUNDS', quick ? 1 : 3);
 
 const allScenarios: readonly { readonly key: string; run(): Promise<RunResult> }[] = [
   { key: 'bullmq', run: () => runBullmqDirect(options) },
-  { key: 'loom-bare', run: () => runLoom(options, false) },
-  { key: 'loom', run: () => runLoom(options, true) },
+  { key: 'loom-bare', run: () => runLoom(options, 'bare') },
+  { key: 'loom', run: () => runLoom(options, 'callback') },
+  { key: 'loom-writes', run: () => runLoom(options, 'writes') },
 ];
 // BENCH_JOBS_ONLY=loom (comma-separated keys): run only these, e.g. under `node --cpu-prof`; results
 // are then not written.
@@ -72,6 +79,7 @@ for (let round = 0; round < rounds; round++) {
     console.log(
       `round ${round + 1} ${r.name.padEnd(34)} ${jobsPerSecond(r).toFixed(0).padStart(6)} jobs/s ` +
         `(${r.elapsedMs.toFixed(0)} ms, dispatch ${r.dispatchMs.toFixed(0)} ms, CPU ${cpuMicrosPerJob(r).toFixed(0)} µs/job` +
+        `, PostgreSQL ${serverMicrosPerJob(r).postgres.toFixed(0)} µs/job, Redis ${serverMicrosPerJob(r).redis.toFixed(0)} µs/job` +
         `${r.statementsPerJob === undefined ? '' : `, ${r.statementsPerJob.toFixed(2)} SQL/job`}` +
         `${r.p50Ms === undefined ? '' : `, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${(r.p99Ms ?? 0).toFixed(1)} ms`})`,
     );
@@ -97,6 +105,8 @@ const summarize = (key: string): Summary => {
     dispatchPerSecond: median(runs.map((r) => (r.jobs * 1000) / r.dispatchMs)),
     all: runs.map(jobsPerSecond),
     cpuMicrosPerJob: median(runs.map(cpuMicrosPerJob)),
+    postgresMicrosPerJob: median(runs.map((r) => serverMicrosPerJob(r).postgres)),
+    redisMicrosPerJob: median(runs.map((r) => serverMicrosPerJob(r).redis)),
     ...(first.p50Ms === undefined
       ? {}
       : { p50Ms: median(runs.map((r) => r.p50Ms ?? 0)), p99Ms: median(runs.map((r) => r.p99Ms ?? 0)) }),
@@ -112,9 +122,10 @@ if (only !== undefined) {
 const bullmq = summarize('bullmq');
 const loomBare = summarize('loom-bare');
 const loom = summarize('loom');
+const loomWrites = summarize('loom-writes');
 console.log(
   `\nmedian: BullMQ direct ${bullmq.jobsPerSecond.toFixed(0)} jobs/s · loom ${loom.jobsPerSecond.toFixed(0)} jobs/s ` +
-    `(without callback ${loomBare.jobsPerSecond.toFixed(0)}) · loom/BullMQ per round ` +
+    `(without callback ${loomBare.jobsPerSecond.toFixed(0)}, use case writing ${loomWrites.jobsPerSecond.toFixed(0)}) · loom/BullMQ per round ` +
     `${loom.ratios.map((x) => x.toFixed(2)).join(', ')} → median ${loom.ratio.toFixed(2)} (without callback ${loomBare.ratio.toFixed(2)})`,
 );
 const target = process.env.BENCH_JOBS_RESULTS ?? (quick ? '-' : undefined);
@@ -123,6 +134,6 @@ if (target === '-') {
 } else {
   const file =
     target === undefined ? fileURLToPath(new URL('./RESULTS.md', import.meta.url)) : resolve(target);
-  writeFileSync(file, renderResults({ options, loadStart, rounds, bullmq, loomBare, loom }));
+  writeFileSync(file, renderResults({ options, loadStart, rounds, bullmq, loomBare, loom, loomWrites }));
   console.log(`wrote ${file}`);
 }
