@@ -103,7 +103,18 @@ function compile(plan: ReadPlan): JoinedRead {
     key: column(stepSubquery(step)),
     decode: jsonDecoder(step.fields),
   }));
-  const projections = plan.projections.filter((s) => s.source !== 'custom');
+  // Where each projection reads its related rows: a slot per relation, then one per batch step, resolved
+  // here once (a later step of the same relation wins, as it would overwrite an earlier one). Per row the
+  // slots are an array indexed by number: no map, no key strings built per row.
+  const relationSlots = new Map(relations.map(({ rel }, i) => [rel.name, i]));
+  const batchSlots = new Map(batches.map(({ step }, j) => [step.relation.name, relations.length + j]));
+  const projections = plan.projections
+    .filter((s) => s.source !== 'custom')
+    .map((step) => {
+      const name = step.relation?.name ?? '';
+      return { step, slot: step.source === 'relation' ? relationSlots.get(name) : batchSlots.get(name) };
+    });
+  const slotCount = relations.length + batches.length;
 
   const decodeRows = (value: unknown, many: boolean, decode: (json: unknown) => Entity): Entity[] => {
     if (many) return Array.isArray(value) ? value.map(decode) : [];
@@ -114,28 +125,31 @@ function compile(plan: ReadPlan): JoinedRead {
     selectList: parts.join(''),
     finish: plan.projections.some((s) => s.source === 'custom' || s.hidden),
     apply(rows, entities) {
+      // Every slot is written for each row before the projections read it.
+      const sources = new Array<Source>(slotCount);
       for (let i = 0; i < entities.length; i++) {
         const row = rows[i]!;
         const entity = entities[i]!;
-        const sources = new Map<string, Source>();
-        for (const { rel, key, decode } of relations) {
+        for (let r = 0; r < relations.length; r++) {
+          const { rel, key, decode } = relations[r]!;
           const list = decodeRows(row[key], rel.many, decode);
           entity[rel.name] = rel.many ? list : (list[0] ?? null);
-          sources.set(rel.name, { rows: list, count: list.length });
+          sources[r] = { rows: list, count: list.length };
         }
-        for (const { step, key, decode } of batches) {
+        for (let b = 0; b < batches.length; b++) {
+          const { step, key, decode } = batches[b]!;
           const value = row[key];
           if (step.mode === 'rows') {
             const list = decodeRows(value, step.relation.many, decode);
-            sources.set(`batch:${step.relation.name}`, { rows: list, count: list.length });
+            sources[relations.length + b] = { rows: list, count: list.length };
           } else {
             const count = step.mode === 'count' ? Number(value ?? 0) : value === true ? 1 : 0;
-            sources.set(`batch:${step.relation.name}`, { rows: null, count });
+            sources[relations.length + b] = { rows: null, count };
           }
         }
-        for (const step of projections) {
+        for (const { step, slot } of projections) {
           const rel = step.relation!;
-          const source = sources.get(step.source === 'relation' ? rel.name : `batch:${rel.name}`);
+          const source = slot === undefined ? undefined : sources[slot];
           const p = step.projection;
           const count = source?.count ?? 0;
           if (p.loader === 'count') entity[step.name] = count;

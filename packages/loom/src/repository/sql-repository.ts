@@ -39,6 +39,47 @@ type Query = SelectQueryBuilder<AnyDB, string, Entity>;
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /** `select "p".*, <profile subqueries> from (<base>) as "p" [order by …]`: the base's parameters unchanged. */
+/**
+ * A list's sort keys, their signature (`column:direction,…`, what a cursor token is bound to) and the
+ * statement-cache keys of its unfiltered pages by profile. The default order's is kept by its
+ * repository, so a page in it builds no key strings per request (each new string is hashed again when
+ * it is looked up).
+ */
+interface ListOrder {
+  readonly keys: SortKey[];
+  readonly signature: string;
+  readonly shapes: Map<string, PageShapes>;
+}
+
+/** Statement-cache keys of the unfiltered pages of one order and profile. */
+interface PageShapes {
+  readonly cursor: string;
+  readonly offset: string;
+  readonly offsetNoCount: string;
+}
+
+function listOrder(keys: SortKey[]): ListOrder {
+  return {
+    keys,
+    signature: keys.map((k) => `${k.field.column}:${k.direction}`).join(','),
+    shapes: new Map(),
+  };
+}
+
+function pageShapes(order: ListOrder, profile: string): PageShapes {
+  let shapes = order.shapes.get(profile);
+  if (shapes === undefined) {
+    const prefix = `${order.signature}:${profile}`;
+    shapes = {
+      cursor: `list:cursor:${prefix}`,
+      offset: `list:offset:${prefix}:true`,
+      offsetNoCount: `list:offset:${prefix}:false`,
+    };
+    order.shapes.set(profile, shapes);
+  }
+  return shapes;
+}
+
 function joinedQuery(base: CompiledQuery, joined: JoinedRead, keys: readonly SortKey[] = []): CompiledQuery {
   const order = keys
     .map(({ field, direction }) => {
@@ -82,6 +123,10 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   readonly #table: string;
   readonly #statements = new StatementCache();
   #links: Map<string, LinkEditor> | undefined;
+  /** The order of a list without `sort` (by primary key), built on first use. */
+  #defaultOrder: ListOrder | undefined;
+  /** `getById` statement-cache keys by profile ('' = a plain read). */
+  readonly #getByIdKeys = new Map<string, string>();
 
   constructor(model: M, db: Database, settings: RepositorySettings) {
     this.model = model;
@@ -230,7 +275,13 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     if (key === undefined) return null;
     const joined = this.#joined(plan);
     const ex = this.executor;
-    const query = this.#statements.compiled(`getById:${joined ? plan.profile : ''}`, [key], () => {
+    const profile = joined ? plan.profile : '';
+    let cacheKey = this.#getByIdKeys.get(profile);
+    if (cacheKey === undefined) {
+      cacheKey = `getById:${profile}`;
+      this.#getByIdKeys.set(profile, cacheKey);
+    }
+    const query = this.#statements.compiled(cacheKey, [key], () => {
       const base = ex.selectFrom(this.#table).selectAll().where(this.#pk.column, '=', key).compile();
       return joined ? joinedQuery(base, joined) : base;
     });
@@ -439,8 +490,8 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     if (!Number.isInteger(p.limit) || p.limit < 1 || p.limit > MAX_LIMIT) {
       throw new InvalidQuery(`limit must be an integer between 1 and ${MAX_LIMIT}`, 'limit');
     }
-    const keys = this.sortKeys(query.sort ?? []);
-    const signature = keys.map((k) => `${k.field.column}:${k.direction}`).join(',');
+    const order = this.#order(query.sort);
+    const { keys, signature } = order;
     const joined = this.#joined(plan);
     const ex = this.executor;
     const base = (): Query => {
@@ -452,7 +503,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const compile = (q: Query): CompiledQuery =>
       joined ? joinedQuery(q.compile(), joined, keys) : q.compile();
     // Without filters or a cursor, a page's statement depends only on its shape: compiled once.
-    const shape = query.filter ? undefined : `list:${p.mode}:${signature}:${joined ? plan.profile : ''}`;
+    const shape = query.filter ? undefined : pageShapes(order, joined ? plan.profile : '');
     if (p.mode === 'offset') {
       if (!Number.isInteger(p.page) || p.page < 1)
         throw new InvalidQuery('page must be an integer ≥ 1', 'page');
@@ -466,7 +517,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
       const statement =
         shape === undefined
           ? build()
-          : this.#statements.compiled(`${shape}:${withCount}`, [limit, offset], build);
+          : this.#statements.compiled(withCount ? shape.offset : shape.offsetNoCount, [limit, offset], build);
       const { rows } = await this.db.execute<Entity>(statement);
       let total: number;
       if (!withCount) total = -1;
@@ -488,13 +539,20 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const statement =
       shape === undefined || after !== undefined
         ? build()
-        : this.#statements.compiled(shape, [p.limit + 1], build);
+        : this.#statements.compiled(shape.cursor, [p.limit + 1], build);
     const { rows } = await this.db.execute<Entity>(statement);
     const hasNext = rows.length > p.limit;
     const items = await this.#entities(rows.slice(0, p.limit), plan, joined);
     const last = items[items.length - 1];
     const nextCursor = hasNext && last ? cursorAfter(this.#cursor, keys, signature, last) : null;
     return { items, nextCursor, hasNext };
+  }
+
+  /** The keys and signature of a list's sort; the default order is built once per repository. */
+  #order(sort: readonly SortSpec[] | undefined): ListOrder {
+    if (sort !== undefined && sort.length > 0) return listOrder(this.sortKeys(sort));
+    this.#defaultOrder ??= listOrder(this.sortKeys([]));
+    return this.#defaultOrder;
   }
 
   /** Resolves sort specs and appends the primary key as the tie-breaker (keyset needs a total order). */
