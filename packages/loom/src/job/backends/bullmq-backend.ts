@@ -150,6 +150,22 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     return queue;
   };
 
+  /**
+   * Forgets a queue (or the flow producer) whose connection set-up failed: BullMQ keeps that rejection
+   * (what `waitUntilReady()` returns), so every later call on the instance would fail with it even once Redis is
+   * back. Seen when the connection drops while the instance checks the server's version. The next use
+   * creates a fresh one on the same producer connection.
+   */
+  const forgetIfBroken = (instance: Queue<JobMessage> | FlowProducer, forget: () => void): void => {
+    instance.waitUntilReady().then(
+      () => {},
+      () => {
+        forget();
+        instance.close().catch(() => {});
+      },
+    );
+  };
+
   const flowProducer = (): FlowProducer => {
     if (flows === undefined) {
       flows = new FlowProducer({ connection: producer, prefix });
@@ -206,10 +222,11 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
       batch.length === 1 && first !== undefined
         ? `cannot publish job ${first.name} (${first.id}) to queue ${name}`
         : `cannot publish ${batch.length} jobs to queue ${name}`;
+    let queue: Queue<JobMessage> | undefined;
     try {
       await withProducer(what, async () => {
         const now = Date.now();
-        const queue = queueFor(name);
+        queue = queueFor(name);
         // One message: a plain add (a pipeline costs more to build than it saves for one command).
         if (batch.length === 1 && first !== undefined)
           await queue.add(first.name, first, jobOptions(first, initialDelay(first, now)));
@@ -226,6 +243,11 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     } catch (error) {
       // A pipeline: some may have been added; publishing them again is a no-op by id.
       for (const p of batch) p.reject(error);
+      const failed = queue;
+      if (failed !== undefined)
+        forgetIfBroken(failed, () => {
+          if (queues.get(name) === failed) queues.delete(name);
+        });
     }
   };
 
@@ -256,7 +278,19 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
         const { parent, children } = splitGroup(copy);
         return withProducer(`cannot publish job ${copy.name} (${copy.id}) to queue ${copy.queue}`, () =>
           publishGroup(parent, children),
-        );
+        ).catch((error: unknown) => {
+          const failedQueue = queues.get(parent.queue);
+          if (failedQueue !== undefined)
+            forgetIfBroken(failedQueue, () => {
+              if (queues.get(parent.queue) === failedQueue) queues.delete(parent.queue);
+            });
+          const failedFlows = flows;
+          if (failedFlows !== undefined)
+            forgetIfBroken(failedFlows, () => {
+              if (flows === failedFlows) flows = undefined;
+            });
+          throw error;
+        });
       }
       return new Promise<void>((resolve, reject) => {
         if (pending === undefined) {
