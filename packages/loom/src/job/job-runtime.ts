@@ -154,8 +154,8 @@ const isFinished = (s: JobStatus | undefined): s is FinishedJobStatus =>
  *   after commit (dropped on rollback, kept while the queue is down; the committing caller never waits
  *   for the queue). A call that wrote nothing has no transaction to join: on a durable queue (BullMQ)
  *   its message is published straight away, on the others it is one autocommitted outbox row (decision
- *   0067). With the eager backend the job
- *   and its callbacks have run when the dispatching transaction returns to its caller.
+ *   0067). With the eager backend the job and its callbacks have run when the dispatching transaction
+ *   returns to its caller.
  * - `run` executes the job inline, joining the current transaction.
  * - `consume` runs jobs and callbacks from the queues: each job in its own transaction together with the
  *   outbox row of its success callback (so the callback exists iff the job's writes committed); the
@@ -608,8 +608,8 @@ export class JobRuntime implements JobService {
    * one multi-row insert just before COMMIT (autocommitted when it is the unit's only write), published
    * from memory once the unit commits, dropped on rollback. Outside one: insert, then publish. A unit
    * that wrote nothing, or a dispatch outside one, goes straight to a durable queue instead (falling
-   * back to the outbox when the queue refuses). With the
-   * eager backend the publish (which runs the job) is awaited: by the committing caller, or here.
+   * back to the outbox when the queue refuses). With the eager backend the publish (which runs the job)
+   * is awaited: by the committing caller, or here.
    */
   async #enqueue(message: JobMessage, onPublished: () => void): Promise<void> {
     const db = this.kernel.db;
@@ -665,17 +665,15 @@ export class JobRuntime implements JobService {
    * Publishes the messages of a dispatch that commits with no write straight to a durable queue (see
    * `QueueBackend.durable`); false when the backend is not durable, not connected, or refused them,
    * and then for a short while after a refusal (the queue is likely still down: the caller writes the
-   * outbox at once instead of waiting for a timeout per dispatch). Messages the queue took before a refusal are
-   * published again from the outbox: a no-op by id.
+   * outbox at once instead of waiting for a timeout per dispatch). Messages the queue took before a
+   * refusal are published again from the outbox: a no-op by id.
    */
   async #publishStraight(messages: readonly JobMessage[]): Promise<boolean> {
     const backend = this.backend;
     if (backend.durable !== true || backend.isConnected?.() === false) return false;
     if (Date.now() < this.#straightPausedUntil) return false;
     try {
-      await (messages.length === 1
-        ? this.backend.publish(messages[0] as JobMessage)
-        : Promise.all(messages.map((m) => this.backend.publish(m))));
+      await Promise.all(messages.map((m) => backend.publish(m)));
       return true;
     } catch (error) {
       this.#straightPausedUntil = Date.now() + STRAIGHT_PUBLISH_PAUSE_MS;

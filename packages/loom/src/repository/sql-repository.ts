@@ -38,7 +38,6 @@ type Query = SelectQueryBuilder<AnyDB, string, Entity>;
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
-/** `select "p".*, <profile subqueries> from (<base>) as "p" [order by …]`: the base's parameters unchanged. */
 /**
  * A list's sort keys, their signature (`column:direction,…`, what a cursor token is bound to) and the
  * statement-cache keys of its unfiltered pages by profile. The default order's is kept by its
@@ -80,6 +79,7 @@ function pageShapes(order: ListOrder, profile: string): PageShapes {
   return shapes;
 }
 
+/** `select "p".*, <profile subqueries> from (<base>) as "p" [order by …]`: the base's parameters unchanged. */
 function joinedQuery(base: CompiledQuery, joined: JoinedRead, keys: readonly SortKey[] = []): CompiledQuery {
   const order = keys
     .map(({ field, direction }) => {

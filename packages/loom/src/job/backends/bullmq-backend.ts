@@ -152,9 +152,9 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
 
   /**
    * Forgets a queue (or the flow producer) whose connection set-up failed: BullMQ keeps that rejection
-   * (what `waitUntilReady()` returns), so every later call on the instance would fail with it even once Redis is
-   * back. Seen when the connection drops while the instance checks the server's version. The next use
-   * creates a fresh one on the same producer connection.
+   * (what `waitUntilReady()` returns), so every later call on the instance would fail with it even once
+   * Redis is back. Seen when the connection drops while the instance checks the server's version. The
+   * next use creates a fresh one on the same producer connection. Called after a failed publish.
    */
   const forgetIfBroken = (instance: Queue<JobMessage> | FlowProducer, forget: () => void): void => {
     instance.waitUntilReady().then(
@@ -164,6 +164,20 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
         instance.close().catch(() => {});
       },
     );
+  };
+  const forgetQueueIfBroken = (name: string): void => {
+    const queue = queues.get(name);
+    if (queue === undefined) return;
+    forgetIfBroken(queue, () => {
+      if (queues.get(name) === queue) queues.delete(name);
+    });
+  };
+  const forgetFlowsIfBroken = (): void => {
+    const current = flows;
+    if (current === undefined) return;
+    forgetIfBroken(current, () => {
+      if (flows === current) flows = undefined;
+    });
   };
 
   const flowProducer = (): FlowProducer => {
@@ -222,11 +236,10 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
       batch.length === 1 && first !== undefined
         ? `cannot publish job ${first.name} (${first.id}) to queue ${name}`
         : `cannot publish ${batch.length} jobs to queue ${name}`;
-    let queue: Queue<JobMessage> | undefined;
     try {
       await withProducer(what, async () => {
         const now = Date.now();
-        queue = queueFor(name);
+        const queue = queueFor(name);
         // One message: a plain add (a pipeline costs more to build than it saves for one command).
         if (batch.length === 1 && first !== undefined)
           await queue.add(first.name, first, jobOptions(first, initialDelay(first, now)));
@@ -243,11 +256,7 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     } catch (error) {
       // A pipeline: some may have been added; publishing them again is a no-op by id.
       for (const p of batch) p.reject(error);
-      const failed = queue;
-      if (failed !== undefined)
-        forgetIfBroken(failed, () => {
-          if (queues.get(name) === failed) queues.delete(name);
-        });
+      forgetQueueIfBroken(name);
     }
   };
 
@@ -279,16 +288,8 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
         return withProducer(`cannot publish job ${copy.name} (${copy.id}) to queue ${copy.queue}`, () =>
           publishGroup(parent, children),
         ).catch((error: unknown) => {
-          const failedQueue = queues.get(parent.queue);
-          if (failedQueue !== undefined)
-            forgetIfBroken(failedQueue, () => {
-              if (queues.get(parent.queue) === failedQueue) queues.delete(parent.queue);
-            });
-          const failedFlows = flows;
-          if (failedFlows !== undefined)
-            forgetIfBroken(failedFlows, () => {
-              if (flows === failedFlows) flows = undefined;
-            });
+          forgetQueueIfBroken(parent.queue);
+          forgetFlowsIfBroken();
           throw error;
         });
       }
