@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheChoice } from '../../src/app/cache-choice.ts';
-import { type RunningStore, send, startStore } from '../observability/store-app.ts';
+import { createProduct, type RunningStore, send, startStore } from '../observability/store-app.ts';
 import { resolveConfig } from '../support/internals.ts';
 
 describe('cache: section wires the repository read cache', () => {
@@ -11,15 +11,17 @@ describe('cache: section wires the repository read cache', () => {
   afterAll(() => store.close());
 
   it('serves repeated reads from the cache and never a value older than the last write', async () => {
-    const created = await send(store.base, 'POST', '/products/', {
-      sku: 'C-1',
-      name: 'Cup',
-      category: 'kitchen',
-      priceCents: 300,
-      stock: 4,
-    });
-    expect(created.status).toBe(201);
-    const id = (created.body as { id: number }).id;
+    const id = await createProduct(
+      store.base,
+      {
+        sku: 'C-1',
+        name: 'Cup',
+        category: 'kitchen',
+        priceCents: 300,
+        stock: 4,
+      },
+      '/products/',
+    );
     for (let i = 0; i < 3; i++) expect((await send(store.base, 'GET', `/products/${id}`)).status).toBe(200);
     const patched = await send(store.base, 'PATCH', `/products/${id}`, { stock: 9 });
     expect((patched.body as { stock: number }).stock).toBe(9);

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isListening, kill, type LoggedChild, listeningPort, spawnLoom } from '../cli/child-process.ts';
 import { REDIS_URL } from '../job/support/targets.ts';
-import { REPO_ROOT, STORE_API, send, tempDir } from '../observability/store-app.ts';
+import { createProduct, REPO_ROOT, STORE_API, send, tempDir } from '../observability/store-app.ts';
 import { PG_URL } from '../support/dialects.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
@@ -115,15 +115,13 @@ describe('the store survives a lost database (processes on PostgreSQL + BullMQ)'
     const worker = start(['worker', resolve(STORE_CONFIG, 'worker.yaml'), bullmq, file]);
     await worker.waitFor((l) => l.msg === 'worker started');
 
-    const product = await send(base, 'POST', '/products', {
+    const productId = await createProduct(base, {
       sku: `sku-${tag}`,
       name: 'Lamp',
       category: 'home',
       priceCents: 1000,
       stock: 0,
     });
-    expect(product.status).toBe(201);
-    const productId = (product.body as { id: number }).id;
 
     // Write load: 8 clients creating users and dispatching jobs until told to stop.
     const statuses: number[] = [];

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isListening, kill, type LoggedChild, listeningPort, spawnLoom } from '../cli/child-process.ts';
-import { REPO_ROOT, STORE_API, send, tempDir } from '../observability/store-app.ts';
+import { createProduct, REPO_ROOT, STORE_API, send, tempDir } from '../observability/store-app.ts';
 import { DIALECTS, PG_URL } from '../support/dialects.ts';
 import { deleteRedisKeys, storeOnBullmq, testPrefix } from '../support/redis-prefix.ts';
 
@@ -81,15 +81,17 @@ describe.each(DIALECTS)('read cache across two loom serve processes (%s, Redis b
     const b = await serve();
     const c = await serve({ CACHE_BACKEND: 'memory' });
 
-    const created = await send(a, 'POST', '/products/', {
-      sku: `X-${dialect}`,
-      name: 'Kettle',
-      category: 'kitchen',
-      priceCents: 2500,
-      stock: 3,
-    });
-    expect(created.status).toBe(201);
-    const id = (created.body as { id: number }).id;
+    const id = await createProduct(
+      a,
+      {
+        sku: `X-${dialect}`,
+        name: 'Kettle',
+        category: 'kitchen',
+        priceCents: 2500,
+        stock: 3,
+      },
+      '/products/',
+    );
 
     // B and C cache the product: their second read is a hit.
     for (const base of [b, c]) {
@@ -132,15 +134,17 @@ describe('read cache on an unreachable Redis, through a real server: fail-open',
     );
     proc = spawnLoom(['serve', '--port', '0', STORE_API, overlay]);
     const base = `http://127.0.0.1:${listeningPort(await proc.waitFor(isListening))}`;
-    const created = await send(base, 'POST', '/products/', {
-      sku: 'D-1',
-      name: 'Lamp',
-      category: 'home',
-      priceCents: 900,
-      stock: 1,
-    });
-    expect(created.status).toBe(201);
-    const id = (created.body as { id: number }).id;
+    const id = await createProduct(
+      base,
+      {
+        sku: 'D-1',
+        name: 'Lamp',
+        category: 'home',
+        priceCents: 900,
+        stock: 1,
+      },
+      '/products/',
+    );
     expect((await send(base, 'GET', `/products/${id}`)).status).toBe(200);
     expect((await send(base, 'PATCH', `/products/${id}`, { stock: 5 })).status).toBe(200);
     const read = await send(base, 'GET', `/products/${id}`);

@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadNodeSqlite } from '../../src/db/node-sqlite.ts';
-import { REPO_ROOT, STORE_API, STORE_WORKER, send, tempDir } from '../observability/store-app.ts';
+import {
+  createProduct,
+  REPO_ROOT,
+  STORE_API,
+  STORE_WORKER,
+  send,
+  tempDir,
+} from '../observability/store-app.ts';
 import { deleteRedisKeys, startRedisProxy, storeOnBullmq, testPrefix } from '../support/redis-prefix.ts';
 import type { TcpProxy } from '../support/tcp-proxy.ts';
 import { isListening, kill, type LoggedChild, listeningPort, spawnLoom } from './child-process.ts';
@@ -50,15 +57,13 @@ describe('an API stopped with jobs still in its outbox (Redis cut, then SIGTERM)
       REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
     });
     const base = `http://127.0.0.1:${listeningPort(await api.waitFor(isListening, BOOT_MS))}`;
-    const created = await send(base, 'POST', '/products', {
+    const productId = await createProduct(base, {
       sku: 'OB-1',
       name: 'Outbox',
       category: 'c',
       priceCents: 100,
       stock: 0,
     });
-    expect(created.status).toBe(201);
-    const productId = (created.body as { id: number }).id;
 
     await proxy.cut();
     const jobIds: string[] = [];

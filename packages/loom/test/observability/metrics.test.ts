@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import { eventually, type RunningStore, send, startStore } from './store-app.ts';
+import { createProduct, eventually, type RunningStore, send, startStore } from './store-app.ts';
 
 /** The value of one series in Prometheus text, or undefined when it is absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -22,15 +22,13 @@ describe('/metrics of a listening store (createApp, SQLite)', () => {
 
   beforeAll(async () => {
     store = await startStore();
-    const product = await send(store.base, 'POST', '/products', {
+    const id = await createProduct(store.base, {
       sku: 'M-1',
       name: 'Metered',
       category: 'tools',
       priceCents: 100,
       stock: 0,
     });
-    expect(product.status).toBe(201);
-    const id = (product.body as { id: number }).id;
     expect((await send(store.base, 'GET', `/products/${id}`)).status).toBe(200);
     expect((await send(store.base, 'GET', '/products/999999')).status).toBe(404);
     const dispatched = await send(store.base, 'POST', `/products/${id}/jobs/restock-email`, {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { expect } from 'vitest';
 import { createApp, type LoomApp } from '../../src/app/create-app.ts';
 
 /** The repository root and the store example's config files. */
@@ -111,6 +112,22 @@ export async function send(
     body = text;
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+/** A product as the store's `POST /products` takes it. */
+export interface NewProduct {
+  readonly sku: string;
+  readonly name: string;
+  readonly category: string;
+  readonly priceCents: number;
+  readonly stock: number;
+}
+
+/** Creates `product` through the store's API (`path`: `/products` or `/products/`), expects 201; its id. */
+export async function createProduct(base: string, product: NewProduct, path = '/products'): Promise<number> {
+  const created = await send(base, 'POST', path, product);
+  expect(created.status).toBe(201);
+  return (created.body as { id: number }).id;
 }
 
 /** Polls `check` until it returns true (or throws after `timeoutMs`). */
