@@ -1,14 +1,10 @@
 import {
-  callbacks,
   createBullmqBackend,
   JobRuntime,
-  job,
   Kernel,
   OutboxEntry,
   openDatabase,
   syncSchema,
-  t,
-  useCase,
 } from '../../packages/loom/test/support/internals.ts';
 import {
   adminQuery,
@@ -21,47 +17,17 @@ import {
   type RunResult,
   uniqueName,
 } from './bench-setup.ts';
+import {
+  DispatchNoop,
+  DispatchNoopBare,
+  Noop,
+  NoopCallbacks,
+  noopCompletions,
+  WriteAndDispatchNoop,
+} from './declarations.ts';
 
 /** BENCH_JOBS_VERBOSE=1: print the SQL statements of each run by kind, with their mean duration. */
 const verbose = process.env.BENCH_JOBS_VERBOSE === '1';
-
-/** Counts what the declarations below report; replaced per run. */
-let onDone: (n: number) => void = () => {};
-
-const Noop = job({
-  name: 'Noop',
-  queue: 'bench',
-  params: { n: t.Integer() },
-  execute: ({ params }) => params.n,
-});
-
-const NoopCallbacks = callbacks(Noop, {
-  name: 'NoopCallbacks',
-  onSuccess: ({ context }) => onDone(context.params.n),
-});
-
-/** What an HTTP handler would run: a use case (one transaction) that dispatches the job. */
-const DispatchNoop = useCase(null, {
-  name: 'DispatchNoop',
-  params: { n: t.Integer() },
-  execute: ({ params, jobs }) => jobs.dispatch(Noop, { params, callbacks: NoopCallbacks }),
-});
-
-/** A use case that writes a row and dispatches: the message joins its transaction (outbox row). */
-const WriteAndDispatchNoop = useCase(null, {
-  name: 'WriteAndDispatchNoop',
-  params: { n: t.Integer() },
-  execute: async ({ params, jobs, db }) => {
-    await db.executor().insertInto('bench_touch').values({ n: params.n }).execute();
-    return jobs.dispatch(Noop, { params, callbacks: NoopCallbacks });
-  },
-});
-
-const DispatchNoopBare = useCase(null, {
-  name: 'DispatchNoopBare',
-  params: { n: t.Integer() },
-  execute: ({ params, jobs }) => jobs.dispatch(Noop, { params }),
-});
 
 /** What the dispatching use case does, and what counts as done. */
 export type LoomVariant =
@@ -73,9 +39,9 @@ export type LoomVariant =
   | 'writes';
 
 const variantNames: Record<LoomVariant, string> = {
-  bare: 'loom (job, no callback)',
-  callback: 'loom (job + onSuccess callback)',
-  writes: 'loom (use case writes; outbox)',
+  bare: 'loom kernel (job, no callback)',
+  callback: 'loom kernel (job + onSuccess callback)',
+  writes: 'loom kernel (use case writes; outbox)',
 };
 
 /**
@@ -105,10 +71,10 @@ export async function runLoom(options: BenchOptions, variant: LoomVariant): Prom
   const done = completionCounter();
   const latency = latencyRecorder();
   if (withCallback)
-    onDone = (n) => {
+    noopCompletions.listen((n) => {
       latency.done(n);
       done.increment();
-    };
+    });
   else runtime.onEvent((e) => e.type === 'succeeded' && e.name === 'Noop' && done.increment());
   const dispatcher =
     variant === 'bare' ? DispatchNoopBare : variant === 'writes' ? WriteAndDispatchNoop : DispatchNoop;
@@ -158,7 +124,7 @@ export async function runLoom(options: BenchOptions, variant: LoomVariant): Prom
       ...(withCallback ? latency.percentiles() : {}),
     };
   } finally {
-    onDone = () => {};
+    noopCompletions.reset();
     await runtime.close();
     await backend.close();
     await db.close();

@@ -28,6 +28,8 @@ export interface Report {
   readonly loadStart: number;
   readonly rounds: number;
   readonly bullmq: Summary;
+  /** Loom through createApp + createWorker from YAML: the headline row. */
+  readonly loomApp: Summary;
   readonly loomBare: Summary;
   readonly loom: Summary;
   readonly loomWrites: Summary;
@@ -38,7 +40,7 @@ const f2 = (n: number): string => n.toFixed(2);
 
 /** bench/jobs/RESULTS.md. */
 export function renderResults(r: Report): string {
-  const { options: o, bullmq, loomBare, loom, loomWrites } = r;
+  const { options: o, bullmq, loomApp, loomBare, loom, loomWrites } = r;
   const cells = (s: Summary): string[] => [
     s.name,
     `**${f0(s.jobsPerSecond)}**`,
@@ -69,12 +71,13 @@ export function renderResults(r: Report): string {
       'per round',
     ],
     [false, true, false, true, true, true, true, true, true, true, true, false],
-    [cells(bullmq), cells(loomBare), cells(loom), cells(loomWrites)],
+    [cells(bullmq), cells(loomApp), cells(loom), cells(loomBare), cells(loomWrites)],
   );
   // Per-job cost in CPU-bound terms: 1/throughput. What loom adds around a job, then what the callback adds.
   const ms = (s: Summary) => 1000 / s.jobsPerSecond;
   const loomCost = ms(loomBare) - ms(bullmq);
   const callbackCost = ms(loom) - ms(loomBare);
+  const appCost = ms(loomApp) - ms(loom);
   return `# Jobs: loom vs BullMQ directly
 
 \`npm run jobs -w bench\` (bench/jobs/throughput.ts) — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs
@@ -86,25 +89,37 @@ dispatch to the last completion. ${r.rounds} rounds, alternating order; the medi
 
 ${table}
 
-**End to end (dispatch → success callback): loom ${f0(loom.jobsPerSecond)} jobs/s, BullMQ directly
-${f0(bullmq.jobsPerSecond)} jobs/s (medians); loom/BullMQ of the same round ${loom.ratios.map(f2).join(', ')} —
-median ${f2(loom.ratio)}.**
+**End to end (dispatch → success callback), loom as users run it (createApp + createWorker from YAML):
+${f0(loomApp.jobsPerSecond)} jobs/s, BullMQ directly ${f0(bullmq.jobsPerSecond)} jobs/s (medians); loom/BullMQ of the same round
+${loomApp.ratios.map(f2).join(', ')} — median ${f2(loomApp.ratio)}.** The hand-assembled kernel doing the same: median
+${f2(loom.ratio)}.
 
 _vs BullMQ_ is the median over the rounds of each round's ratio (the two ran back to back, so the ratio
 moves less with the machine's load than either figure); _per round_ lists them.
 
 - _BullMQ direct_: \`Queue.add\` per job, a \`Worker\` with the same concurrency and retention, a trivial
   processor; a job is done at the worker's \`completed\` event. No database, no callback.
-- _loom (job, no callback)_: a use case dispatches; it writes nothing, so there is no transaction to
+- _loom via createApp + createWorker_: **the headline row**, the app as a deployment runs it. The API
+  side is \`createApp\` from [\`app/jobs.yaml\`](app/jobs.yaml) (BullMQ backend, production defaults),
+  which invokes the dispatching use case of the _kernel (job + onSuccess callback)_ row below; the
+  worker is \`createWorker\` from the same file. On top of the kernel rows: the job observer (one info
+  log line per attempt, written synchronously to a file as a process writes its stdout; the job
+  metrics; trace ids carried in the message), the use-case observation of the API side, each side's
+  own pool and Redis connections. API and worker share the benchmark process, as BullMQ direct's queue
+  and worker share theirs.
+- _loom kernel_ rows: the same declarations on a hand-assembled \`Kernel\` + \`JobRuntime\` + BullMQ
+  backend (no logs, no metrics), one runtime dispatching and consuming: what loom's job path costs
+  without its observability.
+- _loom kernel (job, no callback)_: a use case dispatches; it writes nothing, so there is no transaction to
   tie the message to and it is published straight to BullMQ (the publishes of one event-loop turn in
   one \`addBulk\`); the use case returns once Redis took it (decision 0067: the outbox takes the message
   only while Redis is down or refuses). The worker runs the job as a unit of work (no BEGIN/COMMIT: it
   writes nothing); done at the job's \`succeeded\` event.
-- _loom (job + onSuccess callback)_: the same, and the worker runs the success callback's first attempt
+- _loom kernel (job + onSuccess callback)_: the same, and the worker runs the success callback's first attempt
   in the job's slot right after the job, before acknowledging it (the job wrote nothing: a crash re-runs
-  both; decision 0063); done when the callback completed. **This is the end-to-end figure.** Latency:
+  both; decision 0063); done when the callback completed. Latency:
   from the dispatch call to the callback's completion (BullMQ direct: to the job's completion).
-- _loom (use case writes; outbox)_: the use case inserts a row, then dispatches with the callback: the
+- _loom kernel (use case writes; outbox)_: the use case inserts a row, then dispatches with the callback: the
   message is an outbox row written in the same transaction (BEGIN, its INSERT, the outbox INSERT,
   COMMIT), published from memory once it committed; published rows are deleted in one DELETE at most
   every 50 ms. This is the transactional path (enqueued iff the write committed; kept while Redis is
@@ -118,8 +133,9 @@ moves less with the machine's load than either figure); _per round_ lists them.
 
 Per job, as wall-clock time at these throughputs (1/jobs per second): BullMQ direct ${f2(ms(bullmq))} ms, loom
 without callback ${f2(ms(loomBare))} ms (+${f2(loomCost)} ms), loom with callback ${f2(ms(loom))} ms (${callbackCost >= 0 ? '+' : '−'}${f2(Math.abs(callbackCost))} ms
-for the callback). CPU of the benchmark process per job: BullMQ direct ${f0(bullmq.cpuMicrosPerJob)} µs, loom
-${f0(loomBare.cpuMicrosPerJob)} µs without callback and ${f0(loom.cpuMicrosPerJob)} µs with it; Redis ${f0(bullmq.redisMicrosPerJob)} µs against
+for the callback), loom through createApp + createWorker ${f2(ms(loomApp))} ms (${appCost >= 0 ? '+' : '−'}${f2(Math.abs(appCost))} ms for
+observability and the app's second pool and connections). CPU of the benchmark process per job: BullMQ direct ${f0(bullmq.cpuMicrosPerJob)} µs, loom
+kernel ${f0(loomBare.cpuMicrosPerJob)} µs without callback and ${f0(loom.cpuMicrosPerJob)} µs with it, loom app ${f0(loomApp.cpuMicrosPerJob)} µs; Redis ${f0(bullmq.redisMicrosPerJob)} µs against
 ${f0(loom.redisMicrosPerJob)} µs (loom's message is larger: params, payload, trace context and settings).
 
 - **The same machine does all of it.** PostgreSQL, Redis and the benchmark process share ${os.cpus().length} cores;

@@ -1,6 +1,7 @@
 /**
- * Jobs per second end to end (dispatch → success callback), loom on PostgreSQL + BullMQ against BullMQ
- * used directly with the same worker concurrency, in one run. Writes bench/jobs/RESULTS.md.
+ * Jobs per second end to end (dispatch → success callback), loom on PostgreSQL + BullMQ (as users run
+ * it, through createApp and createWorker, and as a hand-assembled kernel) against BullMQ used directly
+ * with the same worker concurrency, in one run. Writes bench/jobs/RESULTS.md.
  *
  *   npm run jobs -w bench              (or: node bench/jobs/throughput.ts)
  *   BENCH_QUICK=1 npm run jobs -w bench   a smoke run of a few seconds, results not written
@@ -23,6 +24,7 @@ import {
   serverMicrosPerJob,
 } from './bench-setup.ts';
 import { runBullmqDirect } from './bullmq-direct.ts';
+import { runLoomApp } from './loom-app-jobs.ts';
 import { runLoom } from './loom-jobs.ts';
 import { renderResults, type Summary } from './report.ts';
 
@@ -47,6 +49,7 @@ const rounds = int('BENCH_JOB_ROUNDS', quick ? 1 : 3);
 
 const allScenarios: readonly { readonly key: string; run(): Promise<RunResult> }[] = [
   { key: 'bullmq', run: () => runBullmqDirect(options) },
+  { key: 'loom-app', run: () => runLoomApp(options) },
   { key: 'loom-bare', run: () => runLoom(options, 'bare') },
   { key: 'loom', run: () => runLoom(options, 'callback') },
   { key: 'loom-writes', run: () => runLoom(options, 'writes') },
@@ -120,13 +123,15 @@ if (only !== undefined) {
   process.exit(0);
 }
 const bullmq = summarize('bullmq');
+const loomApp = summarize('loom-app');
 const loomBare = summarize('loom-bare');
 const loom = summarize('loom');
 const loomWrites = summarize('loom-writes');
 console.log(
-  `\nmedian: BullMQ direct ${bullmq.jobsPerSecond.toFixed(0)} jobs/s · loom ${loom.jobsPerSecond.toFixed(0)} jobs/s ` +
-    `(without callback ${loomBare.jobsPerSecond.toFixed(0)}, use case writing ${loomWrites.jobsPerSecond.toFixed(0)}) · loom/BullMQ per round ` +
-    `${loom.ratios.map((x) => x.toFixed(2)).join(', ')} → median ${loom.ratio.toFixed(2)} (without callback ${loomBare.ratio.toFixed(2)})`,
+  `\nmedian: BullMQ direct ${bullmq.jobsPerSecond.toFixed(0)} jobs/s · loom app ${loomApp.jobsPerSecond.toFixed(0)} jobs/s ` +
+    `· loom kernel ${loom.jobsPerSecond.toFixed(0)} (without callback ${loomBare.jobsPerSecond.toFixed(0)}, use case writing ` +
+    `${loomWrites.jobsPerSecond.toFixed(0)}) · loom app/BullMQ per round ${loomApp.ratios.map((x) => x.toFixed(2)).join(', ')} ` +
+    `→ median ${loomApp.ratio.toFixed(2)} (kernel ${loom.ratio.toFixed(2)}, without callback ${loomBare.ratio.toFixed(2)})`,
 );
 const target = process.env.BENCH_JOBS_RESULTS ?? (quick ? '-' : undefined);
 if (target === '-') {
@@ -134,6 +139,9 @@ if (target === '-') {
 } else {
   const file =
     target === undefined ? fileURLToPath(new URL('./RESULTS.md', import.meta.url)) : resolve(target);
-  writeFileSync(file, renderResults({ options, loadStart, rounds, bullmq, loomBare, loom, loomWrites }));
+  writeFileSync(
+    file,
+    renderResults({ options, loadStart, rounds, bullmq, loomApp, loomBare, loom, loomWrites }),
+  );
   console.log(`wrote ${file}`);
 }
