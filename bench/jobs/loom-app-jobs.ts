@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp, createWorker } from '../../packages/loom/test/support/internals.ts';
@@ -33,9 +34,13 @@ function withSearchPath(url: string, schema: string): string {
  * counts. Everything a deployment gets is on: the job observer (one info log line per attempt, written
  * synchronously to a file like a process's stdout, the job metrics, trace ids), the API's use-case
  * observation, prepared statements, the outbox relay. API and worker share this process (as BullMQ
- * direct's queue and worker share theirs), each with its own pool and Redis connections.
+ * direct's queue and worker share theirs), each with its own pool and Redis connections. The log lines
+ * go to `logFile` (default: a new file under bench/results/jobs/).
  */
-export async function runLoomApp(options: BenchOptions): Promise<RunResult> {
+export async function runLoomApp(
+  options: BenchOptions,
+  logFile: string = `${LOG_DIR}${uniqueName('benchjobs_app')}.log`,
+): Promise<RunResult> {
   const schema = uniqueName('bench_jobs_app');
   const prefix = uniqueName('benchjobs_app');
   await adminQuery(options.databaseUrl, `create schema ${schema}`);
@@ -43,8 +48,8 @@ export async function runLoomApp(options: BenchOptions): Promise<RunResult> {
   process.env.LOOM_BENCH_JOBS_REDIS_URL = options.redisUrl;
   process.env.LOOM_BENCH_JOBS_PREFIX = prefix;
   process.env.LOOM_BENCH_JOBS_CONCURRENCY = String(options.concurrency);
-  mkdirSync(LOG_DIR, { recursive: true });
-  const destination = pino.destination({ dest: `${LOG_DIR}${prefix}.log`, sync: true });
+  mkdirSync(dirname(logFile), { recursive: true });
+  const destination = pino.destination({ dest: logFile, sync: true });
   const logger = pino({ level: 'info', name: 'loom-bench-jobs' }, destination);
   const done = completionCounter();
   const latency = latencyRecorder();
