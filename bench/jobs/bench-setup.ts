@@ -111,6 +111,38 @@ export async function dispatchAll(
   await Promise.all(Array.from({ length: dispatchers }, lane));
 }
 
+/** What {@link timedRun} measured: the clocks of a {@link RunResult}. */
+export type RunClocks = Pick<
+  RunResult,
+  'elapsedMs' | 'dispatchMs' | 'cpuMs' | 'postgresCpuMs' | 'redisCpuMs'
+>;
+
+/**
+ * The measurement every row shares: `warmup` jobs dispatched and awaited, the latencies reset, then
+ * `startMeasuring()` (e.g. start counting statements), then `jobs` more dispatched and awaited with the
+ * wall clock and the CPU clocks running from the first dispatch to the last completion.
+ */
+export async function timedRun(
+  options: BenchOptions,
+  dispatch: (i: number) => Promise<unknown>,
+  done: ReturnType<typeof completionCounter>,
+  latency: ReturnType<typeof latencyRecorder>,
+  startMeasuring: () => void = () => {},
+): Promise<RunClocks> {
+  await dispatchAll(0, options.warmup, options.dispatchers, dispatch);
+  await done.reached(options.warmup);
+  latency.reset();
+  startMeasuring();
+  const total = options.warmup + options.jobs;
+  const t0 = performance.now();
+  const cpu = cpuClock();
+  await dispatchAll(options.warmup, total, options.dispatchers, dispatch);
+  const dispatchMs = performance.now() - t0;
+  await done.reached(total);
+  const elapsedMs = performance.now() - t0;
+  return { elapsedMs, dispatchMs, ...cpu.elapsed() };
+}
+
 /** A counter that resolves `reached(n)` once it got there. */
 export function completionCounter() {
   let count = 0;

@@ -3,11 +3,10 @@ import { Redis } from 'ioredis';
 import {
   type BenchOptions,
   completionCounter,
-  cpuClock,
-  dispatchAll,
   dropRedisPrefix,
   latencyRecorder,
   type RunResult,
+  timedRun,
   uniqueName,
 } from './bench-setup.ts';
 
@@ -41,23 +40,11 @@ export async function runBullmqDirect(options: BenchOptions): Promise<RunResult>
     );
   };
   try {
-    await dispatchAll(0, options.warmup, options.dispatchers, add);
-    await done.reached(options.warmup);
-    latency.reset();
-    const total = options.warmup + options.jobs;
-    const t0 = performance.now();
-    const cpu = cpuClock();
-    await dispatchAll(options.warmup, total, options.dispatchers, add);
-    const dispatchMs = performance.now() - t0;
-    await done.reached(total);
-    const elapsedMs = performance.now() - t0;
-    const cpuTimes = cpu.elapsed();
+    const clocks = await timedRun(options, add, done, latency);
     return {
       name: 'BullMQ direct',
       jobs: options.jobs,
-      elapsedMs,
-      dispatchMs,
-      ...cpuTimes,
+      ...clocks,
       ...latency.percentiles(),
     };
   } finally {

@@ -7,11 +7,10 @@ import {
   adminQuery,
   type BenchOptions,
   completionCounter,
-  cpuClock,
-  dispatchAll,
   dropRedisPrefix,
   latencyRecorder,
   type RunResult,
+  timedRun,
   uniqueName,
 } from './bench-setup.ts';
 import { DispatchNoop, noopCompletions } from './declarations.ts';
@@ -67,25 +66,14 @@ export async function runLoomApp(
       latency.start(n);
       return app.loom.kernel.invoke(DispatchNoop, { params: { n } });
     };
-    await dispatchAll(0, options.warmup, options.dispatchers, dispatch);
-    await done.reached(options.warmup);
-    latency.reset();
-    app.loom.db.onStatement(() => statements++);
-    worker.assembly.db.onStatement(() => statements++);
-    const total = options.warmup + options.jobs;
-    const t0 = performance.now();
-    const cpu = cpuClock();
-    await dispatchAll(options.warmup, total, options.dispatchers, dispatch);
-    const dispatchMs = performance.now() - t0;
-    await done.reached(total);
-    const elapsedMs = performance.now() - t0;
-    const cpuTimes = cpu.elapsed();
+    const clocks = await timedRun(options, dispatch, done, latency, () => {
+      app.loom.db.onStatement(() => statements++);
+      worker?.assembly.db.onStatement(() => statements++);
+    });
     return {
       name: 'loom via createApp + createWorker',
       jobs: options.jobs,
-      elapsedMs,
-      dispatchMs,
-      ...cpuTimes,
+      ...clocks,
       statementsPerJob: statements / options.jobs,
       ...latency.percentiles(),
     };

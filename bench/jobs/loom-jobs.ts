@@ -10,11 +10,10 @@ import {
   adminQuery,
   type BenchOptions,
   completionCounter,
-  cpuClock,
-  dispatchAll,
   dropRedisPrefix,
   latencyRecorder,
   type RunResult,
+  timedRun,
   uniqueName,
 } from './bench-setup.ts';
 import {
@@ -89,27 +88,18 @@ export async function runLoom(options: BenchOptions, variant: LoomVariant): Prom
     kernel.compile([DispatchNoop, DispatchNoopBare, WriteAndDispatchNoop]);
     runtime.start();
     const consumer = runtime.consume({ concurrency: options.concurrency });
-    await dispatchAll(0, options.warmup, options.dispatchers, dispatch);
-    await done.reached(options.warmup);
-    latency.reset();
     const byKind = new Map<string, { n: number; ms: number }>();
-    db.onStatement((text, ms) => {
-      statements++;
-      if (!verbose) return;
-      const kind = text.trimStart().split(/\s/, 1)[0]?.toLowerCase() ?? '?';
-      const k = byKind.get(kind) ?? { n: 0, ms: 0 };
-      k.n++;
-      k.ms += ms;
-      byKind.set(kind, k);
-    });
-    const total = options.warmup + options.jobs;
-    const t0 = performance.now();
-    const cpu = cpuClock();
-    await dispatchAll(options.warmup, total, options.dispatchers, dispatch);
-    const dispatchMs = performance.now() - t0;
-    await done.reached(total);
-    const elapsedMs = performance.now() - t0;
-    const cpuTimes = cpu.elapsed();
+    const clocks = await timedRun(options, dispatch, done, latency, () =>
+      db.onStatement((text, ms) => {
+        statements++;
+        if (!verbose) return;
+        const kind = text.trimStart().split(/\s/, 1)[0]?.toLowerCase() ?? '?';
+        const k = byKind.get(kind) ?? { n: 0, ms: 0 };
+        k.n++;
+        k.ms += ms;
+        byKind.set(kind, k);
+      }),
+    );
     if (verbose)
       for (const [kind, k] of byKind)
         console.log(`  ${kind}: ${k.n} statements, ${(k.ms / k.n).toFixed(2)} ms each (sent → result)`);
@@ -117,9 +107,7 @@ export async function runLoom(options: BenchOptions, variant: LoomVariant): Prom
     return {
       name: variantNames[variant],
       jobs: options.jobs,
-      elapsedMs,
-      dispatchMs,
-      ...cpuTimes,
+      ...clocks,
       statementsPerJob: statements / options.jobs,
       ...(withCallback ? latency.percentiles() : {}),
     };

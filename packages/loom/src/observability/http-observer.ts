@@ -179,11 +179,12 @@ interface RouteLine {
 }
 
 /**
- * The request line's logger and duration series per method and route: a child logger with `request` (method + route
- * template), `method` and `route` as bindings, which pino serializes once when the child is made instead
- * of on every line. Made on a route's first request and kept (routes are declared at boot; unmatched
- * requests share one per method). A pino child made without a level of its own follows its parent's:
- * changing the application logger's level at run time still turns the line on and off.
+ * The request line's logger and duration series per method and route: a child logger with `request`
+ * (method + route template), `method` and `route` as bindings, which pino serializes once when the
+ * child is made instead of on every line, and the histogram's series per status code. Made on a
+ * route's first request and kept (routes are declared at boot; unmatched requests share one per
+ * method). A pino child made without a level of its own follows its parent's: changing the
+ * application logger's level at run time still turns the line on and off.
  */
 function routeLines(logger: Logger): (method: string, url: string | undefined) => RouteLine {
   const byUrl = new Map<string | undefined, Map<string, RouteLine>>();

@@ -56,6 +56,35 @@ function checkedLabels<L extends string>(
 /** The lookup key of a label set (values in label order; a NUL cannot occur in a label value). */
 const keyOf = (labels: Record<string, string>): string => Object.values(labels).join('\u0000');
 
+/** A metric's series by label set, each made on first use (the labels checked then, once). */
+class SeriesTable<L extends string, S> {
+  readonly #byKey = new Map<string, S>();
+  readonly #metric: string;
+  readonly #labelNames: readonly L[];
+  readonly #make: (labels: Record<string, string>) => S;
+
+  constructor(metric: string, labelNames: readonly L[], make: (labels: Record<string, string>) => S) {
+    this.#metric = metric;
+    this.#labelNames = labelNames;
+    this.#make = make;
+  }
+
+  get(labels: LabelValues<L>): S {
+    const ordered = checkedLabels(this.#metric, this.#labelNames, labels);
+    const key = keyOf(ordered);
+    let series = this.#byKey.get(key);
+    if (series === undefined) {
+      series = this.#make(ordered);
+      this.#byKey.set(key, series);
+    }
+    return series;
+  }
+
+  values(): IterableIterator<S> {
+    return this.#byKey.values();
+  }
+}
+
 /** One label set of a {@link SeriesCounter}. */
 export class CounterSeries {
   readonly labels: Readonly<Record<string, string>>;
@@ -79,7 +108,12 @@ export class CounterSeries {
  *
  * @example
  * ```ts
- * const jobs = new SeriesCounter({ name: 'loom_jobs_total', help: 'Job events', labelNames: ['job', 'event'], registers: [registry] });
+ * const jobs = new SeriesCounter({
+ *   name: 'loom_jobs_total',
+ *   help: 'Job events',
+ *   labelNames: ['job', 'event'],
+ *   registers: [registry],
+ * });
  * const succeeded = jobs.series({ job: 'SendEmail', event: 'succeeded' });
  * succeeded.inc();
  * ```
@@ -90,25 +124,19 @@ export class SeriesCounter<L extends string = string> {
   readonly type = 'counter';
   readonly aggregator = 'sum';
   readonly labelNames: readonly L[];
-  readonly #series = new Map<string, CounterSeries>();
+  readonly #series: SeriesTable<L, CounterSeries>;
 
   constructor(options: SeriesMetricOptions<L>) {
     this.name = options.name;
     this.help = options.help;
     this.labelNames = options.labelNames;
+    this.#series = new SeriesTable(options.name, options.labelNames, (labels) => new CounterSeries(labels));
     for (const registry of options.registers ?? []) registry.registerMetric(this as never);
   }
 
   /** The series of `labels`, made on first use; keep it and call `inc` on it. */
   series(labels: LabelValues<L>): CounterSeries {
-    const ordered = checkedLabels(this.name, this.labelNames, labels);
-    const key = keyOf(ordered);
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = new CounterSeries(ordered);
-      this.#series.set(key, series);
-    }
-    return series;
+    return this.#series.get(labels);
   }
 
   /** `series(labels).inc(amount)`, for a caller that does not keep the series. */
@@ -188,7 +216,7 @@ export class SeriesHistogram<L extends string = string> {
   readonly aggregator = 'sum';
   readonly labelNames: readonly L[];
   readonly buckets: readonly number[];
-  readonly #series = new Map<string, HistogramSeries>();
+  readonly #series: SeriesTable<L, HistogramSeries>;
 
   constructor(options: SeriesMetricOptions<L> & { readonly buckets: readonly number[] }) {
     if ((options.labelNames as readonly string[]).includes('le'))
@@ -196,20 +224,19 @@ export class SeriesHistogram<L extends string = string> {
     this.name = options.name;
     this.help = options.help;
     this.labelNames = options.labelNames;
-    this.buckets = [...options.buckets].sort((a, b) => a - b);
+    const buckets = [...options.buckets].sort((a, b) => a - b);
+    this.buckets = buckets;
+    this.#series = new SeriesTable(
+      options.name,
+      options.labelNames,
+      (labels) => new HistogramSeries(labels, buckets),
+    );
     for (const registry of options.registers ?? []) registry.registerMetric(this as never);
   }
 
   /** The series of `labels`, made on first use; keep it and call `observe` on it. */
   series(labels: LabelValues<L>): HistogramSeries {
-    const ordered = checkedLabels(this.name, this.labelNames, labels);
-    const key = keyOf(ordered);
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = new HistogramSeries(ordered, this.buckets);
-      this.#series.set(key, series);
-    }
-    return series;
+    return this.#series.get(labels);
   }
 
   /** `series(labels).observe(value)`, for a caller that does not keep the series. */
