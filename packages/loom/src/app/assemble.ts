@@ -23,7 +23,6 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { TracedKernel } from '../kernel/traced-kernel.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
-import type { CounterSeries } from '../observability/series-metrics.ts';
 import { startTelemetry, type TelemetrySdk } from '../observability/telemetry-sdk.ts';
 import type { ServiceRegistration } from '../use-case/service-registration.ts';
 import type { Logger } from '../use-case/services.ts';
@@ -212,21 +211,7 @@ function cacheOf(config: LoomConfig, metrics: Metrics, logger: Logger): Reposito
     logger.warn({ err: error }, 'cache: the store is unavailable, reads go to the database until it answers');
   };
   const { backend, redisUrl, keyPrefix } = cacheChoice(config);
-  // Series per entity and event, bound on first use (series-metrics.ts): a hit costs two Map reads.
-  const cacheSeries = new Map<string, Map<string, CounterSeries>>();
-  const count = (entity: string, event: string) => {
-    let byEvent = cacheSeries.get(entity);
-    if (byEvent === undefined) {
-      byEvent = new Map();
-      cacheSeries.set(entity, byEvent);
-    }
-    let series = byEvent.get(event);
-    if (series === undefined) {
-      series = metrics.cacheEvents.series({ entity, event });
-      byEvent.set(event, series);
-    }
-    series.inc();
-  };
+  const count = (entity: string, event: string) => metrics.cacheEvents.inc({ entity, event });
   return repositoryCacheFromConfig(
     {
       enabled: c.enabled,

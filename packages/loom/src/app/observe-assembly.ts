@@ -4,7 +4,6 @@ import { LoomError } from '../errors/index.ts';
 import type { JobRuntime } from '../job/job-runtime.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { CounterSeries, HistogramSeries } from '../observability/series-metrics.ts';
 import { traceStatements } from '../observability/statement-spans.ts';
 import type { Logger } from '../use-case/services.ts';
 
@@ -38,23 +37,11 @@ export function observeDatabase(db: Database, logger: Logger, logStatements: boo
 
 /** Use-case calls: a debug line each and the duration histogram. See {@link observeDatabase}. */
 export function observeKernel(kernel: Kernel, logger: Logger, metrics: Metrics): void {
-  // The histogram's series per use case, outcome and error kind, bound on first use (series-metrics.ts).
-  const seriesByPlan = new Map<string, Map<string, HistogramSeries>>();
   kernel.observeCalls((plan, outcome, ms, error, context) => {
-    const errorKind = errorKindOf(outcome, error);
-    let byKind = seriesByPlan.get(plan.name);
-    if (byKind === undefined) {
-      byKind = new Map();
-      seriesByPlan.set(plan.name, byKind);
-    }
-    // Outcomes and error kinds are constants: the key is one of a few strings per plan.
-    const key = outcome === 'success' ? outcome : `${outcome}/${errorKind}`;
-    let series = byKind.get(key);
-    if (series === undefined) {
-      series = metrics.useCaseDuration.series({ use_case: plan.name, outcome, error_kind: errorKind });
-      byKind.set(key, series);
-    }
-    series.observe(ms / 1000);
+    metrics.useCaseDuration.observe(
+      { use_case: plan.name, outcome, error_kind: errorKindOf(outcome, error) },
+      ms / 1000,
+    );
     // The line is built only when it is written: at the default info level, every call skips it.
     if (!debugEnabled(logger)) return;
     const call = givenOrAmbient(context);
@@ -89,22 +76,10 @@ function errorKindOf(outcome: string, error: unknown): string {
 
 /** Job lifecycle events into the job metrics. See {@link observeDatabase}. */
 export function observeJobs(jobs: JobRuntime, metrics: Metrics): void {
-  // Series per job, queue and event, bound on first use (series-metrics.ts).
-  const series = new Map<string, { readonly count: CounterSeries; duration: HistogramSeries | undefined }>();
   jobs.onEvent((e) => {
-    const key = `${e.type}\u0000${e.queue}\u0000${e.name}`;
-    let s = series.get(key);
-    if (s === undefined) {
-      s = {
-        count: metrics.jobEvents.series({ job: e.name, queue: e.queue, event: e.type }),
-        duration: undefined,
-      };
-      series.set(key, s);
-    }
-    s.count.inc();
+    metrics.jobEvents.inc({ job: e.name, queue: e.queue, event: e.type });
     if ('durationMs' in e) {
-      s.duration ??= metrics.jobDuration.series({ job: e.name, queue: e.queue, outcome: e.type });
-      s.duration.observe(e.durationMs / 1000);
+      metrics.jobDuration.observe({ job: e.name, queue: e.queue, outcome: e.type }, e.durationMs / 1000);
     }
   });
 }

@@ -2,7 +2,6 @@ import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } fro
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from '../use-case/services.ts';
 import type { Metrics } from './metrics.ts';
-import type { HistogramSeries } from './series-metrics.ts';
 import { contextFromHeaders } from './trace-propagation.ts';
 import { loomTracer, tracingEnabled } from './tracing.ts';
 
@@ -132,14 +131,7 @@ export function observeHttp(server: FastifyInstance, options: HttpObserverOption
     const outcome = requestOutcome(status);
     const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
     const line = lines(method, url);
-    if (histogram !== undefined) {
-      let series = line.durations[status];
-      if (series === undefined) {
-        series = histogram.series({ method, route: line.route, status: statusLabel(status) });
-        if (status >= 100 && status < 600) line.durations[status] = series;
-      }
-      series.observe(durationMs / 1000);
-    }
+    histogram?.observe({ method, route: line.route, status: statusLabel(status) }, durationMs / 1000);
     if (requestLogging || outcome === 'server_error') {
       // The subject only: never the credential that proved it (docs/security.md).
       const subject = (request as { identity?: { subject: string } }).identity?.subject;
@@ -174,17 +166,14 @@ interface RouteLine {
   readonly route: string;
   /** A child of the application logger bound to `request`, `method` and `route`. */
   readonly logger: Logger;
-  /** The duration histogram's series of this method and route, by status code. */
-  readonly durations: HistogramSeries[];
 }
 
 /**
- * The request line's logger and duration series per method and route: a child logger with `request`
- * (method + route template), `method` and `route` as bindings, which pino serializes once when the
- * child is made instead of on every line, and the histogram's series per status code. Made on a
- * route's first request and kept (routes are declared at boot; unmatched requests share one per
- * method). A pino child made without a level of its own follows its parent's: changing the
- * application logger's level at run time still turns the line on and off.
+ * The request line's logger per method and route: a child logger with `request` (method + route
+ * template), `method` and `route` as bindings, which pino serializes once when the child is made instead
+ * of on every line. Made on a route's first request and kept (routes are declared at boot; unmatched
+ * requests share one per method). A pino child made without a level of its own follows its parent's:
+ * changing the application logger's level at run time still turns the line on and off.
  */
 function routeLines(logger: Logger): (method: string, url: string | undefined) => RouteLine {
   const byUrl = new Map<string | undefined, Map<string, RouteLine>>();
@@ -200,7 +189,6 @@ function routeLines(logger: Logger): (method: string, url: string | undefined) =
       line = {
         route,
         logger: logger.child({ request: `${method} ${route}`, method, route }),
-        durations: [],
       };
       // Unknown methods of unmatched requests are not kept: a client could send any number of them.
       if (url !== undefined || KNOWN_METHODS.has(method)) byMethod.set(method, line);

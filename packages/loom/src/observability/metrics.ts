@@ -13,14 +13,13 @@ export interface MetricSources {
 /**
  * The Prometheus metrics of one application, on its own registry (no global state): HTTP requests,
  * use-case calls, jobs, the outbox backlog and database pool, plus the process defaults. The counters
- * and histograms observed per request or job bind their label sets once (`series-metrics.ts`): keep
- * `metric.series(labels)` where the same labels recur.
+ * and histograms observed per request or job find their series without building a label key
+ * (`series-metrics.ts`).
  *
  * @example
  * ```ts
  * const metrics = createMetrics({ outboxBacklog: () => outboxBacklog(db), dbPool: () => db.poolStats() });
- * const created = metrics.useCaseDuration.series({ use_case: 'CreateUser', outcome: 'success', error_kind: 'none' });
- * created.observe(0.004);
+ * metrics.useCaseDuration.observe({ use_case: 'CreateUser', outcome: 'success', error_kind: 'none' }, 0.004);
  * const text = await metrics.registry.metrics();
  * ```
  */

@@ -77,6 +77,9 @@ describe('SeriesHistogram', () => {
     const a = histogram.series({ method: 'GET', route: '/a', status: '200' });
     expect(histogram.series({ status: '200', route: '/a', method: 'GET' })).toBe(a);
     expect(histogram.series({ method: 'GET', route: '/a', status: '500' })).not.toBe(a);
+    // A label left out is not another label's value: these two are different series.
+    const partial = { method: 'GET', status: '200' } as never;
+    expect(histogram.series(partial)).not.toBe(histogram.series({ method: 'GET', route: '200' } as never));
     expect(() => histogram.series({ method: 'GET', route: '/a', status: '200', user: 'x' } as never)).toThrow(
       'unknown label "user"',
     );

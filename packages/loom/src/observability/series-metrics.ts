@@ -1,11 +1,11 @@
 import type { Registry } from 'prom-client';
 
 /**
- * Prometheus counters and histograms whose label sets are bound once. prom-client's `observe(labels, v)`
- * checks the label names, builds a string key from the values and looks it up on every call (about 3 µs
- * each, two or three times per request or job: bench/ANALYSIS.md). Here a caller asks for a series once
- * (`series(labels)`), keeps it (per route, per use case, per job), and each observation is a bucket
- * search and two additions. The metrics register on a prom-client `Registry` through its metric
+ * Prometheus counters and histograms whose series are found without building a key. prom-client's
+ * `observe(labels, v)` builds a string key from the label values and looks it up on every call (about
+ * 3 µs each, two or three times per request or job: bench/ANALYSIS.md). Here the series of a label set
+ * is found by one `Map` read per label value ({@link SeriesTable}), and an observation is a bucket search
+ * and two additions; `series(labels)` returns the series for a caller that observes it many times. The metrics register on a prom-client `Registry` through its metric
  * interface (`get`, `getForPromString`, `reset`), so `/metrics` is written by prom-client exactly as for
  * its own metrics, default labels and cluster aggregation included.
  */
@@ -36,52 +36,68 @@ interface SeriesMetricOptions<L extends string> {
   readonly registers?: readonly Registry[];
 }
 
-/** Label values in declaration order, checked once per series. */
-function checkedLabels<L extends string>(
-  metric: string,
-  names: readonly L[],
-  labels: LabelValues<L>,
-): Record<string, string> {
-  const given = Object.keys(labels);
-  const unknown = given.find((k) => !names.includes(k as L));
-  if (unknown !== undefined) throw new Error(`Metric ${metric}: unknown label "${unknown}"`);
-  const ordered: Record<string, string> = {};
-  for (const name of names) {
-    const value = labels[name];
-    if (value !== undefined) ordered[name] = String(value);
-  }
-  return ordered;
-}
+/** A level of a {@link SeriesTable}: the next label's value → the next level, or the series at the last. */
+type SeriesLevel = Map<string | undefined, unknown>;
 
-/** The lookup key of a label set (values in label order; a NUL cannot occur in a label value). */
-const keyOf = (labels: Record<string, string>): string => Object.values(labels).join('\u0000');
-
-/** A metric's series by label set, each made on first use (the labels checked then, once). */
+/**
+ * A metric's series by label set, made on first use. A lookup walks one `Map` per label by its value
+ * (label values are mostly constants or declaration names, whose hashes V8 keeps), so a caller can ask
+ * for its series on every observation: no key string is built and nothing is sorted. The label names
+ * are checked on every lookup (a `Set` read each), as prom-client does.
+ */
 class SeriesTable<L extends string, S> {
-  readonly #byKey = new Map<string, S>();
   readonly #metric: string;
-  readonly #labelNames: readonly L[];
+  readonly #names: readonly L[];
+  readonly #known: ReadonlySet<string>;
   readonly #make: (labels: Record<string, string>) => S;
+  readonly #root: SeriesLevel = new Map();
+  /** Every series, in order of first use (the order of the exposition). */
+  readonly #all: S[] = [];
 
-  constructor(metric: string, labelNames: readonly L[], make: (labels: Record<string, string>) => S) {
+  constructor(metric: string, names: readonly L[], make: (labels: Record<string, string>) => S) {
     this.#metric = metric;
-    this.#labelNames = labelNames;
+    this.#names = names;
+    this.#known = new Set(names);
     this.#make = make;
   }
 
   get(labels: LabelValues<L>): S {
-    const ordered = checkedLabels(this.#metric, this.#labelNames, labels);
-    const key = keyOf(ordered);
-    let series = this.#byKey.get(key);
+    for (const name in labels) {
+      if (!this.#known.has(name)) throw new Error(`Metric ${this.#metric}: unknown label "${name}"`);
+    }
+    const names = this.#names;
+    let level = this.#root;
+    for (let i = 0; i < names.length - 1; i++) {
+      const value = labels[names[i] as L];
+      let next = level.get(value) as SeriesLevel | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(value, next);
+      }
+      level = next;
+    }
+    const last = names.length === 0 ? undefined : labels[names[names.length - 1] as L];
+    let series = level.get(last) as S | undefined;
     if (series === undefined) {
-      series = this.#make(ordered);
-      this.#byKey.set(key, series);
+      series = this.#make(this.#ordered(labels));
+      level.set(last, series);
+      this.#all.push(series);
     }
     return series;
   }
 
-  values(): IterableIterator<S> {
-    return this.#byKey.values();
+  values(): readonly S[] {
+    return this.#all;
+  }
+
+  /** The given label values in declaration order, as strings (a missing label is left out). */
+  #ordered(labels: LabelValues<L>): Record<string, string> {
+    const ordered: Record<string, string> = {};
+    for (const name of this.#names) {
+      const value = labels[name];
+      if (value !== undefined) ordered[name] = String(value);
+    }
+    return ordered;
   }
 }
 
