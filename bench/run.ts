@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: seeds, then runs every scenario at every concurrency against every app, in
- * alternating blocks, and writes RESULTS.md, results-chart.svg and per-run JSON under results/.
+ * `npm run bench`: per round (repeat), seeds and starts every app, then runs every scenario at every
+ * concurrency on the apps one after another, in alternating order, and writes RESULTS.md,
+ * results-chart.svg and per-run JSON under results/.
  * Configuration through env: see driver/config.ts and README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,14 +10,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { databaseUrl } from './db-url.ts';
 import { httpStatus, type RunningApp, startApp } from './driver/app-process.ts';
-import { BENCH_DIR, type BenchApp, scenariosOf } from './driver/apps.ts';
+import { BENCH_DIR, type BenchApp } from './driver/apps.ts';
 import {
   type BenchConfig,
-  blockOrder,
   estimateSeconds,
   PAUSE_AFTER_MS,
   PAUSE_BEFORE_MS,
   readConfig,
+  roundPlan,
 } from './driver/config.ts';
 import { runAutocannon } from './driver/load-autocannon.ts';
 import type { LoadResult, LoadSpec } from './driver/load-result.ts';
@@ -75,102 +76,136 @@ async function probe(running: RunningApp, scenario: Scenario): Promise<void> {
   }
 }
 
-interface BlockContext {
+interface RoundContext {
   readonly config: BenchConfig;
   readonly load: Load;
   readonly url: string;
   readonly runDir: string;
-  readonly onStart: (running: RunningApp | undefined) => void;
+  /** The apps alive now (stopped on SIGINT / SIGTERM). */
+  readonly onStart: (running: readonly RunningApp[]) => void;
 }
 
-async function runBlock(app: BenchApp, repeat: number, ctx: BlockContext): Promise<BlockRecord> {
-  const { config } = ctx;
-  await seed(ctx.url);
-  let running: RunningApp;
+/** One app of a round: its process (when it started), its measured runs, and why it stopped early. */
+interface AppInRound {
+  readonly app: BenchApp;
+  readonly running: RunningApp | undefined;
+  readonly readyRssKb: number;
+  readonly runs: RunRecord[];
+  readonly probed: Set<string>;
+  error: string | undefined;
+}
+
+async function start(app: BenchApp, repeat: number, ctx: RoundContext): Promise<AppInRound> {
+  const base = { app, runs: [], probed: new Set<string>() };
   try {
-    running = await startApp(app, {
+    const running = await startApp(app, {
       databaseUrl: ctx.url,
-      poolMax: config.poolMax,
+      poolMax: ctx.config.poolMax,
       logFile: join(ctx.runDir, `${app.name}-r${repeat}.log`),
     });
+    const ready = readMemory(running.pid);
+    log(`${app.name} #${repeat}: ready in ${running.startupMs.toFixed(0)} ms, RSS ${ready?.rssKb ?? '?'} kB`);
+    return { ...base, running, readyRssKb: ready?.rssKb ?? NaN, error: undefined };
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     log(`${app.name} #${repeat}: did not start: ${error}`);
-    return {
-      app: app.name,
-      repeat,
-      startupMs: NaN,
-      rssReadyKb: NaN,
-      rssEndKb: NaN,
-      hwmKb: NaN,
-      runs: [],
-      error,
-    };
+    return { ...base, running: undefined, readyRssKb: NaN, error };
   }
-  ctx.onStart(running);
-  const ready = readMemory(running.pid);
-  log(`${app.name} #${repeat}: ready in ${running.startupMs.toFixed(0)} ms, RSS ${ready?.rssKb ?? '?'} kB`);
-  const runs: RunRecord[] = [];
-  let error: string | undefined;
-  try {
-    for (const scenario of scenariosOf(app, config.scenarios)) {
-      await probe(running, scenario);
-      for (const c of config.concurrencies) {
-        const spec = { baseUrl: running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
-        await ctx.load(scenario, { ...spec, durationS: config.warmupS });
-        await sleep(PAUSE_BEFORE_MS);
-        const cpuBefore = readCpuMs(running.pid) ?? NaN;
-        const hostBefore = readHostCpu();
-        const { result, raw } = await ctx.load(scenario, { ...spec, durationS: config.durationS });
-        const cpuAfter = readCpuMs(running.pid) ?? NaN;
-        const hostBusy = hostBusyPercent(hostBefore, readHostCpu());
-        const memory = readMemory(running.pid);
-        if (!running.alive() || memory === undefined)
-          throw new Error(`${app.name} died during ${scenario.name}`);
-        const cpuMs = cpuAfter - cpuBefore;
-        const record: RunRecord = {
-          app: app.name,
-          repeat,
-          scenario: scenario.name,
-          concurrency: c,
-          load: result,
-          rssKb: memory.rssKb,
-          hwmKb: memory.hwmKb,
-          cpuMsPerRequest: result.requests > 0 ? cpuMs / result.requests : NaN,
-          cpuPercentOfCore: (cpuMs / (result.durationS * 1000)) * 100,
-          hostBusyPercent: hostBusy,
-        };
-        runs.push(record);
-        writeFileSync(
-          join(ctx.runDir, `${app.name}-r${repeat}-${scenario.name}-c${c}.json`),
-          JSON.stringify({ ...record, raw }, null, 2),
-        );
-        log(
-          `${app.name} #${repeat} ${scenario.name} c=${c}: ${result.rps.toFixed(0)} rps, p50 ${result.p50Ms.toFixed(1)} ms, ` +
-            `p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}, socket errors ${result.socketErrors}, ` +
-            `CPU ${record.cpuMsPerRequest.toFixed(3)} ms/req (${record.cpuPercentOfCore.toFixed(0)} % of a core, host ${hostBusy.toFixed(0)} % busy), ` +
-            `RSS ${memory.rssKb} kB`,
-        );
-        await sleep(PAUSE_AFTER_MS);
+}
+
+/** Warm-up, then one measured run of `scenario` at `c` on a running app, with /proc read around it. */
+async function measure(
+  running: RunningApp,
+  scenario: Scenario,
+  c: number,
+  repeat: number,
+  ctx: RoundContext,
+): Promise<RunRecord> {
+  const { config } = ctx;
+  const name = running.app.name;
+  const spec = { baseUrl: running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
+  await ctx.load(scenario, { ...spec, durationS: config.warmupS });
+  await sleep(PAUSE_BEFORE_MS);
+  const cpuBefore = readCpuMs(running.pid) ?? NaN;
+  const hostBefore = readHostCpu();
+  const { result, raw } = await ctx.load(scenario, { ...spec, durationS: config.durationS });
+  const cpuAfter = readCpuMs(running.pid) ?? NaN;
+  const hostBusy = hostBusyPercent(hostBefore, readHostCpu());
+  const memory = readMemory(running.pid);
+  if (!running.alive() || memory === undefined) throw new Error(`${name} died during ${scenario.name}`);
+  const cpuMs = cpuAfter - cpuBefore;
+  const record: RunRecord = {
+    app: name,
+    repeat,
+    scenario: scenario.name,
+    concurrency: c,
+    load: result,
+    rssKb: memory.rssKb,
+    hwmKb: memory.hwmKb,
+    cpuMsPerRequest: result.requests > 0 ? cpuMs / result.requests : NaN,
+    cpuPercentOfCore: (cpuMs / (result.durationS * 1000)) * 100,
+    hostBusyPercent: hostBusy,
+  };
+  writeFileSync(
+    join(ctx.runDir, `${name}-r${repeat}-${scenario.name}-c${c}.json`),
+    JSON.stringify({ ...record, raw }, null, 2),
+  );
+  log(
+    `${name} #${repeat} ${scenario.name} c=${c}: ${result.rps.toFixed(0)} rps, p50 ${result.p50Ms.toFixed(1)} ms, ` +
+      `p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}, socket errors ${result.socketErrors}, ` +
+      `CPU ${record.cpuMsPerRequest.toFixed(3)} ms/req (${record.cpuPercentOfCore.toFixed(0)} % of a core, host ${hostBusy.toFixed(0)} % busy), ` +
+      `RSS ${memory.rssKb} kB`,
+  );
+  await sleep(PAUSE_AFTER_MS);
+  return record;
+}
+
+/**
+ * One repeat: fresh tables, every app started (each idle while another is measured), then every cell
+ * of {@link roundPlan} measured on its apps back to back. An app that dies or fails a probe is dropped
+ * for the rest of the round; the others go on.
+ */
+async function runRound(repeat: number, ctx: RoundContext): Promise<BlockRecord[]> {
+  const { config } = ctx;
+  await seed(ctx.url);
+  const apps = new Map<string, AppInRound>();
+  for (const app of config.apps) {
+    apps.set(app.name, await start(app, repeat, ctx));
+    ctx.onStart([...apps.values()].flatMap((a) => (a.running === undefined ? [] : [a.running])));
+  }
+  for (const cell of roundPlan(config, repeat)) {
+    for (const app of cell.apps) {
+      const mine = apps.get(app.name);
+      if (mine?.running === undefined || mine.error !== undefined) continue;
+      try {
+        if (!mine.probed.has(cell.scenario.name)) {
+          await probe(mine.running, cell.scenario);
+          mine.probed.add(cell.scenario.name);
+        }
+        mine.runs.push(await measure(mine.running, cell.scenario, cell.concurrency, repeat, ctx));
+      } catch (e) {
+        mine.error = e instanceof Error ? e.message : String(e);
+        log(`${app.name} #${repeat}: dropped for the rest of the round: ${mine.error}`);
       }
     }
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-    log(`${app.name} #${repeat}: block aborted: ${error}`);
   }
-  const end = readMemory(running.pid);
-  await running.stop();
-  ctx.onStart(undefined);
-  return {
-    app: app.name,
-    repeat,
-    startupMs: running.startupMs,
-    rssReadyKb: ready?.rssKb ?? NaN,
-    rssEndKb: end?.rssKb ?? NaN,
-    hwmKb: end?.hwmKb ?? NaN,
-    runs,
-    ...(error === undefined ? {} : { error }),
-  };
+  const blocks: BlockRecord[] = [];
+  for (const mine of apps.values()) {
+    const end = mine.running === undefined ? undefined : readMemory(mine.running.pid);
+    await mine.running?.stop();
+    blocks.push({
+      app: mine.app.name,
+      repeat,
+      startupMs: mine.running?.startupMs ?? NaN,
+      rssReadyKb: mine.readyRssKb,
+      rssEndKb: end?.rssKb ?? NaN,
+      hwmKb: end?.hwmKb ?? NaN,
+      runs: mine.runs,
+      ...(mine.error === undefined ? {} : { error: mine.error }),
+    });
+  }
+  ctx.onStart([]);
+  return blocks;
 }
 
 async function main(): Promise<void> {
@@ -192,16 +227,16 @@ async function main(): Promise<void> {
       `${tool}; about ${(estimateSeconds(config) / 60).toFixed(1)} min`,
   );
 
-  let current: RunningApp | undefined;
+  let current: readonly RunningApp[] = [];
   const interrupt = (): void => {
-    log('interrupted; stopping the app under test');
-    void (current?.stop() ?? Promise.resolve()).then(() => process.exit(130));
+    log('interrupted; stopping the apps under test');
+    void Promise.all(current.map((running) => running.stop())).then(() => process.exit(130));
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
   const started = performance.now();
-  const ctx: BlockContext = {
+  const ctx: RoundContext = {
     config,
     load: loadFunction(tool, join(runDir, 'wrk')),
     url,
@@ -211,8 +246,8 @@ async function main(): Promise<void> {
     },
   };
   const blocks: BlockRecord[] = [];
-  for (const { app, repeat } of blockOrder(config)) {
-    blocks.push(await runBlock(app, repeat, ctx));
+  for (let repeat = 1; repeat <= config.repeats; repeat++) {
+    blocks.push(...(await runRound(repeat, ctx)));
   }
   const wallSeconds = (performance.now() - started) / 1000;
 

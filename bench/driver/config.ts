@@ -94,23 +94,42 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   };
 }
 
-/** Seconds the whole matrix takes, roughly: runs × (warm-up + pauses + run) + ~3 s per block for seed and boot. */
+/**
+ * Seconds the whole matrix takes, roughly: runs × (warm-up + pauses + run) + ~3 s per app and round for
+ * seed and boot.
+ */
 export function estimateSeconds(config: BenchConfig): number {
   const perRun = config.warmupS + config.durationS + (PAUSE_BEFORE_MS + PAUSE_AFTER_MS) / 1000;
   let seconds = 0;
   for (const app of config.apps) {
-    const runsPerBlock = scenariosOf(app, config.scenarios).length * config.concurrencies.length;
-    seconds += config.repeats * (3 + runsPerBlock * perRun);
+    const runsPerRound = scenariosOf(app, config.scenarios).length * config.concurrencies.length;
+    seconds += config.repeats * (3 + runsPerRound * perRun);
   }
   return seconds;
 }
 
-/** Block order: repeat 1 in list order, repeat 2 reversed, … (A B, B A, A B: L N N L L N for two apps). */
-export function blockOrder(config: BenchConfig): { app: BenchApp; repeat: number }[] {
-  const order: { app: BenchApp; repeat: number }[] = [];
-  for (let repeat = 1; repeat <= config.repeats; repeat++) {
-    const apps = repeat % 2 === 1 ? config.apps : [...config.apps].reverse();
-    for (const app of apps) order.push({ app, repeat });
+/** One cell of a round: a scenario at one concurrency, and the apps measured on it, in this order. */
+export interface RoundCell {
+  readonly scenario: Scenario;
+  readonly concurrency: number;
+  readonly apps: readonly BenchApp[];
+}
+
+/**
+ * What a round (one repeat) measures, in order: every scenario at every concurrency, each measured on
+ * every app that runs it, one app right after the other. The app order alternates from one cell to the
+ * next and from one round to the next (A B, B A, …), so no app is always measured first or always
+ * right after another's load. Measuring the apps of a cell back to back, seconds apart, is what lets
+ * their ratio survive a shared machine whose speed drifts over minutes.
+ */
+export function roundPlan(config: BenchConfig, repeat: number): RoundCell[] {
+  const cells: RoundCell[] = [];
+  for (const scenario of config.scenarios) {
+    for (const concurrency of config.concurrencies) {
+      const apps = config.apps.filter((app) => scenariosOf(app, [scenario]).length > 0);
+      const forward = (cells.length + repeat) % 2 === 1;
+      cells.push({ scenario, concurrency, apps: forward ? apps : [...apps].reverse() });
+    }
   }
-  return order;
+  return cells;
 }

@@ -1,7 +1,7 @@
 import type { Scenario } from '../scenarios.ts';
 import { BASELINE_APP } from './apps.ts';
 import { type Align, markdownTable } from './markdown-table.ts';
-import { type BlockRecord, summarize } from './results.ts';
+import { type BlockRecord, median, ratiosPerRepeat, summarize } from './results.ts';
 
 /** Below this RPS ratio to native a cell needs an explanation (the issue's acceptance threshold). */
 export const RATIO_TARGET = 0.9;
@@ -98,6 +98,33 @@ export function variantTable(input: FindingsInput, app: string, base: string): s
   return markdownTable(
     header,
     header.map((_, i): Align => (i === 0 || i === header.length - 2 ? 'left' : 'right')),
+    rows,
+  );
+}
+
+/**
+ * `app` / native RPS per round for every cell, with the lowest and the median: how far one cell's ratio
+ * moves between rounds on this machine (each round measures the two apps of a cell back to back).
+ */
+export function pairedRatioTable(input: FindingsInput, app: string): string[] {
+  const rows: string[][] = [];
+  for (const scenario of input.scenarios) {
+    for (const c of input.concurrencies) {
+      const ratios = ratiosPerRepeat(input.blocks, app, BASELINE_APP, scenario.name, c);
+      if (ratios.length === 0) continue;
+      rows.push([
+        scenario.name,
+        String(c),
+        ratios.map(f2).join(' / '),
+        f2(Math.min(...ratios)),
+        `**${f2(median(ratios))}**`,
+      ]);
+    }
+  }
+  const header = ['scenario', 'c', `${app}/native per round`, 'lowest', 'median'];
+  return markdownTable(
+    header,
+    header.map((_, i): Align => (i === 0 || i === 2 ? 'left' : 'right')),
     rows,
   );
 }

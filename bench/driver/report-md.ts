@@ -4,7 +4,7 @@ import { type BenchConfig, estimateSeconds, PAUSE_AFTER_MS, PAUSE_BEFORE_MS } fr
 import type { LimitReport } from './limit-file.ts';
 import type { MachineInfo } from './machine.ts';
 import { type Align, markdownTable } from './markdown-table.ts';
-import { RATIO_TARGET, shortfallTable, variantTable } from './report-findings.ts';
+import { pairedRatioTable, RATIO_TARGET, shortfallTable, variantTable } from './report-findings.ts';
 import { type BlockRecord, type CellSummary, median, summarize } from './results.ts';
 
 export interface ReportInput {
@@ -211,8 +211,8 @@ export function renderResults(input: ReportInput): string {
     '',
     '## Method',
     '',
-    `- Apps: ${input.appNames.join(', ')}; one app process alive at a time, started fresh for every block, after the bench tables were dropped and re-seeded (120 users who own the 1,200 records and their 3,600 notes, and 10,000 users who own nothing, so that the unique check of \`create_with_rules\` is an index lookup from the start).`,
-    `- Blocks alternate: repeat 1 in list order, repeat 2 reversed, … (repeats: ${config.repeats}). Reported: median of the repeats for RPS, p50 and p99; errors summed; max is the worst request of any repeat.`,
+    `- Apps: ${input.appNames.join(', ')}. A round (repeat) drops and re-seeds the bench tables (120 users who own the 1,200 records and their 3,600 notes, and 10,000 users who own nothing, so that the unique check of \`create_with_rules\` is an index lookup from the start), starts every app fresh, runs every scenario at every concurrency on the apps one after another, then stops them; an app waits idle while another is measured.`,
+    `- Order: within a cell the apps run back to back, seconds apart, so their ratio sees about the same machine; the order alternates from cell to cell and from round to round (A B, B A, …). Rounds: ${config.repeats}. Reported: median of the rounds for RPS, p50 and p99 (and the ratio per round under \`per round\`); errors summed; max is the worst request of any round.`,
     `- Per scenario and concurrency (${config.concurrencies.join(', ')}): ${config.warmupS} s warm-up (discarded), ${PAUSE_BEFORE_MS / 1000} s pause, **${config.durationS} s measured** (\`BENCH_DURATION\`), ${PAUSE_AFTER_MS / 1000} s pause.`,
     m.loadTool.startsWith('wrk')
       ? `- Load: \`wrk -t1 -cC -d${config.durationS}s --timeout 10s --latency -s <scenario>.lua\` (Lua scripts from \`bench/wrk/common.lua\` + \`bench/scenarios.ts\`). wrk's percentiles are coordinated-omission corrected.`
@@ -227,7 +227,7 @@ export function renderResults(input: ReportInput): string {
     `- Wall time of this run: ${minutes(input.wallSeconds)}${partial ? '' : ` (estimate beforehand: ${minutes(estimateSeconds(config))})`}.`,
     `- Defaults (\`BENCH_DURATION=${d.durationS}\`, \`BENCH_WARMUP=${d.warmupS}\`, ${d.repeats} repeats, ${d.scenarios.length} scenarios, c = ${d.concurrencies.join(', ')}, apps ${d.apps.map((a) => a.name).join(', ')}): chosen so that the full matrix takes about ${minutes(estimateSeconds(d))} on 2 cores.`,
     '',
-    '## Results (median of repeats)',
+    '## Results (median of rounds)',
     '',
   ];
   for (const c of config.concurrencies) out.push(...concurrencyTable(full, c), '');
@@ -247,6 +247,10 @@ export function renderResults(input: ReportInput): string {
       `## ${app}: cells below ${RATIO_TARGET} of native's RPS`,
       '',
       ...shortfallTable(findings, app),
+      '',
+      `### ${app} / native per round`,
+      '',
+      ...pairedRatioTable(findings, app),
       '',
     );
   }

@@ -88,3 +88,28 @@ export function summarize(
     bytesPerResponse: median(runs.map((r) => (r.load.requests > 0 ? r.load.bytes / r.load.requests : 0))),
   };
 }
+
+/**
+ * `app`'s RPS over `base`'s in each repeat where both ran the cell: the two were measured seconds apart
+ * in that round, so each ratio saw about the same machine (the paired spread of the cell).
+ */
+export function ratiosPerRepeat(
+  blocks: readonly BlockRecord[],
+  app: string,
+  base: string,
+  scenario: string,
+  c: number,
+): number[] {
+  const rpsIn = (name: string, repeat: number): number | undefined =>
+    blocks
+      .find((b) => b.app === name && b.repeat === repeat)
+      ?.runs.find((r) => r.scenario === scenario && r.concurrency === c)?.load.rps;
+  const repeats = [...new Set(blocks.map((b) => b.repeat))].sort((a, b) => a - b);
+  const ratios: number[] = [];
+  for (const repeat of repeats) {
+    const mine = rpsIn(app, repeat);
+    const theirs = rpsIn(base, repeat);
+    if (mine !== undefined && theirs !== undefined && theirs > 0) ratios.push(mine / theirs);
+  }
+  return ratios;
+}

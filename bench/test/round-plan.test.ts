@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { readConfig, roundPlan } from '../driver/config.ts';
+import { type BlockRecord, type RunRecord, ratiosPerRepeat } from '../driver/results.ts';
+
+const config = readConfig({ BENCH_SCENARIOS: 'ping,get_by_id_with_details', BENCH_CONCURRENCY: '20,100' });
+const names = (cell: { apps: readonly { name: string }[] }): string => cell.apps.map((a) => a.name).join(' ');
+
+describe('roundPlan', () => {
+  it('measures every cell on every app that runs its scenario, the apps of a cell back to back', () => {
+    const plan = roundPlan(config, 1);
+    expect(plan.map((cell) => `${cell.scenario.name}@${cell.concurrency}`)).toEqual([
+      'ping@20',
+      'ping@100',
+      'get_by_id_with_details@20',
+      'get_by_id_with_details@100',
+    ]);
+    // loom-cached runs get_by_id only.
+    expect(names(plan[0] ?? { apps: [] })).toBe('loom native loom-kernel');
+    expect(plan[2]?.apps.map((a) => a.name)).toContain('loom-cached');
+  });
+
+  it('alternates the app order from cell to cell and from round to round', () => {
+    const first = roundPlan(config, 1).map(names);
+    const second = roundPlan(config, 2).map(names);
+    expect(first[0]).toBe('loom native loom-kernel');
+    expect(first[1]).toBe('loom-kernel native loom');
+    expect(second[0]).toBe('loom-kernel native loom');
+    expect(second[1]).toBe('loom native loom-kernel');
+    expect(second[2]).toBe('loom-cached loom-kernel native loom');
+  });
+});
+
+describe('ratiosPerRepeat', () => {
+  const run = (app: string, repeat: number, rps: number): RunRecord => ({
+    app,
+    repeat,
+    scenario: 'ping',
+    concurrency: 20,
+    load: {
+      tool: 'wrk',
+      requests: rps,
+      durationS: 1,
+      rps,
+      bytes: 0,
+      p50Ms: 1,
+      p90Ms: 2,
+      p99Ms: 2,
+      maxMs: 3,
+      meanMs: 1,
+      non2xx: 0,
+      non2xxCodes: {},
+      socketErrors: 0,
+      timeouts: 0,
+    },
+    rssKb: 0,
+    hwmKb: 0,
+    cpuMsPerRequest: 0,
+    cpuPercentOfCore: 0,
+    hostBusyPercent: 0,
+  });
+  const block = (app: string, repeat: number, runs: RunRecord[]): BlockRecord => ({
+    app,
+    repeat,
+    startupMs: 0,
+    rssReadyKb: 0,
+    rssEndKb: 0,
+    hwmKb: 0,
+    runs,
+  });
+
+  it('pairs the two apps within each round and skips a round where one of them is missing', () => {
+    const blocks = [
+      block('native', 2, [run('native', 2, 200)]),
+      block('loom', 1, [run('loom', 1, 90)]),
+      block('native', 1, [run('native', 1, 100)]),
+      block('loom', 2, [run('loom', 2, 300)]),
+      block('loom', 3, [run('loom', 3, 50)]),
+      block('native', 3, []),
+    ];
+    expect(ratiosPerRepeat(blocks, 'loom', 'native', 'ping', 20)).toEqual([0.9, 1.5]);
+  });
+});
