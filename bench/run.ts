@@ -62,9 +62,15 @@ async function seed(url: string): Promise<void> {
   }
 }
 
+/**
+ * Probes sent so far: each probe is its own request (the apps of a round share the tables, and a create
+ * probe repeated with the same body would meet its own unique check).
+ */
+let probesSent = 0;
+
 /** The scenario's first request must answer its expected status before it is measured. */
 async function probe(running: RunningApp, scenario: Scenario): Promise<void> {
-  const req = scenario.request(0, seededIds());
+  const req = scenario.request(probesSent++, seededIds());
   const status = await httpStatus(running.baseUrl + req.path, 5000, {
     method: req.method,
     ...(req.body === undefined ? {} : { body: req.body }),
