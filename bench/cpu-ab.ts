@@ -14,7 +14,9 @@
  * seeded into their own schema (`AB_SCHEMA`, default `bench_ab`), so the run leaves `public` alone.
  *
  * The `postgres` column is the CPU of every PostgreSQL process on this machine per request (the server
- * must run here): where an app's requests cost the database more than another's, not the app.
+ * must run here): where an app's requests cost the database more than another's, not the app. `of it
+ * sys` is the part of the app's total spent in the kernel (system calls, page faults), which instruction
+ * counts (bench/instructions.ts) do not see.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +26,7 @@ import { startApp } from './driver/app-process.ts';
 import { APPS, BENCH_DIR, type BenchApp } from './driver/apps.ts';
 import { formatProfile, summarizeProfile } from './driver/cpu-profile.ts';
 import { runWrk, writeWrkScript } from './driver/load-wrk.ts';
-import { TICK_MS, ticksBetween, ticksByName, ticksOf } from './process-cpu.ts';
+import { systemTicksOf, TICK_MS, ticksBetween, ticksByName, ticksOf } from './process-cpu.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { seedBenchData } from './seed.ts';
 
@@ -118,12 +120,19 @@ try {
     const script = writeWrkScript(scenario, logDir);
     const samples = new Map<
       string,
-      { groups: Record<Group, number[]>; total: number[]; postgres: number[]; rps: number[] }
+      {
+        groups: Record<Group, number[]>;
+        total: number[];
+        system: number[];
+        postgres: number[];
+        rps: number[];
+      }
     >();
     for (const r of running) {
       samples.set(r.app.label, {
         groups: { main: [], gc: [], libuv: [], other: [] },
         total: [],
+        system: [],
         postgres: [],
         rps: [],
       });
@@ -135,6 +144,7 @@ try {
       const order = round % 2 === 0 ? running : [...running].reverse();
       for (const r of order) {
         const before = cpuTicks(r.proc.pid);
+        const systemBefore = systemTicksOf(`/proc/${r.proc.pid}/stat`);
         const postgresBefore = ticksByName('postgres');
         const { result } = await runWrk(script, {
           baseUrl: r.proc.baseUrl,
@@ -143,6 +153,7 @@ try {
           timeoutS: 10,
         });
         const after = cpuTicks(r.proc.pid);
+        const systemAfter = systemTicksOf(`/proc/${r.proc.pid}/stat`);
         const postgresAfter = ticksByName('postgres');
         if (result.non2xx > 0 || result.socketErrors > 0)
           throw new Error(
@@ -156,6 +167,7 @@ try {
           total += after[g] - before[g];
         }
         s?.total.push(us(total));
+        s?.system.push(us(systemAfter - systemBefore));
         s?.postgres.push(us(ticksBetween(postgresBefore, postgresAfter)));
         s?.rps.push(result.rps);
         requestsOf.set(r.app.label, (requestsOf.get(r.app.label) ?? 0) + result.requests);
@@ -167,6 +179,7 @@ try {
       'µs CPU/request (median)'.padEnd(32),
       ...GROUPS.map((g) => g.padStart(7)),
       'total'.padStart(7),
+      'of it sys'.padStart(9),
       'postgres'.padStart(9),
       'rps'.padStart(7),
     );
@@ -175,6 +188,7 @@ try {
         label.padEnd(32),
         ...GROUPS.map((g) => median(s.groups[g]).toFixed(1).padStart(7)),
         median(s.total).toFixed(1).padStart(7),
+        median(s.system).toFixed(1).padStart(9),
         median(s.postgres).toFixed(1).padStart(9),
         median(s.rps).toFixed(0).padStart(7),
       );

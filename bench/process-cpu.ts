@@ -14,6 +14,16 @@ export function ticksOf(statPath: string): number {
   }
 }
 
+/** Ticks of system time alone (the kernel working for the process: system calls, page faults). */
+export function systemTicksOf(statPath: string): number {
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]);
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Ticks of user + system time of every process of this machine named `comm` (`/proc/<pid>/comm`:
  * `postgres` for the server and its backends, `redis-server`), by pid.
