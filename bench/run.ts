@@ -88,7 +88,7 @@ interface RoundContext {
   readonly url: string;
   readonly runDir: string;
   /** The apps alive now (stopped on SIGINT / SIGTERM). */
-  readonly onStart: (running: readonly RunningApp[]) => void;
+  readonly onRunning: (running: readonly RunningApp[]) => void;
 }
 
 /** One app of a round: its process (when it started), its measured runs, and why it stopped early. */
@@ -177,7 +177,7 @@ async function runRound(repeat: number, ctx: RoundContext): Promise<BlockRecord[
   const apps = new Map<string, AppInRound>();
   for (const app of config.apps) {
     apps.set(app.name, await start(app, repeat, ctx));
-    ctx.onStart([...apps.values()].flatMap((a) => (a.running === undefined ? [] : [a.running])));
+    ctx.onRunning([...apps.values()].flatMap((a) => (a.running === undefined ? [] : [a.running])));
   }
   for (const cell of roundPlan(config, repeat)) {
     for (const app of cell.apps) {
@@ -210,7 +210,7 @@ async function runRound(repeat: number, ctx: RoundContext): Promise<BlockRecord[
       ...(mine.error === undefined ? {} : { error: mine.error }),
     });
   }
-  ctx.onStart([]);
+  ctx.onRunning([]);
   return blocks;
 }
 
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     load: loadFunction(tool, join(runDir, 'wrk')),
     url,
     runDir,
-    onStart: (running) => {
+    onRunning: (running) => {
       current = running;
     },
   };

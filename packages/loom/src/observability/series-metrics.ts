@@ -5,9 +5,10 @@ import type { Registry } from 'prom-client';
  * `observe(labels, v)` builds a string key from the label values and looks it up on every call (about
  * 3 µs each, two or three times per request or job: bench/ANALYSIS.md). Here the series of a label set
  * is found by one `Map` read per label value ({@link SeriesTable}), and an observation is a bucket search
- * and two additions; `series(labels)` returns the series for a caller that observes it many times. The metrics register on a prom-client `Registry` through its metric
- * interface (`get`, `getForPromString`, `reset`), so `/metrics` is written by prom-client exactly as for
- * its own metrics, default labels and cluster aggregation included.
+ * and two additions; `series(labels)` returns the series for a caller that observes it many times. The
+ * metrics register on a prom-client `Registry` through its metric interface (`get`, `getForPromString`,
+ * `reset`), so `/metrics` is written by prom-client exactly as for its own metrics, default labels and
+ * cluster aggregation included.
  */
 
 /** Label values by label name. */
@@ -101,6 +102,32 @@ class SeriesTable<L extends string, S> {
   }
 }
 
+/**
+ * What a counter and a histogram share: name, help, label names, their series by label set, and their
+ * registration (prom-client's `registerMetric` reads only the name, so it may run before a subclass's
+ * own fields are set).
+ */
+abstract class SeriesMetric<L extends string, S> {
+  readonly name: string;
+  readonly help: string;
+  readonly aggregator = 'sum';
+  readonly labelNames: readonly L[];
+  protected readonly table: SeriesTable<L, S>;
+
+  constructor(options: SeriesMetricOptions<L>, make: (labels: Record<string, string>) => S) {
+    this.name = options.name;
+    this.help = options.help;
+    this.labelNames = options.labelNames;
+    this.table = new SeriesTable(options.name, options.labelNames, make);
+    for (const registry of options.registers ?? []) registry.registerMetric(this as never);
+  }
+
+  /** The series of `labels`, made on first use; a caller may keep it and observe it directly. */
+  series(labels: LabelValues<L>): S {
+    return this.table.get(labels);
+  }
+}
+
 /** One label set of a {@link SeriesCounter}. */
 export class CounterSeries {
   readonly labels: Readonly<Record<string, string>>;
@@ -134,25 +161,11 @@ export class CounterSeries {
  * succeeded.inc();
  * ```
  */
-export class SeriesCounter<L extends string = string> {
-  readonly name: string;
-  readonly help: string;
+export class SeriesCounter<L extends string = string> extends SeriesMetric<L, CounterSeries> {
   readonly type = 'counter';
-  readonly aggregator = 'sum';
-  readonly labelNames: readonly L[];
-  readonly #series: SeriesTable<L, CounterSeries>;
 
   constructor(options: SeriesMetricOptions<L>) {
-    this.name = options.name;
-    this.help = options.help;
-    this.labelNames = options.labelNames;
-    this.#series = new SeriesTable(options.name, options.labelNames, (labels) => new CounterSeries(labels));
-    for (const registry of options.registers ?? []) registry.registerMetric(this as never);
-  }
-
-  /** The series of `labels`, made on first use; keep it and call `inc` on it. */
-  series(labels: LabelValues<L>): CounterSeries {
-    return this.#series.get(labels);
+    super(options, (labels) => new CounterSeries(labels));
   }
 
   /** `series(labels).inc(amount)`, for a caller that does not keep the series. */
@@ -162,12 +175,12 @@ export class SeriesCounter<L extends string = string> {
 
   /** Forgets every value (series kept by callers start again from nothing). */
   reset(): void {
-    for (const series of this.#series.values()) series.value = undefined;
+    for (const series of this.table.values()) series.value = undefined;
   }
 
   get(): Promise<MetricObject> {
     const values: MetricValue[] = [];
-    for (const series of this.#series.values()) {
+    for (const series of this.table.values()) {
       if (series.value !== undefined) values.push({ value: series.value, labels: { ...series.labels } });
     }
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: 'sum' });
@@ -225,34 +238,16 @@ export class HistogramSeries {
  * ok.observe(0.0042);
  * ```
  */
-export class SeriesHistogram<L extends string = string> {
-  readonly name: string;
-  readonly help: string;
+export class SeriesHistogram<L extends string = string> extends SeriesMetric<L, HistogramSeries> {
   readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  readonly labelNames: readonly L[];
   readonly buckets: readonly number[];
-  readonly #series: SeriesTable<L, HistogramSeries>;
 
   constructor(options: SeriesMetricOptions<L> & { readonly buckets: readonly number[] }) {
     if ((options.labelNames as readonly string[]).includes('le'))
       throw new Error('le is a reserved label keyword');
-    this.name = options.name;
-    this.help = options.help;
-    this.labelNames = options.labelNames;
     const buckets = [...options.buckets].sort((a, b) => a - b);
+    super(options, (labels) => new HistogramSeries(labels, buckets));
     this.buckets = buckets;
-    this.#series = new SeriesTable(
-      options.name,
-      options.labelNames,
-      (labels) => new HistogramSeries(labels, buckets),
-    );
-    for (const registry of options.registers ?? []) registry.registerMetric(this as never);
-  }
-
-  /** The series of `labels`, made on first use; keep it and call `observe` on it. */
-  series(labels: LabelValues<L>): HistogramSeries {
-    return this.#series.get(labels);
   }
 
   /** `series(labels).observe(value)`, for a caller that does not keep the series. */
@@ -262,7 +257,7 @@ export class SeriesHistogram<L extends string = string> {
 
   /** Forgets every observation (series kept by callers start again from nothing). */
   reset(): void {
-    for (const series of this.#series.values()) series.clear();
+    for (const series of this.table.values()) series.clear();
   }
 
   /** The exposition with each series' labels apart (`sharedLabels`), as prom-client's registry reads it. */
@@ -291,7 +286,7 @@ export class SeriesHistogram<L extends string = string> {
         : { value: v, labels, metricName, sharedLabels: shared };
       values.push(bucket ? { ...entry, exemplar: null } : entry);
     };
-    for (const series of this.#series.values()) {
+    for (const series of this.table.values()) {
       if (series.count === 0) continue;
       const shared = { ...series.labels };
       let cumulative = 0;
