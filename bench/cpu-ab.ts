@@ -10,7 +10,8 @@
  *   AB_PROFILE=1 node bench/cpu-ab.ts ping loom native   # also `--cpu-prof`: self time per request by area
  *
  * An app is a name from `driver/apps.ts`, optionally `@<checkout>`: the same app from another checkout
- * of this repository (its `bench/` folder), to compare two versions of loom side by side. Tables are
+ * of this repository (its `bench/` folder), to compare two versions of loom side by side; then
+ * optionally `+NAME=value` settings for its environment (`loom+LOG_LEVEL=warn`, `native+PG_POOL_MAX=30`). Tables are
  * seeded into their own schema (`AB_SCHEMA`, default `bench_ab`), so the run leaves `public` alone.
  *
  * The `postgres` column is the CPU of every PostgreSQL process on this machine per request (the server
@@ -46,7 +47,8 @@ const logDir = join(BENCH_DIR, 'results', 'ab');
 mkdirSync(logDir, { recursive: true });
 
 function appOf(spec: string, index: number): BenchApp & { label: string; profileDir: string } {
-  const [name, root] = spec.split('@');
+  const [base = '', ...settings] = spec.split('+');
+  const [name, root] = base.split('@');
   const app = APPS.find((a) => a.name === name);
   if (app === undefined) throw new Error(`unknown app ${name}`);
   const port = 8200 + index;
@@ -61,6 +63,7 @@ function appOf(spec: string, index: number): BenchApp & { label: string; profile
     label: spec,
     profileDir,
     ...(root === undefined ? {} : { cwd: join(root, 'bench') }),
+    env: { ...app.env, ...Object.fromEntries(settings.map((s) => s.split('=', 2) as [string, string])) },
     command: [node, ...flags, root === undefined ? file : join(root, 'bench', file)],
   };
 }

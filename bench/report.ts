@@ -3,6 +3,7 @@
  *
  *   node bench/report.ts                      # the latest run under bench/results/
  *   node bench/report.ts 2026-11-28T15-00-00-000Z
+ *   BENCH_REPORT_DIR=/tmp/x node bench/report.ts   # somewhere else than the run's own report folder
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,5 +20,7 @@ const runId =
 if (runId === undefined) throw new Error(`no run with a summary.json under ${resultsDir}`);
 const saved = JSON.parse(readFileSync(join(resultsDir, runId, 'summary.json'), 'utf8')) as RunSummary;
 const config = configOf(saved.config);
-writeReport({ ...saved, config, loadAverageEnd: saved.loadAverageEnd ?? [] }, config.reportDir ?? BENCH_DIR);
-console.log(`rendered run ${runId} into ${config.reportDir ?? BENCH_DIR}`);
+// BENCH_REPORT_DIR now wins over the run's own: a run written elsewhere can be rendered into bench/.
+const reportDir = process.env.BENCH_REPORT_DIR || (config.reportDir ?? BENCH_DIR);
+writeReport({ ...saved, config, loadAverageEnd: saved.loadAverageEnd ?? [] }, reportDir);
+console.log(`rendered run ${runId} into ${reportDir}`);

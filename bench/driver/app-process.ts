@@ -79,11 +79,11 @@ export async function startApp(app: BenchApp, options: StartOptions): Promise<Ru
       NODE_ENV: 'production',
       // Both apps log one info line per request (loom's default), to the log file below.
       LOG_LEVEL: 'info',
+      PG_POOL_MAX: String(options.poolMax),
       ...app.env,
       PORT: String(app.port),
       DATABASE_URL: options.databaseUrl,
       BENCH_DATABASE_URL: options.databaseUrl,
-      PG_POOL_MAX: String(options.poolMax),
     },
     stdio: ['ignore', log, log],
   });
