@@ -29,6 +29,7 @@ import type { Logger } from '../use-case/services.ts';
 import { compileDeclarations, discoverDeclarations, tableModels } from './boot.ts';
 import { cacheChoice } from './cache-choice.ts';
 import type { Declarations } from './declarations.ts';
+import { tuneEngine } from './engine-tuning.ts';
 import { defaultMigrationsDir } from './migrations-dir.ts';
 import { observeDatabase, observeJobs, observeKernel } from './observe-assembly.ts';
 import { openConfiguredDatabase } from './open-database.ts';
@@ -101,6 +102,7 @@ export async function assemble(
     options.resolvedConfig ?? (await loadConfigWithSections(configPaths, options.configSections));
   // Outside development a placeholder secret (the committed cursor secret) is a boot error.
   assertSecretsSet(config);
+  tuneEngine(config.app.runtime);
   const logger: Logger & pino.Logger =
     options.logger ??
     createLogger({ level: config.logger.level, pretty: config.logger.pretty, name: config.app.name });

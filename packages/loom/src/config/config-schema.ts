@@ -162,6 +162,17 @@ export const ShutdownConfigSchema = Type.Object(
   { ...closed, description: 'graceful shutdown of loom serve and loom worker' },
 );
 
+export const RuntimeConfigSchema = Type.Object(
+  {
+    allocationSitePretenuring: Type.Boolean({
+      default: false,
+      description:
+        "V8's allocation-site pretenuring, off by default in loom processes: after a burst of new connections it can allocate every request's short-lived objects in the old generation, where they keep the rest of each request alive through young-generation collections (bench/ANALYSIS.md). An explicit --allocation-site-pretenuring or --no-allocation-site-pretenuring on node's command line wins",
+    }),
+  },
+  { ...closed, description: 'process-wide tuning of the JavaScript engine, applied once at boot' },
+);
+
 export const AppConfigSchema = Type.Object(
   {
     name: nonEmpty('application name (required)'),
@@ -178,8 +189,13 @@ export const AppConfigSchema = Type.Object(
       }),
     ),
     shutdown: ShutdownConfigSchema,
+    runtime: RuntimeConfigSchema,
   },
-  { ...closed, description: 'the application: name, discovery, HTTP server, secrets, environment, shutdown' },
+  {
+    ...closed,
+    description:
+      'the application: name, discovery, HTTP server, secrets, environment, shutdown, engine tuning',
+  },
 );
 
 export const DatabaseConfigSchema = Type.Object(
@@ -542,6 +558,7 @@ export type TraceConfig = LoomConfig['trace'];
 export type MetricsConfig = LoomConfig['metrics'];
 export type HealthConfig = LoomConfig['health'];
 export type ShutdownConfig = LoomConfig['app']['shutdown'];
+export type RuntimeConfig = LoomConfig['app']['runtime'];
 export type AuthConfig = LoomConfig['auth'];
 export type CorsConfig = LoomConfig['app']['rest']['cors'];
 export type RateLimitConfig = LoomConfig['app']['rest']['rateLimit'];

@@ -27,6 +27,7 @@ export {
   LoomConfigSchema,
   type MetricsConfig,
   type RateLimitConfig,
+  type RuntimeConfig,
   type ShutdownConfig,
   type TraceConfig,
 } from './config-schema.ts';

@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_API, storeOverlay, tempDir } from '../observability/store-app.ts';
+
+const run = promisify(execFile);
+const CHILD = new URL('./engine-tuning-child.ts', import.meta.url).pathname;
+
+/** Pretenuring decisions V8 traced after the app booted (none when the feature is off). */
+async function decisionsAfterBoot(extraYaml: string, nodeFlags: readonly string[] = []): Promise<number> {
+  const overlay = await storeOverlay(dir.path, extraYaml);
+  const { stdout } = await run(
+    process.execPath,
+    ['--trace-pretenuring-statistics', ...nodeFlags, CHILD, STORE_API, overlay],
+    { env: { ...process.env, LOG_LEVEL: 'warn' }, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const lines = stdout.split('\n');
+  const booted = lines.indexOf('LOOM_BOOTED');
+  expect(booted, stdout.slice(-2_000)).toBeGreaterThanOrEqual(0);
+  expect(lines).toContain('LOOM_ALLOCATED 200000');
+  return lines.slice(booted).filter((line) => line.includes('pretenuring:')).length;
+}
+
+let dir: { path: string; dispose(): Promise<void> };
+beforeAll(async () => {
+  dir = await tempDir('loom-engine-');
+});
+afterAll(async () => {
+  await dir?.dispose();
+});
+
+// app.runtime.allocationSitePretenuring (bench/ANALYSIS.md): a loom process turns V8's pretenuring off
+// unless configured or given on the command line.
+describe('app.runtime: V8 allocation-site pretenuring', () => {
+  it('is off by default in a createApp process: V8 makes no pretenuring decision after boot', async () => {
+    expect(await decisionsAfterBoot('')).toBe(0);
+  });
+
+  it('stays on with allocationSitePretenuring: true (the control: decisions are traced)', async () => {
+    expect(
+      await decisionsAfterBoot('app:\n  runtime:\n    allocationSitePretenuring: true\n'),
+    ).toBeGreaterThan(0);
+  });
+
+  it("an explicit flag on node's command line wins over the default", async () => {
+    expect(await decisionsAfterBoot('', ['--allocation-site-pretenuring'])).toBeGreaterThan(0);
+  });
+});
