@@ -47,6 +47,7 @@ describe('resolveConfig: defaults', () => {
           rateLimit: { enabled: false, max: 100, windowMs: 60_000, keyPrefix: 'loom:ratelimit:' },
         },
         shutdown: { timeoutMs: 30_000, drainDelayMs: 0 },
+        runtime: { allocationSitePretenuring: false },
       },
       auth: { enabled: false, endpoints: {} },
       database: {
