@@ -63,9 +63,16 @@ function appOf(spec: string, index: number): BenchApp & { label: string; profile
     label: spec,
     profileDir,
     ...(root === undefined ? {} : { cwd: join(root, 'bench') }),
-    env: { ...app.env, ...Object.fromEntries(settings.map((s) => s.split('=', 2) as [string, string])) },
+    env: { ...app.env, ...Object.fromEntries(settings.map(setting)) },
     command: [node, ...flags, root === undefined ? file : join(root, 'bench', file)],
   };
+}
+
+/** `NAME=value` → [NAME, value], the value being everything after the first `=` (it may hold more). */
+function setting(text: string): [string, string] {
+  const at = text.indexOf('=');
+  if (at <= 0) throw new Error(`a setting is NAME=value, got ${text}`);
+  return [text.slice(0, at), text.slice(at + 1)];
 }
 
 const apps = (appSpecs.length > 0 ? appSpecs : ['loom', 'native']).map(appOf);
@@ -100,16 +107,22 @@ await seedBenchData(admin, { schema });
 await admin.end();
 url.searchParams.set('options', `-c search_path=${schema}`);
 
-const running = [];
-for (const app of apps) {
-  running.push({
-    app,
-    proc: await startApp(app, {
-      databaseUrl: url.toString(),
-      poolMax: 15,
-      logFile: join(logDir, `${app.label.replace(/[^a-z0-9-]/gi, '_')}.log`),
-    }),
-  });
+const running: { app: (typeof apps)[number]; proc: Awaited<ReturnType<typeof startApp>> }[] = [];
+try {
+  for (const app of apps) {
+    running.push({
+      app,
+      proc: await startApp(app, {
+        databaseUrl: url.toString(),
+        poolMax: 15,
+        logFile: join(logDir, `${app.label.replace(/[^a-z0-9-]/gi, '_')}.log`),
+      }),
+    });
+  }
+} catch (error) {
+  // An app that fails to start must not leave the ones before it listening on their ports.
+  for (const r of running) await r.proc.stop();
+  throw error;
 }
 
 const requestsOf = new Map<string, number>();
