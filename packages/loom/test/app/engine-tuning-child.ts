@@ -6,6 +6,6 @@ import { createApp } from 'loom-kernel/app';
 const app = await createApp(...process.argv.slice(2));
 console.log('LOOM_BOOTED');
 const kept: { index: number; list: number[] }[] = [];
-for (let index = 0; index < 200_000; index++) kept.push({ index, list: [index] });
+for (let index = 0; index < 500_000; index++) kept.push({ index, list: [index] });
 console.log(`LOOM_ALLOCATED ${kept.length}`);
 await app.close();
