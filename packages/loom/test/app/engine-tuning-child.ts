@@ -1,5 +1,5 @@
-// Child process of engine-tuning.test.ts: boots the store through createApp (the package by its name, as a user imports it),
-// then allocates literals that survive young collections — the pattern V8's allocation-site
+// Child process of engine-tuning.test.ts: boots the store through createApp (the package by its name,
+// as a user imports it), then allocates literals that survive young collections — the pattern V8's allocation-site
 // pretenuring feeds on — between two markers on stdout.
 import { createApp } from 'loom-kernel/app';
 

@@ -6,8 +6,14 @@ import { STORE_API, storeOverlay, tempDir } from '../observability/store-app.ts'
 const run = promisify(execFile);
 const CHILD = new URL('./engine-tuning-child.ts', import.meta.url).pathname;
 
-/** Pretenuring decisions V8 traced after the app booted (none when the feature is off). */
-async function decisionsAfterBoot(extraYaml: string, nodeFlags: readonly string[] = []): Promise<number> {
+/**
+ * Lines V8's pretenuring trace printed after the app booted (per-site statistics and decisions; the
+ * trace prints none while the feature is off).
+ */
+async function pretenuringTracesAfterBoot(
+  extraYaml: string,
+  nodeFlags: readonly string[] = [],
+): Promise<number> {
   const overlay = await storeOverlay(dir.path, extraYaml);
   const { stdout } = await run(
     process.execPath,
@@ -35,17 +41,17 @@ afterAll(async () => {
 // app.runtime.allocationSitePretenuring (bench/ANALYSIS.md): a loom process turns V8's pretenuring off
 // unless configured or given on the command line.
 describe('app.runtime: V8 allocation-site pretenuring', () => {
-  it('is off by default in a createApp process: V8 makes no pretenuring decision after boot', async () => {
-    expect(await decisionsAfterBoot('')).toBe(0);
+  it('is off by default in a createApp process: V8 traces no pretenuring feedback after boot', async () => {
+    expect(await pretenuringTracesAfterBoot('')).toBe(0);
   });
 
-  it('stays on with allocationSitePretenuring: true (the control: decisions are traced)', async () => {
+  it('stays on with allocationSitePretenuring: true (the control: feedback is traced)', async () => {
     expect(
-      await decisionsAfterBoot('app:\n  runtime:\n    allocationSitePretenuring: true\n'),
+      await pretenuringTracesAfterBoot('app:\n  runtime:\n    allocationSitePretenuring: true\n'),
     ).toBeGreaterThan(0);
   });
 
   it("an explicit flag on node's command line wins over the default", async () => {
-    expect(await decisionsAfterBoot('', ['--allocation-site-pretenuring'])).toBeGreaterThan(0);
+    expect(await pretenuringTracesAfterBoot('', ['--allocation-site-pretenuring'])).toBeGreaterThan(0);
   });
 });
