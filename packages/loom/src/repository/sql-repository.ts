@@ -3,7 +3,7 @@ import type { AnyDB, Database } from '../db/database.ts';
 import { InvalidQuery, PreconditionFailed, ValidationError } from '../errors/index.ts';
 import type { ManyToManyName } from '../model/infer.ts';
 import type { AnyModel, CreateInput, FieldMeta, FieldName, Infer, QueryField } from '../model/model.ts';
-import { changeSql, changeViolation } from './change-sql.ts';
+import { type ChangeSql, changeSql, changeViolation } from './change-sql.ts';
 import { toConflict, type WriteOperation } from './conflict-mapping.ts';
 import { type CursorCodec, cursorCodec } from './cursor-token.ts';
 import { type FieldChange, isFieldChange, type UpdateChanges } from './field-change.ts';
@@ -35,6 +35,9 @@ export interface RepositorySettings {
 type Entity = Record<string, unknown>;
 type Loaded<M extends AnyModel, P extends string> = Promise<Infer<M, P> | null>;
 type Query = SelectQueryBuilder<AnyDB, string, Entity>;
+
+/** The atomic-change parts of an update that has none. */
+const NO_PARTS: readonly ChangeSql[] = [];
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -127,6 +130,8 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   #defaultOrder: ListOrder | undefined;
   /** `getById` statement-cache keys by profile ('' = a plain read). */
   readonly #getByIdKeys = new Map<string, string>();
+  /** Fields a create never takes from its input: auto-increment keys, and managed ones without timestamps. */
+  readonly #notCreated: ReadonlySet<string>;
 
   constructor(model: M, db: Database, settings: RepositorySettings) {
     this.model = model;
@@ -135,6 +140,11 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     this.#cursor = cursorCodec(settings.cursorSecret);
     this.#pk = model.$primaryKey;
     this.#table = model.$table;
+    this.#notCreated = new Set(
+      model.$fields
+        .filter((f) => f.def.autoIncrement || (f.def.managed && !model.$timestamps))
+        .map((f) => f.name),
+    );
   }
 
   /** The joined read of a plan when this database joins profile reads and there is something to load. */
@@ -227,15 +237,27 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     }
   }
 
-  async create(data: CreateInput<M>): Promise<Infer<M>> {
-    const values: Entity = { ...(data as Entity) };
+  create(data: CreateInput<M>): Promise<Infer<M>> {
+    // Not an async function: one returning a promise resolves its own through an extra thenable job.
+    try {
+      return this.#create(data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@link SqlRepository.create}; throws what it finds wrong before the statement (storage checks). */
+  #create(data: CreateInput<M>): Promise<Infer<M>> {
+    // Copied without the fields the database or loom fills (not copied and deleted: `delete` turns the
+    // object into a slow dictionary, and the codec walks it next).
+    const values: Entity = {};
+    const source = data as Entity;
+    const skipped = this.#notCreated;
+    for (const name of Object.keys(source)) if (!skipped.has(name)) values[name] = source[name];
     if (this.model.$timestamps) {
       const now = new Date();
       values.createdAt = now;
       values.updatedAt = now;
-    }
-    for (const f of this.model.$fields) {
-      if (f.def.autoIncrement || (f.def.managed && !this.model.$timestamps)) delete values[f.name];
     }
     // Every row starts at version 1, whatever the caller sent.
     const version = this.model.$version;
@@ -337,8 +359,15 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     return q.where(f.column, '=', encoded);
   }
 
-  async update(id: unknown, patch: UpdateChanges<M>, options?: WriteOptions): Promise<Infer<M> | null> {
-    return this.#update(id, patch, expectedVersions(this.model, options), 0);
+  update(id: unknown, patch: UpdateChanges<M>, options?: WriteOptions): Promise<Infer<M> | null> {
+    // Not an async function, as `create`.
+    let expected: readonly number[] | undefined;
+    try {
+      expected = expectedVersions(this.model, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#update(id, patch, expected, 0);
   }
 
   async #update(
@@ -351,8 +380,11 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     if (key === undefined) return null;
     const values: Entity = {};
     const changes: [FieldMeta, FieldChange][] = [];
-    for (const [name, value] of Object.entries(patch as Entity)) {
-      const f = this.model.$fieldsByName.get(name);
+    const fieldsByName = this.model.$fieldsByName;
+    const source = patch as Entity;
+    for (const name of Object.keys(source)) {
+      const value = source[name];
+      const f = fieldsByName.get(name);
       // Only declared, client-writable fields: unknown keys and managed columns are never written.
       if (!f || f.def.autoIncrement || f.def.managed || f.def.primaryKey || value === undefined) continue;
       if (isFieldChange(value)) changes.push([f, value]);
@@ -360,39 +392,34 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     }
     if (this.model.$timestamps) values.updatedAt = new Date();
     const row = this.codec.encode(values);
-    const version = this.model.$version;
-    if (Object.keys(row).length === 0 && changes.length === 0) {
+    // The statement's shape and parameters in one pass over the encoded row (this runs on every
+    // update: no intermediate arrays for the plain case of set columns and an id).
+    let columns = '';
+    const parameters: unknown[] = [];
+    for (const column of Object.keys(row)) {
+      columns = columns === '' ? column : `${columns},${column}`;
+      parameters.push(row[column]);
+    }
+    if (parameters.length === 0 && changes.length === 0) {
       const current = await this.getById(id);
       if (current !== null && expected !== undefined) this.#checkVersion(id, current as Entity, expected);
       return current as Infer<M> | null;
     }
-    const dialect = this.db.dialect;
-    const parts = changes.map(([f, c]) => changeSql(f, c, dialect));
-    const guards = parts.flatMap((p) => (p.guard ? [p.guard] : []));
-    const shape = [
-      'update',
-      Object.keys(row).join(','),
-      parts.map((p) => p.shape).join(','),
-      expected === undefined ? '' : `v${expected.length}`,
-    ].join('|');
-    const parameters = [
-      ...Object.values(row),
-      ...parts.flatMap((p) => p.params),
-      key,
-      ...(expected ?? []),
-      ...guards.flatMap((g) => g.params),
-    ];
-    const query = this.#statements.compiled(shape, parameters, () => {
-      const set: Record<string, unknown> = { ...row };
-      parts.forEach((p, i) => {
-        set[changes[i]![0].column] = p.expr;
-      });
-      if (version) set[version.column] = sql`${sql.ref(version.column)} + 1`;
-      let q = this.executor.updateTable(this.#table).set(set).where(this.#pk.column, '=', key);
-      if (expected !== undefined && version) q = q.where(version.column, 'in', expected);
-      for (const g of guards) q = q.where(g.expr as RawBuilder<SqlBool>);
-      return q.returningAll().compile();
-    });
+    const parts = changes.length === 0 ? NO_PARTS : changes.map(([f, c]) => changeSql(f, c, this.db.dialect));
+    let partShapes = '';
+    const guards: NonNullable<ChangeSql['guard']>[] = [];
+    for (const part of parts) {
+      partShapes = partShapes === '' ? part.shape : `${partShapes},${part.shape}`;
+      parameters.push(...part.params);
+      if (part.guard) guards.push(part.guard);
+    }
+    parameters.push(key);
+    if (expected !== undefined) parameters.push(...expected);
+    for (const guard of guards) parameters.push(...guard.params);
+    const shape = `update|${columns}|${partShapes}|${expected === undefined ? '' : `v${expected.length}`}`;
+    const query = this.#statements.compiled(shape, parameters, () =>
+      this.#compileUpdate(row, changes, parts, guards, key, expected),
+    );
     let rows: Entity[];
     try {
       rows = (await this.db.execute<Entity>(query)).rows;
@@ -411,6 +438,27 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     // The row changed between the update and the read so that the guard now passes: try again.
     if (attempt >= 3) throw new PreconditionFailed(this.model.$name, id, 'the row kept changing; retry');
     return this.#update(id, patch, expected, attempt + 1);
+  }
+
+  /** The UPDATE of {@link SqlRepository.#update}, built with Kysely (once per shape: the statement cache keeps it). */
+  #compileUpdate(
+    row: Entity,
+    changes: readonly [FieldMeta, FieldChange][],
+    parts: readonly ChangeSql[],
+    guards: readonly NonNullable<ChangeSql['guard']>[],
+    key: unknown,
+    expected: readonly number[] | undefined,
+  ): CompiledQuery {
+    const set: Record<string, unknown> = { ...row };
+    parts.forEach((p, i) => {
+      set[(changes[i] as [FieldMeta, FieldChange])[0].column] = p.expr;
+    });
+    const version = this.model.$version;
+    if (version) set[version.column] = sql`${sql.ref(version.column)} + 1`;
+    let q = this.executor.updateTable(this.#table).set(set).where(this.#pk.column, '=', key);
+    if (expected !== undefined && version) q = q.where(version.column, 'in', expected);
+    for (const g of guards) q = q.where(g.expr as RawBuilder<SqlBool>);
+    return q.returningAll().compile();
   }
 
   #checkVersion(id: unknown, current: Entity, expected: readonly number[]): void {

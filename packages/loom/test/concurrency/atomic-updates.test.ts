@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DIALECTS } from '../support/dialects.ts';
 import { useDatabase } from '../support/fixture.ts';
 import {
@@ -134,6 +134,33 @@ describe.each(DIALECTS)('optimistic concurrency on %s', (dialect) => {
     expect(await repo.getById(id)).toMatchObject({ label: 'H2', version: 2 });
     expect(await repo.update(id, { label: 'H4' }, { expectedVersion: [5, 2] })).toMatchObject({ version: 3 });
     expect(await repo.update(404, { label: 'x' }, { expectedVersion: 1 })).toBeNull();
+  });
+
+  it('plain values, guarded changes and an expected version bind in one statement, run after run', async () => {
+    // Every kind of parameter in one UPDATE (set values, change operands, id, versions, guard
+    // operands): a wrong order would write the wrong value or miss the row.
+    const repo = fx.repo(Stock);
+    const { id } = await repo.create(stock('M', 10));
+    const first = await repo.update(
+      id,
+      { label: 'M2', quantity: decrement(4), notes: append('a') },
+      { expectedVersion: [7, 1] },
+    );
+    expect(first).toMatchObject({ label: 'M2', quantity: 6, notes: 'a', version: 2 });
+    // The second run of the shape reuses the first one's text: it builds no query (the statement cache
+    // keeps a text only when the parameters bound match the compiled ones, in order).
+    const builds = vi.spyOn(fx.db, 'executor');
+    const second = await repo.update(
+      id,
+      { label: 'M3', quantity: decrement(5), notes: append('b') },
+      { expectedVersion: [7, 2] },
+    );
+    expect(second).toMatchObject({ label: 'M3', quantity: 1, notes: 'ab', version: 3 });
+    expect(builds).not.toHaveBeenCalled();
+    builds.mockRestore();
+    const stale = repo.update(id, { label: 'M4', quantity: decrement(1) }, { expectedVersion: [2] });
+    await expect(stale).rejects.toMatchObject({ status: 412, currentVersion: 3 });
+    expect(await repo.getById(id)).toMatchObject({ label: 'M3', quantity: 1, version: 3 });
   });
 
   it('of concurrent updates expecting the same version exactly one wins', async () => {
