@@ -4,6 +4,7 @@ import { InvalidQuery, PreconditionFailed, ValidationError } from '../errors/ind
 import type { ManyToManyName } from '../model/infer.ts';
 import type { AnyModel, CreateInput, FieldMeta, FieldName, Infer, QueryField } from '../model/model.ts';
 import { type ChangeSql, changeSql, changeViolation } from './change-sql.ts';
+import { ColumnListKey } from './column-list-key.ts';
 import { toConflict, type WriteOperation } from './conflict-mapping.ts';
 import { type CursorCodec, cursorCodec } from './cursor-token.ts';
 import { type FieldChange, isFieldChange, type UpdateChanges } from './field-change.ts';
@@ -132,6 +133,11 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
   readonly #getByIdKeys = new Map<string, string>();
   /** Fields a create never takes from its input: auto-increment keys, and managed ones without timestamps. */
   readonly #notCreated: ReadonlySet<string>;
+  /** Statement-cache keys of inserts, and of updates that only set values, by their columns. */
+  readonly #createKey = new ColumnListKey('create:');
+  readonly #plainUpdateKey = new ColumnListKey('update|', '||');
+  /** `exists` statement-cache keys by field: [value, null]. */
+  readonly #existsKeys = new Map<FieldMeta, readonly [string, string]>();
 
   constructor(model: M, db: Database, settings: RepositorySettings) {
     this.model = model;
@@ -276,7 +282,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     }
     // One text per set of columns, compiled once (the encoded row holds only plain values: no
     // undefined, no SQL expressions), run through `Database.execute` like reads and updates.
-    const query = this.#statements.compiled(`create:${columns.join(',')}`, Object.values(row), () =>
+    const query = this.#statements.compiled(this.#createKey.of(columns), Object.values(row), () =>
       this.executor.insertInto(this.#table).values(row).returningAll().compile(),
     );
     return this.#write(() =>
@@ -338,10 +344,13 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const isNull = value === null;
     const encoded = isNull ? null : this.#fieldValue(f, value);
     // Compiled once per column (and null test): a unique check runs on every create of some models.
-    const query = this.#statements.compiled(
-      `exists:${f.column}:${isNull ? 'null' : 'eq'}`,
-      isNull ? [1] : [encoded, 1],
-      () => this.#selectWhereField(f, isNull, encoded).select(sql.lit(1).as('one')).limit(1).compile(),
+    let keys = this.#existsKeys.get(f);
+    if (keys === undefined) {
+      keys = [`exists:${f.column}:eq`, `exists:${f.column}:null`];
+      this.#existsKeys.set(f, keys);
+    }
+    const query = this.#statements.compiled(isNull ? keys[1] : keys[0], isNull ? [1] : [encoded, 1], () =>
+      this.#selectWhereField(f, isNull, encoded).select(sql.lit(1).as('one')).limit(1).compile(),
     );
     const { rows } = await this.db.execute<Entity>(query);
     return rows.length > 0;
@@ -392,14 +401,11 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     }
     if (this.model.$timestamps) values.updatedAt = new Date();
     const row = this.codec.encode(values);
-    // The statement's shape and parameters in one pass over the encoded row (this runs on every
-    // update: no intermediate arrays for the plain case of set columns and an id).
-    let columns = '';
+    // The statement's parameters in one pass over the encoded row (this runs on every update: no
+    // intermediate arrays for the plain case of set columns and an id).
+    const columns = Object.keys(row);
     const parameters: unknown[] = [];
-    for (const column of Object.keys(row)) {
-      columns = columns === '' ? column : `${columns},${column}`;
-      parameters.push(row[column]);
-    }
+    for (const column of columns) parameters.push(row[column]);
     if (parameters.length === 0 && changes.length === 0) {
       const current = await this.getById(id);
       if (current !== null && expected !== undefined) this.#checkVersion(id, current as Entity, expected);
@@ -416,7 +422,10 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     parameters.push(key);
     if (expected !== undefined) parameters.push(...expected);
     for (const guard of guards) parameters.push(...guard.params);
-    const shape = `update|${columns}|${partShapes}|${expected === undefined ? '' : `v${expected.length}`}`;
+    const shape =
+      parts.length === 0 && expected === undefined
+        ? this.#plainUpdateKey.of(columns)
+        : `update|${columns.join(',')}|${partShapes}|${expected === undefined ? '' : `v${expected.length}`}`;
     const query = this.#statements.compiled(shape, parameters, () =>
       this.#compileUpdate(row, changes, parts, guards, key, expected),
     );
