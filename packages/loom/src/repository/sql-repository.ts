@@ -406,7 +406,7 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     const columns = Object.keys(row);
     const parameters: unknown[] = [];
     for (const column of columns) parameters.push(row[column]);
-    if (parameters.length === 0 && changes.length === 0) {
+    if (columns.length === 0 && changes.length === 0) {
       const current = await this.getById(id);
       if (current !== null && expected !== undefined) this.#checkVersion(id, current as Entity, expected);
       return current as Infer<M> | null;
@@ -422,6 +422,8 @@ export class SqlRepository<M extends AnyModel> implements Repository<M> {
     parameters.push(key);
     if (expected !== undefined) parameters.push(...expected);
     for (const guard of guards) parameters.push(...guard.params);
+    // `update|<columns>|<change shapes>|<versions>`; an update that only sets values (the common case)
+    // takes the same key from its memo instead of joining it again.
     const shape =
       parts.length === 0 && expected === undefined
         ? this.#plainUpdateKey.of(columns)
