@@ -162,6 +162,45 @@ describe.each(DIALECTS)('column kinds on %s', (dialect) => {
     expect(await samples.getById(id)).toEqual(updated);
   });
 
+  it('date-times round-trip and filter across the storable range: ISO years and beyond, and BC', async () => {
+    const samples = fx.repo(Sample);
+    const instant = (year: number, iso: string) => {
+      const date = new Date(iso);
+      date.setUTCFullYear(year);
+      return date;
+    };
+    // Years 1–9999 have a four-digit ISO spelling; the others (10000 on, 1 BC and before) do not.
+    const instants = [
+      new Date('0001-01-01T00:00:00.000Z'),
+      new Date('1969-12-31T23:59:59.999Z'),
+      new Date('9999-12-31T23:59:59.999Z'),
+      instant(10_000, '2000-01-01T00:00:00.000Z'),
+      instant(275_759, '2000-06-15T12:30:45.678Z'),
+      instant(0, '2000-03-01T00:00:00.000Z'),
+      instant(-4712, '2000-01-01T00:00:00.001Z'),
+    ];
+    for (const happenedAt of instants) {
+      const created = await samples.create({
+        id: newId(),
+        ...REQUIRED,
+        happenedAt,
+        maybeHappenedAt: happenedAt,
+      });
+      expect(created.happenedAt.getTime()).toBe(happenedAt.getTime());
+      const read = await samples.getById(created.id);
+      expect(read?.happenedAt.getTime()).toBe(happenedAt.getTime());
+      expect(read?.maybeHappenedAt?.getTime()).toBe(happenedAt.getTime());
+      const found = await samples.list({
+        filter: { kind: 'condition', field: 'happenedAt', op: 'eq', value: happenedAt },
+        pagination: { mode: 'offset', page: 1, limit: 10 },
+      });
+      expect(found.items.map((s) => s.id)).toEqual([created.id]);
+      const epochEve = new Date('1969-12-31T23:59:59.999Z');
+      const updated = await samples.update(created.id, { maybeHappenedAt: epochEve });
+      expect(updated?.maybeHappenedAt?.getTime()).toBe(epochEve.getTime());
+    }
+  });
+
   it('every filterable kind can be filtered and sorted by its typed value', async () => {
     const samples = fx.repo(Sample);
     const a = await samples.create({ id: newId(), ...REQUIRED });
