@@ -119,18 +119,22 @@ async function start(app: BenchApp, repeat: number, ctx: RoundContext): Promise<
   }
 }
 
-/** Warm-up, then one measured run of `scenario` at `c` on a running app, with /proc read around it. */
+/**
+ * Warm-up (`firstWarmupS` for the app's first run of the scenario in the round, else `warmupS`), then
+ * one measured run of `scenario` at `c` on a running app, with /proc read around it.
+ */
 async function measure(
   running: RunningApp,
   scenario: Scenario,
   c: number,
   repeat: number,
   ctx: RoundContext,
+  firstOfScenario: boolean,
 ): Promise<RunRecord> {
   const { config } = ctx;
   const name = running.app.name;
   const spec = { baseUrl: running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
-  await ctx.load(scenario, { ...spec, durationS: config.warmupS });
+  await ctx.load(scenario, { ...spec, durationS: firstOfScenario ? config.firstWarmupS : config.warmupS });
   await sleep(PAUSE_BEFORE_MS);
   const cpuBefore = readCpuMs(running.pid) ?? NaN;
   const hostBefore = readHostCpu();
@@ -184,11 +188,12 @@ async function runRound(repeat: number, ctx: RoundContext): Promise<BlockRecord[
       const mine = apps.get(app.name);
       if (mine?.running === undefined || mine.error !== undefined) continue;
       try {
-        if (!mine.probed.has(cell.scenario.name)) {
+        const first = !mine.probed.has(cell.scenario.name);
+        if (first) {
           await probe(mine.running, cell.scenario);
           mine.probed.add(cell.scenario.name);
         }
-        mine.runs.push(await measure(mine.running, cell.scenario, cell.concurrency, repeat, ctx));
+        mine.runs.push(await measure(mine.running, cell.scenario, cell.concurrency, repeat, ctx, first));
       } catch (e) {
         mine.error = e instanceof Error ? e.message : String(e);
         log(`${app.name} #${repeat}: dropped for the rest of the round: ${mine.error}`);
@@ -229,7 +234,7 @@ async function main(): Promise<void> {
   );
   log(
     `run ${runId}: apps ${config.apps.map((a) => a.name).join(', ')}; ${config.scenarios.length} scenarios; ` +
-      `c=${config.concurrencies.join(',')}; ${config.repeats} repeats; ${config.durationS} s runs + ${config.warmupS} s warm-up; ` +
+      `c=${config.concurrencies.join(',')}; ${config.repeats} repeats; ${config.durationS} s runs + ${config.warmupS} s warm-up (${config.firstWarmupS} s before a scenario's first); ` +
       `${tool}; about ${(estimateSeconds(config) / 60).toFixed(1)} min`,
   );
 

@@ -8,6 +8,12 @@ export interface BenchConfig {
   readonly durationS: number;
   /** Seconds of warm-up before each measured run, discarded (`BENCH_WARMUP`). */
   readonly warmupS: number;
+  /**
+   * Seconds of warm-up before an app's first measured run of a scenario in a round, in place of
+   * `warmupS` (`BENCH_FIRST_WARMUP`): a route's code is still being optimized seconds into its life
+   * (bench/ANALYSIS.md, 2026-12-07 evening), and the run measures the server it settles into.
+   */
+  readonly firstWarmupS: number;
   readonly repeats: number;
   readonly concurrencies: readonly number[];
   readonly scenarios: readonly Scenario[];
@@ -22,6 +28,7 @@ export interface BenchConfig {
 export const DEFAULTS = {
   durationS: 5,
   warmupS: 2,
+  firstWarmupS: 8,
   repeats: 3,
   concurrencies: [20, 100],
   poolMax: 15,
@@ -59,12 +66,13 @@ function pick<T extends { name: string }>(all: readonly T[], names: string[] | u
 }
 
 /**
- * Reads the run configuration: BENCH_QUICK (1: 2 s runs, 1 s warm-up, one repeat), BENCH_DURATION, BENCH_WARMUP, BENCH_REPEATS, BENCH_CONCURRENCY (e.g.
+ * Reads the run configuration: BENCH_QUICK (1: 2 s runs, 1 s warm-ups, one repeat), BENCH_DURATION, BENCH_WARMUP,
+ * BENCH_FIRST_WARMUP, BENCH_REPEATS, BENCH_CONCURRENCY (e.g.
  * "20,100"), BENCH_SCENARIOS and BENCH_APPS (comma-separated names), BENCH_TOOL (wrk | autocannon),
  * PG_POOL_MAX, BENCH_REPORT_DIR.
  */
 /** `BENCH_QUICK=1`: a short run (each value still overridable by its own variable). */
-export const QUICK = { durationS: 2, warmupS: 1, repeats: 1 } as const;
+export const QUICK = { durationS: 2, warmupS: 1, firstWarmupS: 1, repeats: 1 } as const;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const base = env.BENCH_QUICK === '1' ? { ...DEFAULTS, ...QUICK } : DEFAULTS;
@@ -80,6 +88,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   return {
     durationS: positiveNumber(env, 'BENCH_DURATION', base.durationS),
     warmupS: positiveNumber(env, 'BENCH_WARMUP', base.warmupS),
+    firstWarmupS: positiveNumber(env, 'BENCH_FIRST_WARMUP', base.firstWarmupS),
     repeats: Math.round(positiveNumber(env, 'BENCH_REPEATS', base.repeats)),
     concurrencies,
     scenarios: pick(SCENARIOS, list(env, 'BENCH_SCENARIOS'), 'BENCH_SCENARIOS'),
@@ -95,15 +104,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
 }
 
 /**
- * Seconds the whole matrix takes, roughly: runs × (warm-up + pauses + run) + ~3 s per app and round for
- * seed and boot.
+ * Seconds the whole matrix takes, roughly: runs × (warm-up + pauses + run), the longer first warm-up
+ * once per app, scenario and round, + ~3 s per app and round for seed and boot.
  */
 export function estimateSeconds(config: BenchConfig): number {
   const perRun = config.warmupS + config.durationS + (PAUSE_BEFORE_MS + PAUSE_AFTER_MS) / 1000;
   let seconds = 0;
   for (const app of config.apps) {
-    const runsPerRound = scenariosOf(app, config.scenarios).length * config.concurrencies.length;
-    seconds += config.repeats * (3 + runsPerRound * perRun);
+    const scenarios = scenariosOf(app, config.scenarios).length;
+    const runsPerRound = scenarios * config.concurrencies.length;
+    const firstExtra = scenarios * (config.firstWarmupS - config.warmupS);
+    seconds += config.repeats * (3 + runsPerRound * perRun + firstExtra);
   }
   return seconds;
 }

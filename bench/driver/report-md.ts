@@ -213,7 +213,7 @@ export function renderResults(input: ReportInput): string {
     '',
     `- Apps: ${input.appNames.join(', ')}. A round (repeat) drops and re-seeds the bench tables (120 users who own the 1,200 records and their 3,600 notes, and 10,000 users who own nothing, so that the unique check of \`create_with_rules\` is an index lookup from the start), starts every app fresh, runs every scenario at every concurrency on the apps one after another, then stops them; an app waits idle while another is measured.`,
     `- Order: within a cell the apps run back to back, seconds apart, so their ratio sees about the same machine; the order alternates from cell to cell and from round to round (A B, B A, …). Rounds: ${config.repeats}. Reported: median of the rounds for RPS, p50 and p99 (and the ratio per round under \`per round\`); errors summed; max is the worst request of any round.`,
-    `- Per scenario and concurrency (${config.concurrencies.join(', ')}): ${config.warmupS} s warm-up (discarded), ${PAUSE_BEFORE_MS / 1000} s pause, **${config.durationS} s measured** (\`BENCH_DURATION\`), ${PAUSE_AFTER_MS / 1000} s pause.`,
+    `- Per scenario and concurrency (${config.concurrencies.join(', ')}): ${config.warmupS} s warm-up (discarded; ${config.firstWarmupS} s before an app's first run of a scenario in a round, \`BENCH_FIRST_WARMUP\`, as a route's code is still being optimized in its first seconds), ${PAUSE_BEFORE_MS / 1000} s pause, **${config.durationS} s measured** (\`BENCH_DURATION\`), ${PAUSE_AFTER_MS / 1000} s pause.`,
     m.loadTool.startsWith('wrk')
       ? `- Load: \`wrk -t1 -cC -d${config.durationS}s --timeout 10s --latency -s <scenario>.lua\` (Lua scripts from \`bench/wrk/common.lua\` + \`bench/scenarios.ts\`). wrk's percentiles are coordinated-omission corrected.`
       : '- Load: autocannon (wrk was not installed), same request sequences, 10 s timeout, one client process.',
@@ -225,7 +225,7 @@ export function renderResults(input: ReportInput): string {
         ]),
     `- Start-up = from spawn to the first 200 on \`/bench/ping\` (data present; includes Node stripping the TypeScript types).`,
     `- Wall time of this run: ${minutes(input.wallSeconds)}${partial ? '' : ` (estimate beforehand: ${minutes(estimateSeconds(config))})`}.`,
-    `- Defaults (\`BENCH_DURATION=${d.durationS}\`, \`BENCH_WARMUP=${d.warmupS}\`, ${d.repeats} repeats, ${d.scenarios.length} scenarios, c = ${d.concurrencies.join(', ')}, apps ${d.apps.map((a) => a.name).join(', ')}): chosen so that the full matrix takes about ${minutes(estimateSeconds(d))} on 2 cores.`,
+    `- Defaults (\`BENCH_DURATION=${d.durationS}\`, \`BENCH_WARMUP=${d.warmupS}\`, \`BENCH_FIRST_WARMUP=${d.firstWarmupS}\`, ${d.repeats} repeats, ${d.scenarios.length} scenarios, c = ${d.concurrencies.join(', ')}, apps ${d.apps.map((a) => a.name).join(', ')}): chosen so that the full matrix takes about ${minutes(estimateSeconds(d))} on 2 cores.`,
     '',
     '## Results (median of rounds)',
     '',

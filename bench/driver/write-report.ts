@@ -21,11 +21,18 @@ export interface RunSummary {
   readonly blocks: readonly BlockRecord[];
 }
 
-/** The configuration of a saved run, rebuilt from the names and numbers its summary kept. */
-export function configOf(saved: RunSummary['config']): BenchConfig {
+/**
+ * The configuration of a saved run, rebuilt from the names and numbers its summary kept (a summary
+ * written before `firstWarmupS` existed lacks it).
+ */
+export function configOf(
+  saved: Omit<BenchConfig, 'firstWarmupS'> & { readonly firstWarmupS?: number },
+): BenchConfig {
   return readConfig({
     BENCH_DURATION: String(saved.durationS),
     BENCH_WARMUP: String(saved.warmupS),
+    // Runs saved before the first warm-up existed warmed every run alike.
+    BENCH_FIRST_WARMUP: String(saved.firstWarmupS ?? saved.warmupS),
     BENCH_REPEATS: String(saved.repeats),
     BENCH_CONCURRENCY: saved.concurrencies.join(','),
     BENCH_SCENARIOS: saved.scenarios.map((s) => s.name).join(','),

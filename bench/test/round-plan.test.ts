@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig, roundPlan } from '../driver/config.ts';
+import { estimateSeconds, readConfig, roundPlan } from '../driver/config.ts';
 import { type BlockRecord, type RunRecord, ratiosPerRepeat } from '../driver/results.ts';
 
 const config = readConfig({ BENCH_SCENARIOS: 'ping,get_by_id_with_details', BENCH_CONCURRENCY: '20,100' });
@@ -27,6 +27,25 @@ describe('roundPlan', () => {
     expect(second[0]).toBe('loom-kernel native loom');
     expect(second[1]).toBe('loom native loom-kernel');
     expect(second[2]).toBe('loom-cached loom-kernel native loom');
+  });
+});
+
+describe('warm-ups', () => {
+  it("warms an app's first run of a scenario longer than the others, and counts it in the estimate", () => {
+    const defaults = readConfig({ BENCH_SCENARIOS: 'ping', BENCH_APPS: 'loom', BENCH_CONCURRENCY: '20,100' });
+    expect(defaults.warmupS).toBe(2);
+    expect(defaults.firstWarmupS).toBe(8);
+    const flat = readConfig({
+      BENCH_SCENARIOS: 'ping',
+      BENCH_APPS: 'loom',
+      BENCH_CONCURRENCY: '20,100',
+      BENCH_FIRST_WARMUP: '2',
+    });
+    expect(flat.firstWarmupS).toBe(2);
+    // One app, one scenario, three rounds: the first run of each round warms 6 s longer.
+    expect(estimateSeconds(defaults) - estimateSeconds(flat)).toBe(3 * 6);
+    expect(readConfig({ BENCH_QUICK: '1' }).firstWarmupS).toBe(1);
+    expect(() => readConfig({ BENCH_FIRST_WARMUP: '0' })).toThrow(/BENCH_FIRST_WARMUP/);
   });
 });
 
