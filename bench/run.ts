@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: per round (repeat), seeds and starts every app, then runs every scenario at every
- * concurrency on the apps one after another, in alternating order, and writes RESULTS.md,
+ * concurrency on the apps, which take turns in slices of the measured time, and writes RESULTS.md,
  * results-chart.svg and per-run JSON under results/.
  * Configuration through env: see driver/config.ts and README.md.
  */
@@ -16,11 +16,13 @@ import {
   estimateSeconds,
   PAUSE_AFTER_MS,
   PAUSE_BEFORE_MS,
+  type RoundCell,
   readConfig,
   roundPlan,
 } from './driver/config.ts';
 import { runAutocannon } from './driver/load-autocannon.ts';
 import type { LoadResult, LoadSpec } from './driver/load-result.ts';
+import { type LatencyQuantiles, type LoadSlice, mergeSlices } from './driver/load-slices.ts';
 import { findWrk, runWrk, writeWrkScript, wrkVersion } from './driver/load-wrk.ts';
 import { describeMachine } from './driver/machine.ts';
 import { hostBusyPercent, readCpuMs, readHostCpu, readMemory } from './driver/proc-stats.ts';
@@ -34,7 +36,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const log = (message: string): void =>
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-type Load = (scenario: Scenario, spec: LoadSpec) => Promise<{ result: LoadResult; raw: string }>;
+type Load = (
+  scenario: Scenario,
+  spec: LoadSpec,
+) => Promise<{ result: LoadResult; raw: string; quantiles?: LatencyQuantiles | undefined }>;
 
 function loadFunction(tool: 'wrk' | 'autocannon', scriptsDir: string): Load {
   if (tool === 'autocannon') return runAutocannon;
@@ -119,61 +124,122 @@ async function start(app: BenchApp, repeat: number, ctx: RoundContext): Promise<
   }
 }
 
+/** One app's measured slices of a cell, and the /proc readings around each. */
+interface SliceTally {
+  readonly slices: LoadSlice[];
+  readonly raws: string[];
+  cpuMs: number;
+  hostBusy: number[];
+}
+
 /**
- * Warm-up (`firstWarmupS` for the app's first run of the scenario in the round, else `warmupS`), then
- * one measured run of `scenario` at `c` on a running app, with /proc read around it.
+ * One cell on its apps: each app warms up (`firstWarmupS` before its first run of the scenario in the
+ * round, else `warmupS`), then the apps take turns in `config.slices` slices of the measured time,
+ * the order reversed from slice to slice (A B, B A, …), with /proc read around each slice. Each app's
+ * slices are merged into one run (`mergeSlices`). An app that dies or fails is dropped from the rest of
+ * the cell (and the round); the others go on.
  */
-async function measure(
-  running: RunningApp,
-  scenario: Scenario,
-  c: number,
+async function measureCell(
+  cell: RoundCell,
+  apps: Map<string, AppInRound>,
   repeat: number,
   ctx: RoundContext,
-  firstOfScenario: boolean,
-): Promise<RunRecord> {
+) {
   const { config } = ctx;
-  const name = running.app.name;
-  const spec = { baseUrl: running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
-  await ctx.load(scenario, { ...spec, durationS: firstOfScenario ? config.firstWarmupS : config.warmupS });
-  await sleep(PAUSE_BEFORE_MS);
-  const cpuBefore = readCpuMs(running.pid) ?? NaN;
-  const hostBefore = readHostCpu();
-  const { result, raw } = await ctx.load(scenario, { ...spec, durationS: config.durationS });
-  const cpuAfter = readCpuMs(running.pid) ?? NaN;
-  const hostBusy = hostBusyPercent(hostBefore, readHostCpu());
-  const memory = readMemory(running.pid);
-  if (!running.alive() || memory === undefined) throw new Error(`${name} died during ${scenario.name}`);
-  const cpuMs = cpuAfter - cpuBefore;
-  const record: RunRecord = {
-    app: name,
-    repeat,
-    scenario: scenario.name,
-    concurrency: c,
-    load: result,
-    rssKb: memory.rssKb,
-    hwmKb: memory.hwmKb,
-    cpuMsPerRequest: result.requests > 0 ? cpuMs / result.requests : NaN,
-    cpuPercentOfCore: (cpuMs / (result.durationS * 1000)) * 100,
-    hostBusyPercent: hostBusy,
+  const { scenario, concurrency: c } = cell;
+  const live: AppInRound[] = [];
+  const fail = (mine: AppInRound, e: unknown): void => {
+    mine.error = e instanceof Error ? e.message : String(e);
+    log(`${mine.app.name} #${repeat}: dropped for the rest of the round: ${mine.error}`);
   };
-  writeFileSync(
-    join(ctx.runDir, `${name}-r${repeat}-${scenario.name}-c${c}.json`),
-    JSON.stringify({ ...record, raw }, null, 2),
+  for (const app of cell.apps) {
+    const mine = apps.get(app.name);
+    if (mine?.running === undefined || mine.error !== undefined) continue;
+    const spec = { baseUrl: mine.running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
+    try {
+      const first = !mine.probed.has(scenario.name);
+      if (first) {
+        await probe(mine.running, scenario);
+        mine.probed.add(scenario.name);
+      }
+      await ctx.load(scenario, { ...spec, durationS: first ? config.firstWarmupS : config.warmupS });
+      live.push(mine);
+    } catch (e) {
+      fail(mine, e);
+    }
+  }
+  await sleep(PAUSE_BEFORE_MS);
+  const tallies = new Map<AppInRound, SliceTally>(
+    live.map((mine) => [mine, { slices: [], raws: [], cpuMs: 0, hostBusy: [] }]),
   );
-  log(
-    `${name} #${repeat} ${scenario.name} c=${c}: ${result.rps.toFixed(0)} rps, p50 ${result.p50Ms.toFixed(1)} ms, ` +
-      `p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}, socket errors ${result.socketErrors}, ` +
-      `CPU ${record.cpuMsPerRequest.toFixed(3)} ms/req (${record.cpuPercentOfCore.toFixed(0)} % of a core, host ${hostBusy.toFixed(0)} % busy), ` +
-      `RSS ${memory.rssKb} kB`,
-  );
+  const sliceS = config.durationS / config.slices;
+  for (let slice = 0; slice < config.slices; slice++) {
+    for (const mine of slice % 2 === 0 ? live : [...live].reverse()) {
+      const running = mine.running;
+      const tally = tallies.get(mine);
+      if (running === undefined || tally === undefined || mine.error !== undefined) continue;
+      try {
+        const cpuBefore = readCpuMs(running.pid) ?? NaN;
+        const hostBefore = readHostCpu();
+        const spec = {
+          baseUrl: running.baseUrl,
+          connections: c,
+          timeoutS: REQUEST_TIMEOUT_S,
+          durationS: sliceS,
+        };
+        const { result, raw, quantiles } = await ctx.load(scenario, spec);
+        tally.cpuMs += (readCpuMs(running.pid) ?? NaN) - cpuBefore;
+        tally.hostBusy.push(hostBusyPercent(hostBefore, readHostCpu()));
+        tally.slices.push({ result, quantiles });
+        tally.raws.push(raw);
+        if (!running.alive()) throw new Error(`${running.app.name} died during ${scenario.name}`);
+      } catch (e) {
+        fail(mine, e);
+      }
+    }
+  }
+  for (const mine of live) {
+    const running = mine.running;
+    const tally = tallies.get(mine);
+    if (running === undefined || tally === undefined || mine.error !== undefined) continue;
+    const memory = readMemory(running.pid);
+    if (memory === undefined) {
+      fail(mine, new Error(`${running.app.name} died during ${scenario.name}`));
+      continue;
+    }
+    const load = mergeSlices(tally.slices);
+    const hostBusy = tally.hostBusy.reduce((a, b) => a + b, 0) / tally.hostBusy.length;
+    const record: RunRecord = {
+      app: running.app.name,
+      repeat,
+      scenario: scenario.name,
+      concurrency: c,
+      load,
+      rssKb: memory.rssKb,
+      hwmKb: memory.hwmKb,
+      cpuMsPerRequest: load.requests > 0 ? tally.cpuMs / load.requests : NaN,
+      cpuPercentOfCore: (tally.cpuMs / (load.durationS * 1000)) * 100,
+      hostBusyPercent: hostBusy,
+    };
+    mine.runs.push(record);
+    writeFileSync(
+      join(ctx.runDir, `${record.app}-r${repeat}-${scenario.name}-c${c}.json`),
+      JSON.stringify({ ...record, slices: tally.slices.map((x) => x.result), raw: tally.raws }, null, 2),
+    );
+    log(
+      `${record.app} #${repeat} ${scenario.name} c=${c}: ${load.rps.toFixed(0)} rps, p50 ${load.p50Ms.toFixed(1)} ms, ` +
+        `p99 ${load.p99Ms.toFixed(1)} ms, non-2xx ${load.non2xx}, socket errors ${load.socketErrors}, ` +
+        `CPU ${record.cpuMsPerRequest.toFixed(3)} ms/req (${record.cpuPercentOfCore.toFixed(0)} % of a core, host ${hostBusy.toFixed(0)} % busy), ` +
+        `RSS ${memory.rssKb} kB; slices ${tally.slices.map((x) => x.result.rps.toFixed(0)).join(' ')}`,
+    );
+  }
   await sleep(PAUSE_AFTER_MS);
-  return record;
 }
 
 /**
  * One repeat: fresh tables, every app started (each idle while another is measured), then every cell
- * of {@link roundPlan} measured on its apps back to back. An app that dies or fails a probe is dropped
- * for the rest of the round; the others go on.
+ * of {@link roundPlan} measured on its apps ({@link measureCell}). An app that dies or fails a probe is
+ * dropped for the rest of the round; the others go on.
  */
 async function runRound(repeat: number, ctx: RoundContext): Promise<BlockRecord[]> {
   const { config } = ctx;
@@ -183,23 +249,7 @@ async function runRound(repeat: number, ctx: RoundContext): Promise<BlockRecord[
     apps.set(app.name, await start(app, repeat, ctx));
     ctx.onRunning([...apps.values()].flatMap((a) => (a.running === undefined ? [] : [a.running])));
   }
-  for (const cell of roundPlan(config, repeat)) {
-    for (const app of cell.apps) {
-      const mine = apps.get(app.name);
-      if (mine?.running === undefined || mine.error !== undefined) continue;
-      try {
-        const first = !mine.probed.has(cell.scenario.name);
-        if (first) {
-          await probe(mine.running, cell.scenario);
-          mine.probed.add(cell.scenario.name);
-        }
-        mine.runs.push(await measure(mine.running, cell.scenario, cell.concurrency, repeat, ctx, first));
-      } catch (e) {
-        mine.error = e instanceof Error ? e.message : String(e);
-        log(`${app.name} #${repeat}: dropped for the rest of the round: ${mine.error}`);
-      }
-    }
-  }
+  for (const cell of roundPlan(config, repeat)) await measureCell(cell, apps, repeat, ctx);
   const blocks: BlockRecord[] = [];
   for (const mine of apps.values()) {
     const end = mine.running === undefined ? undefined : readMemory(mine.running.pid);
@@ -234,7 +284,7 @@ async function main(): Promise<void> {
   );
   log(
     `run ${runId}: apps ${config.apps.map((a) => a.name).join(', ')}; ${config.scenarios.length} scenarios; ` +
-      `c=${config.concurrencies.join(',')}; ${config.repeats} repeats; ${config.durationS} s runs + ${config.warmupS} s warm-up (${config.firstWarmupS} s before a scenario's first); ` +
+      `c=${config.concurrencies.join(',')}; ${config.repeats} repeats; ${config.durationS} s runs in ${config.slices} slices + ${config.warmupS} s warm-up (${config.firstWarmupS} s before a scenario's first); ` +
       `${tool}; about ${(estimateSeconds(config) / 60).toFixed(1)} min`,
   );
 

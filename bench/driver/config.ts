@@ -14,6 +14,12 @@ export interface BenchConfig {
    * (bench/ANALYSIS.md, 2026-12-07 evening), and the run measures the server it settles into.
    */
   readonly firstWarmupS: number;
+  /**
+   * Slices each measured run is cut into (`BENCH_SLICES`): the apps of a cell take turns slice by slice
+   * (A B, B A, …), so that a moment of a busy machine weighs on every app of the cell alike. A slice
+   * lasts `durationS / slices` whole seconds (wrk takes whole seconds).
+   */
+  readonly slices: number;
   readonly repeats: number;
   readonly concurrencies: readonly number[];
   readonly scenarios: readonly Scenario[];
@@ -29,6 +35,7 @@ export const DEFAULTS = {
   durationS: 5,
   warmupS: 2,
   firstWarmupS: 8,
+  slices: 5,
   repeats: 3,
   concurrencies: [20, 100],
   poolMax: 15,
@@ -67,12 +74,12 @@ function pick<T extends { name: string }>(all: readonly T[], names: string[] | u
 
 /**
  * Reads the run configuration: BENCH_QUICK (1: 2 s runs, 1 s warm-ups, one repeat), BENCH_DURATION, BENCH_WARMUP,
- * BENCH_FIRST_WARMUP, BENCH_REPEATS, BENCH_CONCURRENCY (e.g.
+ * BENCH_FIRST_WARMUP, BENCH_SLICES, BENCH_REPEATS, BENCH_CONCURRENCY (e.g.
  * "20,100"), BENCH_SCENARIOS and BENCH_APPS (comma-separated names), BENCH_TOOL (wrk | autocannon),
  * PG_POOL_MAX, BENCH_REPORT_DIR.
  */
 /** `BENCH_QUICK=1`: a short run (each value still overridable by its own variable). */
-export const QUICK = { durationS: 2, warmupS: 1, firstWarmupS: 1, repeats: 1 } as const;
+export const QUICK = { durationS: 2, warmupS: 1, firstWarmupS: 1, slices: 1, repeats: 1 } as const;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const base = env.BENCH_QUICK === '1' ? { ...DEFAULTS, ...QUICK } : DEFAULTS;
@@ -85,8 +92,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   if (tool !== undefined && tool !== '' && tool !== 'wrk' && tool !== 'autocannon') {
     throw new Error(`BENCH_TOOL must be wrk or autocannon, got ${tool}`);
   }
+  const durationS = positiveNumber(env, 'BENCH_DURATION', base.durationS);
+  const slices = Math.round(positiveNumber(env, 'BENCH_SLICES', base.slices));
+  if (!Number.isInteger(durationS / slices)) {
+    throw new Error(
+      `BENCH_SLICES: ${slices} slices of a ${durationS} s run are not whole seconds (wrk takes whole seconds)`,
+    );
+  }
   return {
-    durationS: positiveNumber(env, 'BENCH_DURATION', base.durationS),
+    durationS,
+    slices,
     warmupS: positiveNumber(env, 'BENCH_WARMUP', base.warmupS),
     firstWarmupS: positiveNumber(env, 'BENCH_FIRST_WARMUP', base.firstWarmupS),
     repeats: Math.round(positiveNumber(env, 'BENCH_REPEATS', base.repeats)),
@@ -104,19 +119,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
 }
 
 /**
- * Seconds the whole matrix takes, roughly: runs × (warm-up + pauses + run), the longer first warm-up
- * once per app, scenario and round, + ~3 s per app and round for seed and boot.
+ * Seconds the whole matrix takes, roughly: per cell, each app's warm-up (the longer first one once per
+ * app, scenario and round) and measured run, + the pauses around the cell's slices; + ~3 s per app and
+ * round for seed and boot.
  */
 export function estimateSeconds(config: BenchConfig): number {
-  const perRun = config.warmupS + config.durationS + (PAUSE_BEFORE_MS + PAUSE_AFTER_MS) / 1000;
-  let seconds = 0;
+  const pausesS = (PAUSE_BEFORE_MS + PAUSE_AFTER_MS) / 1000;
+  let perRound = 0;
   for (const app of config.apps) {
     const scenarios = scenariosOf(app, config.scenarios).length;
-    const runsPerRound = scenarios * config.concurrencies.length;
-    const firstExtra = scenarios * (config.firstWarmupS - config.warmupS);
-    seconds += config.repeats * (3 + runsPerRound * perRun + firstExtra);
+    perRound += 3 + scenarios * (config.firstWarmupS - config.warmupS);
   }
-  return seconds;
+  for (const cell of roundPlan(config, 1)) {
+    perRound += cell.apps.length * (config.warmupS + config.durationS) + pausesS;
+  }
+  return config.repeats * perRound;
 }
 
 /** One cell of a round: a scenario at one concurrency, and the apps measured on it, in this order. */
@@ -128,10 +145,10 @@ export interface RoundCell {
 
 /**
  * What a round (one repeat) measures, in order: every scenario at every concurrency, each measured on
- * every app that runs it, one app right after the other. The app order alternates from one cell to the
- * next and from one round to the next (A B, B A, …), so no app is always measured first or always
- * right after another's load. Measuring the apps of a cell back to back, seconds apart, is what lets
- * their ratio survive a shared machine whose speed drifts over minutes.
+ * every app that runs it. The app order alternates from one cell to the next and from one round to the
+ * next (A B, B A, …), so no app is always warmed or measured first. Within a cell the apps take turns
+ * in slices of a second or so (`slices`), which is what lets their ratio survive a shared machine whose
+ * speed drifts from one second to the next.
  */
 export function roundPlan(config: BenchConfig, repeat: number): RoundCell[] {
   const cells: RoundCell[] = [];

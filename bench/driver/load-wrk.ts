@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Scenario } from '../scenarios.ts';
 import { BENCH_DIR } from './apps.ts';
 import type { LoadResult, LoadSpec } from './load-result.ts';
+import type { LatencyQuantiles } from './load-slices.ts';
 
 /** The path of wrk when it is installed, else undefined. */
 export function findWrk(): string | undefined {
@@ -51,8 +52,27 @@ interface WrkJson {
   lat_mean_us: number;
 }
 
-/** `wrk -t1 -cC -dDs --timeout Ts --latency -s script URL`; parses the JSON line common.lua prints in done(). */
-export function runWrk(script: string, spec: LoadSpec): Promise<{ result: LoadResult; raw: string }> {
+const QUANTILES_PREFIX = 'latency-quantiles-us';
+
+/** The `latency-quantiles-us p µs p µs …` line common.lua prints, as pairs; undefined when absent. */
+function quantilesOf(lines: readonly string[]): LatencyQuantiles | undefined {
+  const line = lines.find((l) => l.startsWith(QUANTILES_PREFIX));
+  if (line === undefined) return undefined;
+  const numbers = line.slice(QUANTILES_PREFIX.length).trim().split(/\s+/).filter(Boolean).map(Number);
+  const pairs: [number, number][] = [];
+  for (let i = 0; i + 1 < numbers.length; i += 2) pairs.push([numbers[i] ?? 0, numbers[i + 1] ?? 0]);
+  return pairs.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * `wrk -t1 -cC -dDs --timeout Ts --latency -s script URL` (whole seconds, as wrk takes them); parses
+ * the JSON line and the latency quantiles common.lua prints in done(). `raw` is wrk's output without
+ * the quantiles line.
+ */
+export function runWrk(
+  script: string,
+  spec: LoadSpec,
+): Promise<{ result: LoadResult; raw: string; quantiles: LatencyQuantiles | undefined }> {
   const args = [
     '-t1',
     `-c${spec.connections}`,
@@ -70,11 +90,8 @@ export function runWrk(script: string, spec: LoadSpec): Promise<{ result: LoadRe
         reject(new Error(`wrk failed: ${error.message}\n${stderr}`));
         return;
       }
-      const line = stdout
-        .trim()
-        .split('\n')
-        .reverse()
-        .find((l) => l.startsWith('{'));
+      const lines = stdout.trim().split('\n');
+      const line = [...lines].reverse().find((l) => l.startsWith('{'));
       if (line === undefined) {
         reject(new Error(`wrk printed no JSON summary:\n${stdout}`));
         return;
@@ -83,7 +100,8 @@ export function runWrk(script: string, spec: LoadSpec): Promise<{ result: LoadRe
       const durationS = j.duration_us / 1e6;
       const socketErrors = j.err_connect + j.err_read + j.err_write + j.err_timeout;
       resolve({
-        raw: stdout,
+        raw: lines.filter((l) => !l.startsWith(QUANTILES_PREFIX)).join('\n'),
+        quantiles: quantilesOf(lines),
         result: {
           tool: 'wrk',
           requests: j.requests,

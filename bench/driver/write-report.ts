@@ -23,16 +23,21 @@ export interface RunSummary {
 
 /**
  * The configuration of a saved run, rebuilt from the names and numbers its summary kept (a summary
- * written before `firstWarmupS` existed lacks it).
+ * written before `firstWarmupS` or `slices` existed lacks them).
  */
 export function configOf(
-  saved: Omit<BenchConfig, 'firstWarmupS'> & { readonly firstWarmupS?: number },
+  saved: Omit<BenchConfig, 'firstWarmupS' | 'slices'> & {
+    readonly firstWarmupS?: number;
+    readonly slices?: number;
+  },
 ): BenchConfig {
   return readConfig({
     BENCH_DURATION: String(saved.durationS),
     BENCH_WARMUP: String(saved.warmupS),
     // Runs saved before the first warm-up existed warmed every run alike.
     BENCH_FIRST_WARMUP: String(saved.firstWarmupS ?? saved.warmupS),
+    // And before slices, as one slice per run.
+    BENCH_SLICES: String(saved.slices ?? 1),
     BENCH_REPEATS: String(saved.repeats),
     BENCH_CONCURRENCY: saved.concurrencies.join(','),
     BENCH_SCENARIOS: saved.scenarios.map((s) => s.name).join(','),

@@ -47,6 +47,13 @@ describe('warm-ups', () => {
     expect(readConfig({ BENCH_QUICK: '1' }).firstWarmupS).toBe(1);
     expect(() => readConfig({ BENCH_FIRST_WARMUP: '0' })).toThrow(/BENCH_FIRST_WARMUP/);
   });
+
+  it('cuts a measured run into slices of whole seconds, and refuses slices wrk cannot run', () => {
+    expect(readConfig({}).slices).toBe(5);
+    expect(readConfig({ BENCH_DURATION: '6', BENCH_SLICES: '3' }).slices).toBe(3);
+    expect(readConfig({ BENCH_QUICK: '1' }).slices).toBe(1);
+    expect(() => readConfig({ BENCH_DURATION: '5', BENCH_SLICES: '2' })).toThrow(/whole seconds/);
+  });
 });
 
 describe('ratiosPerRepeat', () => {
