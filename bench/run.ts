@@ -133,9 +133,10 @@ interface SliceTally {
 }
 
 /**
- * One cell on its apps: each app warms up (`firstWarmupS` before its first run of the scenario in the
- * round, else `warmupS`), then the apps take turns in `config.slices` slices of the measured time,
- * the order reversed from slice to slice (A B, B A, …), with /proc read around each slice. Each app's
+ * One cell on its apps: the apps warm up (`firstWarmupS` before an app's first run of the scenario in
+ * the round, else `warmupS`) and then are measured, both in turns of a slice's length (the measured
+ * time in `config.slices` slices), the order reversed from turn to turn (A B, B A, …), with /proc read
+ * around each measured slice. Each app's
  * slices are merged into one run (`mergeSlices`). An app that dies or fails is dropped from the rest of
  * the cell (and the round); the others go on.
  */
@@ -152,27 +153,46 @@ async function measureCell(
     mine.error = e instanceof Error ? e.message : String(e);
     log(`${mine.app.name} #${repeat}: dropped for the rest of the round: ${mine.error}`);
   };
+  const sliceS = config.durationS / config.slices;
+  // Seconds of warm-up each app has left.
+  const warmup = new Map<AppInRound, number>();
   for (const app of cell.apps) {
     const mine = apps.get(app.name);
     if (mine?.running === undefined || mine.error !== undefined) continue;
-    const spec = { baseUrl: mine.running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
     try {
       const first = !mine.probed.has(scenario.name);
       if (first) {
         await probe(mine.running, scenario);
         mine.probed.add(scenario.name);
       }
-      await ctx.load(scenario, { ...spec, durationS: first ? config.firstWarmupS : config.warmupS });
+      warmup.set(mine, first ? config.firstWarmupS : config.warmupS);
       live.push(mine);
     } catch (e) {
       fail(mine, e);
+    }
+  }
+  // The warm-ups take turns too. One after the other, the first app would then wait through the
+  // others' (8 s each before a scenario's first cell) and go idle long enough for its pool to close
+  // connections (pg's idle timeout, 10 s): its first slice would open them again.
+  for (let turn = 0; [...warmup.values()].some((left) => left > 0); turn++) {
+    for (const mine of turn % 2 === 0 ? live : [...live].reverse()) {
+      const left = warmup.get(mine) ?? 0;
+      if (left <= 0 || mine.running === undefined || mine.error !== undefined) continue;
+      const seconds = Math.max(1, Math.round(Math.min(sliceS, left)));
+      warmup.set(mine, left - seconds);
+      try {
+        const spec = { baseUrl: mine.running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
+        await ctx.load(scenario, { ...spec, durationS: seconds });
+      } catch (e) {
+        warmup.set(mine, 0);
+        fail(mine, e);
+      }
     }
   }
   await sleep(PAUSE_BEFORE_MS);
   const tallies = new Map<AppInRound, SliceTally>(
     live.map((mine) => [mine, { slices: [], raws: [], cpuMs: 0, hostBusy: [] }]),
   );
-  const sliceS = config.durationS / config.slices;
   for (let slice = 0; slice < config.slices; slice++) {
     for (const mine of slice % 2 === 0 ? live : [...live].reverse()) {
       const running = mine.running;
