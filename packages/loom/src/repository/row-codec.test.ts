@@ -83,18 +83,14 @@ describe('rowCodecOf(…).decode', () => {
 });
 
 describe('rowCodecOf(…).encode', () => {
-  it('binds a PostgreSQL date-time as ISO text in UTC where ISO has four-digit years, else as the Date', () => {
+  it('leaves a PostgreSQL date-time to pg as a Date, in every year', () => {
     const codec = rowCodecOf(Item, 'postgres');
     const inRange = new Date('2026-03-04T05:06:07.089Z');
-    expect(codec.encode({ seenAt: inRange })).toEqual({ seen_at: '2026-03-04T05:06:07.089Z' });
-    const beyond = new Date('2000-01-01T00:00:00.000Z');
-    beyond.setUTCFullYear(10_000);
-    expect(codec.encode({ seenAt: beyond }).seen_at).toBe(beyond);
+    expect(codec.encode({ seenAt: inRange }).seen_at).toBe(inRange);
     const beforeChrist = new Date('2000-01-01T00:00:00.000Z');
     beforeChrist.setUTCFullYear(-10);
     expect(codec.encode({ seenAt: beforeChrist }).seen_at).toBe(beforeChrist);
     expect(codec.encode({ seenAt: null })).toEqual({ seen_at: null });
-    expect(codec.encodeValue(Item.$fieldsByName.get('seenAt')!, inRange)).toBe('2026-03-04T05:06:07.089Z');
   });
 
   it('binds a SQLite date-time as ISO text and a boolean as 0 or 1', () => {

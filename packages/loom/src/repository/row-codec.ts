@@ -38,21 +38,11 @@ function decoderFor(kind: ColumnKind, dialect: DialectName, scale: number | unde
   }
 }
 
-/**
- * A `Date` as PostgreSQL text: ISO 8601 in UTC for years 1–9999, the instant pg would send, made by
- * V8's native `toISOString` rather than pg's field-by-field local-time formatting (a write of a model
- * with timestamps binds one or two dates). Outside those years ISO needs a sign and six digits, which
- * PostgreSQL does not read; those keep the `Date` for pg to write with its ` BC` suffix.
- */
-function postgresInstant(v: unknown): unknown {
-  if (!(v instanceof Date)) return v;
-  const year = v.getUTCFullYear();
-  return year >= 1 && year <= 9999 ? v.toISOString() : v;
-}
-
 function encoderFor(kind: ColumnKind, dialect: DialectName): Decoder | null {
   if (kind === 'json') return (v) => (v === null ? null : JSON.stringify(v));
-  if (dialect === 'postgres') return kind === 'datetime' ? postgresInstant : null;
+  // pg writes a Date itself (its own formatting measured faster than `toISOString`, and it spells years
+  // outside 1–9999 the way PostgreSQL reads them).
+  if (dialect === 'postgres') return null;
   switch (kind) {
     case 'boolean':
       return (v) => (v === null ? null : v ? 1 : 0);
