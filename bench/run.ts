@@ -136,9 +136,8 @@ interface SliceTally {
  * One cell on its apps: the apps warm up (`firstWarmupS` before an app's first run of the scenario in
  * the round, else `warmupS`) and then are measured, both in turns of a slice's length (the measured
  * time in `config.slices` slices), the order reversed from turn to turn (A B, B A, …), with /proc read
- * around each measured slice. Each app's
- * slices are merged into one run (`mergeSlices`). An app that dies or fails is dropped from the rest of
- * the cell (and the round); the others go on.
+ * around each measured slice. Each app's slices are merged into one run (`mergeSlices`). An app that
+ * dies or fails is dropped from the rest of the cell (and the round); the others go on.
  */
 async function measureCell(
   cell: RoundCell,
@@ -154,6 +153,14 @@ async function measureCell(
     log(`${mine.app.name} #${repeat}: dropped for the rest of the round: ${mine.error}`);
   };
   const sliceS = config.durationS / config.slices;
+  // Turn by turn, the apps in the cell's order, then reversed (A B, B A, …).
+  const inTurn = (turn: number): readonly AppInRound[] => (turn % 2 === 0 ? live : [...live].reverse());
+  const loadOf = (running: RunningApp, durationS: number): LoadSpec => ({
+    baseUrl: running.baseUrl,
+    connections: c,
+    timeoutS: REQUEST_TIMEOUT_S,
+    durationS,
+  });
   // Seconds of warm-up each app has left.
   const warmup = new Map<AppInRound, number>();
   for (const app of cell.apps) {
@@ -175,14 +182,13 @@ async function measureCell(
   // others' (8 s each before a scenario's first cell) and go idle long enough for its pool to close
   // connections (pg's idle timeout, 10 s): its first slice would open them again.
   for (let turn = 0; [...warmup.values()].some((left) => left > 0); turn++) {
-    for (const mine of turn % 2 === 0 ? live : [...live].reverse()) {
+    for (const mine of inTurn(turn)) {
       const left = warmup.get(mine) ?? 0;
       if (left <= 0 || mine.running === undefined || mine.error !== undefined) continue;
       const seconds = Math.max(1, Math.round(Math.min(sliceS, left)));
       warmup.set(mine, left - seconds);
       try {
-        const spec = { baseUrl: mine.running.baseUrl, connections: c, timeoutS: REQUEST_TIMEOUT_S };
-        await ctx.load(scenario, { ...spec, durationS: seconds });
+        await ctx.load(scenario, loadOf(mine.running, seconds));
       } catch (e) {
         warmup.set(mine, 0);
         fail(mine, e);
@@ -194,20 +200,14 @@ async function measureCell(
     live.map((mine) => [mine, { slices: [], raws: [], cpuMs: 0, hostBusy: [] }]),
   );
   for (let slice = 0; slice < config.slices; slice++) {
-    for (const mine of slice % 2 === 0 ? live : [...live].reverse()) {
+    for (const mine of inTurn(slice)) {
       const running = mine.running;
       const tally = tallies.get(mine);
       if (running === undefined || tally === undefined || mine.error !== undefined) continue;
       try {
         const cpuBefore = readCpuMs(running.pid) ?? NaN;
         const hostBefore = readHostCpu();
-        const spec = {
-          baseUrl: running.baseUrl,
-          connections: c,
-          timeoutS: REQUEST_TIMEOUT_S,
-          durationS: sliceS,
-        };
-        const { result, raw, quantiles } = await ctx.load(scenario, spec);
+        const { result, raw, quantiles } = await ctx.load(scenario, loadOf(running, sliceS));
         tally.cpuMs += (readCpuMs(running.pid) ?? NaN) - cpuBefore;
         tally.hostBusy.push(hostBusyPercent(hostBefore, readHostCpu()));
         tally.slices.push({ result, quantiles });

@@ -85,6 +85,8 @@ export function mergeSlices(slices: readonly LoadSlice[]): LoadResult {
   let socketErrors = 0;
   let timeouts = 0;
   let maxMs = 0;
+  // The mean of all requests: each slice's mean weighted by its requests.
+  let meanSum = 0;
   const non2xxCodes: Record<string, number> = {};
   for (const { result } of slices) {
     requests += result.requests;
@@ -94,26 +96,26 @@ export function mergeSlices(slices: readonly LoadSlice[]): LoadResult {
     socketErrors += result.socketErrors;
     timeouts += result.timeouts;
     maxMs = Math.max(maxMs, result.maxMs);
+    meanSum += result.meanMs * result.requests;
     for (const [code, count] of Object.entries(result.non2xxCodes)) {
       non2xxCodes[code] = (non2xxCodes[code] ?? 0) + count;
     }
   }
-  const quantiles = slices.map((slice) => slice.quantiles);
-  const latency = quantiles.every((q): q is LatencyQuantiles => q !== undefined)
-    ? latencyOfQuantiles(
+  const percentiles = slices.every((slice) => slice.quantiles !== undefined)
+    ? percentilesOfQuantiles(
         weightedLatencies(
-          slices.map((slice, i) => ({ requests: slice.result.requests, quantiles: quantiles[i] ?? [] })),
+          slices.map((slice) => ({ requests: slice.result.requests, quantiles: slice.quantiles ?? [] })),
         ),
-        slices,
       )
-    : weightedLatency(slices);
+    : weightedPercentiles(slices, requests);
   return {
     tool: first.result.tool,
     requests,
     durationS,
     rps: durationS > 0 ? requests / durationS : 0,
     bytes,
-    ...latency,
+    ...percentiles,
+    meanMs: requests > 0 ? meanSum / requests : 0,
     maxMs,
     non2xx,
     non2xxCodes,
@@ -122,38 +124,24 @@ export function mergeSlices(slices: readonly LoadSlice[]): LoadResult {
   };
 }
 
-type Latency = Pick<LoadResult, 'p50Ms' | 'p90Ms' | 'p99Ms' | 'meanMs'>;
+type Percentiles = Pick<LoadResult, 'p50Ms' | 'p90Ms' | 'p99Ms'>;
 
-function latencyOfQuantiles(values: Weighted, slices: readonly LoadSlice[]): Latency {
-  let requests = 0;
-  let weightedMean = 0;
-  for (const { result } of slices) {
-    requests += result.requests;
-    weightedMean += result.meanMs * result.requests;
-  }
+function percentilesOfQuantiles(values: Weighted): Percentiles {
   return {
     p50Ms: weightedPercentile(values, 50) / 1000,
     p90Ms: weightedPercentile(values, 90) / 1000,
     p99Ms: weightedPercentile(values, 99) / 1000,
-    meanMs: requests > 0 ? weightedMean / requests : 0,
   };
 }
 
-function weightedLatency(slices: readonly LoadSlice[]): Latency {
-  let total = 0;
-  const sums = { p50Ms: 0, p90Ms: 0, p99Ms: 0, meanMs: 0 };
+/** Each slice's percentiles weighted by its requests (`requests` = all slices' together). */
+function weightedPercentiles(slices: readonly LoadSlice[], requests: number): Percentiles {
+  if (requests === 0) return { p50Ms: 0, p90Ms: 0, p99Ms: 0 };
+  const sums = { p50Ms: 0, p90Ms: 0, p99Ms: 0 };
   for (const { result } of slices) {
-    total += result.requests;
     sums.p50Ms += result.p50Ms * result.requests;
     sums.p90Ms += result.p90Ms * result.requests;
     sums.p99Ms += result.p99Ms * result.requests;
-    sums.meanMs += result.meanMs * result.requests;
   }
-  if (total === 0) return { p50Ms: 0, p90Ms: 0, p99Ms: 0, meanMs: 0 };
-  return {
-    p50Ms: sums.p50Ms / total,
-    p90Ms: sums.p90Ms / total,
-    p99Ms: sums.p99Ms / total,
-    meanMs: sums.meanMs / total,
-  };
+  return { p50Ms: sums.p50Ms / requests, p90Ms: sums.p90Ms / requests, p99Ms: sums.p99Ms / requests };
 }
