@@ -36,7 +36,7 @@ export const DEFAULTS = {
   warmupS: 2,
   firstWarmupS: 8,
   slices: 5,
-  repeats: 3,
+  repeats: 5,
   concurrencies: [20, 100],
   poolMax: 15,
 } as const;

@@ -42,8 +42,9 @@ describe('warm-ups', () => {
       BENCH_FIRST_WARMUP: '2',
     });
     expect(flat.firstWarmupS).toBe(2);
-    // One app, one scenario, three rounds: the first run of each round warms 6 s longer.
-    expect(estimateSeconds(defaults) - estimateSeconds(flat)).toBe(3 * 6);
+    // One app, one scenario, five rounds: the first run of each round warms 6 s longer.
+    expect(defaults.repeats).toBe(5);
+    expect(estimateSeconds(defaults) - estimateSeconds(flat)).toBe(5 * 6);
     expect(readConfig({ BENCH_QUICK: '1' }).firstWarmupS).toBe(1);
     expect(() => readConfig({ BENCH_FIRST_WARMUP: '0' })).toThrow(/BENCH_FIRST_WARMUP/);
   });
