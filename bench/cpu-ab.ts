@@ -17,7 +17,9 @@
  * The `postgres` column is the CPU of every PostgreSQL process on this machine per request (the server
  * must run here): where an app's requests cost the database more than another's, not the app. `of it
  * sys` is the part of the app's total spent in the kernel (system calls, page faults), which instruction
- * counts (bench/instructions.ts) do not see.
+ * counts (bench/instructions.ts) do not see. `pg flt` is PostgreSQL's minor page faults per request: one
+ * statement text can make the backends hand heap memory back and fault it in again on every execution,
+ * which shows as their system time (bench/ANALYSIS.md, 2026-12-07 night).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +29,15 @@ import { startApp } from './driver/app-process.ts';
 import { APPS, BENCH_DIR, type BenchApp } from './driver/apps.ts';
 import { formatProfile, summarizeProfile } from './driver/cpu-profile.ts';
 import { runWrk, writeWrkScript } from './driver/load-wrk.ts';
-import { systemTicksOf, TICK_MS, ticksBetween, ticksByName, ticksOf } from './process-cpu.ts';
+import {
+  countersByName,
+  increaseBetween,
+  minorFaultsOf,
+  systemTicksOf,
+  TICK_MS,
+  ticksByName,
+  ticksOf,
+} from './process-cpu.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { seedBenchData } from './seed.ts';
 
@@ -141,6 +151,7 @@ try {
         total: number[];
         system: number[];
         postgres: number[];
+        postgresFaults: number[];
         rps: number[];
       }
     >();
@@ -150,6 +161,7 @@ try {
         total: [],
         system: [],
         postgres: [],
+        postgresFaults: [],
         rps: [],
       });
       // Warm-up: JIT and pools.
@@ -162,6 +174,7 @@ try {
         const before = cpuTicks(r.proc.pid);
         const systemBefore = systemTicksOf(`/proc/${r.proc.pid}/stat`);
         const postgresBefore = ticksByName('postgres');
+        const postgresFaultsBefore = countersByName('postgres', minorFaultsOf);
         const { result } = await runWrk(script, {
           baseUrl: r.proc.baseUrl,
           connections,
@@ -171,6 +184,7 @@ try {
         const after = cpuTicks(r.proc.pid);
         const systemAfter = systemTicksOf(`/proc/${r.proc.pid}/stat`);
         const postgresAfter = ticksByName('postgres');
+        const postgresFaultsAfter = countersByName('postgres', minorFaultsOf);
         if (result.non2xx > 0 || result.socketErrors > 0)
           throw new Error(
             `${r.app.label} ${scenario.name}: ${result.non2xx} non-2xx, ${result.socketErrors} errors`,
@@ -184,7 +198,8 @@ try {
         }
         s?.total.push(us(total));
         s?.system.push(us(systemAfter - systemBefore));
-        s?.postgres.push(us(ticksBetween(postgresBefore, postgresAfter)));
+        s?.postgres.push(us(increaseBetween(postgresBefore, postgresAfter)));
+        s?.postgresFaults.push(increaseBetween(postgresFaultsBefore, postgresFaultsAfter) / result.requests);
         s?.rps.push(result.rps);
         requestsOf.set(r.app.label, (requestsOf.get(r.app.label) ?? 0) + result.requests);
       }
@@ -197,6 +212,7 @@ try {
       'total'.padStart(7),
       'of it sys'.padStart(9),
       'postgres'.padStart(9),
+      'pg flt'.padStart(7),
       'rps'.padStart(7),
     );
     for (const [label, s] of samples) {
@@ -206,6 +222,7 @@ try {
         median(s.total).toFixed(1).padStart(7),
         median(s.system).toFixed(1).padStart(9),
         median(s.postgres).toFixed(1).padStart(9),
+        median(s.postgresFaults).toFixed(2).padStart(7),
         median(s.rps).toFixed(0).padStart(7),
       );
     }

@@ -25,11 +25,24 @@ export function systemTicksOf(statPath: string): number {
 }
 
 /**
- * Ticks of user + system time of every process of this machine named `comm` (`/proc/<pid>/comm`:
- * `postgres` for the server and its backends, `redis-server`), by pid.
+ * Minor page faults of one process (`/proc/<pid>/stat`): pages the kernel had to map in for it, such as
+ * heap memory handed back to the system and touched again. Each costs system time.
  */
-export function ticksByName(comm: string): Map<string, number> {
-  const ticks = new Map<string, number>();
+export function minorFaultsOf(statPath: string): number {
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A counter (`read`, from `/proc/<pid>/stat`) of every process of this machine named `comm`
+ * (`/proc/<pid>/comm`: `postgres` for the server and its backends, `redis-server`), by pid.
+ */
+export function countersByName(comm: string, read: (statPath: string) => number): Map<string, number> {
+  const counters = new Map<string, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -37,16 +50,24 @@ export function ticksByName(comm: string): Map<string, number> {
     } catch {
       continue;
     }
-    ticks.set(entry, ticksOf(`/proc/${entry}/stat`));
+    counters.set(entry, read(`/proc/${entry}/stat`));
   }
-  return ticks;
+  return counters;
 }
 
-/** Ticks used between two readings of {@link ticksByName} (a process that exited meanwhile is not counted). */
-export function ticksBetween(before: Map<string, number>, after: Map<string, number>): number {
-  let ticks = 0;
-  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
-  return ticks;
+/** Ticks of user + system time of every process named `comm`, by pid (see {@link countersByName}). */
+export function ticksByName(comm: string): Map<string, number> {
+  return countersByName(comm, ticksOf);
+}
+
+/**
+ * How much a counter of {@link countersByName} grew between two readings, over all processes (one that
+ * exited meanwhile is not counted).
+ */
+export function increaseBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, value] of after) total += value - (before.get(pid) ?? 0);
+  return total;
 }
 
 /**
@@ -61,5 +82,5 @@ export function ticksBetween(before: Map<string, number>, after: Map<string, num
  */
 export function serverCpuClock(comm: string): { elapsedMs(): number } {
   const start = ticksByName(comm);
-  return { elapsedMs: () => ticksBetween(start, ticksByName(comm)) * TICK_MS };
+  return { elapsedMs: () => increaseBetween(start, ticksByName(comm)) * TICK_MS };
 }
