@@ -1,7 +1,7 @@
 import type { Scenario } from '../scenarios.ts';
 import { BASELINE_APP } from './apps.ts';
 import { type Align, markdownTable } from './markdown-table.ts';
-import { type BlockRecord, median, ratiosPerRepeat, summarize } from './results.ts';
+import { type BlockRecord, median, pairedRatio, ratiosPerRepeat, summarize } from './results.ts';
 
 /** Below this RPS ratio to native a cell needs an explanation (the issue's acceptance threshold). */
 export const RATIO_TARGET = 0.9;
@@ -18,8 +18,9 @@ const f2 = (n: number | undefined): string => (n !== undefined && Number.isFinit
 const f3 = (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? n.toFixed(3) : '–');
 
 /**
- * The cells where `app` reaches less than {@link RATIO_TARGET} of native's RPS, with the CPU each app
- * spent per request (the figure that least depends on what else the machine was doing).
+ * The cells where `app` reaches less than {@link RATIO_TARGET} of native's RPS (the median of the rounds'
+ * ratios, as in the results tables), with the CPU each app spent per request (the figure that least
+ * depends on what else the machine was doing).
  */
 export function shortfallTable(input: FindingsInput, app: string): string[] {
   const rows: string[][] = [];
@@ -28,8 +29,8 @@ export function shortfallTable(input: FindingsInput, app: string): string[] {
       const mine = summarize(input.blocks, app, scenario.name, c);
       const base = summarize(input.blocks, BASELINE_APP, scenario.name, c);
       if (mine === undefined || base === undefined || !(base.rps > 0)) continue;
-      const ratio = mine.rps / base.rps;
-      if (ratio >= RATIO_TARGET) continue;
+      const ratio = pairedRatio(input.blocks, app, BASELINE_APP, scenario.name, c);
+      if (!(ratio < RATIO_TARGET)) continue;
       rows.push([
         scenario.name,
         String(c),
@@ -75,8 +76,8 @@ export function variantTable(input: FindingsInput, app: string, base: string): s
         f1(mine.p99Ms),
         f0(plain?.rps),
         f0(native?.rps),
-        `**${f2(native && native.rps > 0 ? mine.rps / native.rps : Number.NaN)}**`,
-        `**${f2(plain && plain.rps > 0 ? mine.rps / plain.rps : Number.NaN)}**`,
+        `**${f2(native ? pairedRatio(input.blocks, app, BASELINE_APP, scenario.name, c) : Number.NaN)}**`,
+        `**${f2(plain ? pairedRatio(input.blocks, app, base, scenario.name, c) : Number.NaN)}**`,
         `${mine.non2xx} / ${mine.socketErrors}`,
         f3(mine.cpuMsPerRequest),
       ]);

@@ -5,7 +5,14 @@ import type { LimitReport } from './limit-file.ts';
 import type { MachineInfo } from './machine.ts';
 import { type Align, markdownTable } from './markdown-table.ts';
 import { pairedRatioTable, RATIO_TARGET, shortfallTable, variantTable } from './report-findings.ts';
-import { type BlockRecord, type CellSummary, median, summarize } from './results.ts';
+import {
+  type BlockRecord,
+  type CellSummary,
+  median,
+  pairedRatio,
+  type RunMetric,
+  summarize,
+} from './results.ts';
 
 export interface ReportInput {
   readonly config: BenchConfig;
@@ -31,8 +38,6 @@ const loads = (l: readonly number[] | undefined): string => (l ? l.map((v) => v.
 const f0 = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '–');
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '–');
-const ratio = (a: number | undefined, b: number | undefined): string =>
-  a === undefined || b === undefined || !(b > 0) ? '–' : `**${f2(a / b)}**`;
 const minutes = (s: number): string => `${(s / 60).toFixed(1)} min`;
 
 function cells(input: ReportInput, scenario: Scenario, c: number): Map<string, CellSummary> {
@@ -72,11 +77,11 @@ function concurrencyTable(input: ReportInput, c: number): string[] {
     const base = byApp.get(BASELINE_APP);
     for (const app of withRatio) {
       const cell = byApp.get(app);
-      line.push(
-        ratio(cell?.rps, base?.rps),
-        ratio(cell?.p50Ms, base?.p50Ms),
-        ratio(cell?.p99Ms, base?.p99Ms),
-      );
+      const paired = (metric: RunMetric): string =>
+        cell === undefined || base === undefined
+          ? '–'
+          : `**${f2(pairedRatio(input.blocks, app, BASELINE_APP, scenario.name, c, metric))}**`;
+      line.push(paired('rps'), paired('p50Ms'), paired('p99Ms'));
     }
     line.push(
       apps
@@ -212,7 +217,7 @@ export function renderResults(input: ReportInput): string {
     '## Method',
     '',
     `- Apps: ${input.appNames.join(', ')}. A round (repeat) drops and re-seeds the bench tables (120 users who own the 1,200 records and their 3,600 notes, and 10,000 users who own nothing, so that the unique check of \`create_with_rules\` is an index lookup from the start), starts every app fresh, runs every scenario at every concurrency on the apps one after another, then stops them; an app waits idle while another is measured.`,
-    `- Order: within a cell the apps warm up in turns of a slice's length (so that none waits idle through the others' whole warm-ups), then take turns in ${config.slices} slice${config.slices === 1 ? '' : 's'} of ${config.durationS / config.slices} s of the measured time (\`BENCH_SLICES\`), the order reversed from slice to slice, so that their ratio sees the same moments of the machine; an app's slices add up to its run (requests over time; percentiles of their latency quantiles put together). The order alternates from cell to cell and from round to round (A B, B A, …). Rounds: ${config.repeats}. Reported: median of the rounds for RPS, p50 and p99 (and the ratio per round under \`per round\`); errors summed; max is the worst request of any round.`,
+    `- Order: within a cell the apps warm up in turns of a slice's length (so that none waits idle through the others' whole warm-ups), then take turns in ${config.slices} slice${config.slices === 1 ? '' : 's'} of ${config.durationS / config.slices} s of the measured time (\`BENCH_SLICES\`), the order reversed from slice to slice, so that their ratio sees the same moments of the machine; an app's slices add up to its run (requests over time; percentiles of their latency quantiles put together). The order alternates from cell to cell and from round to round (A B, B A, …). Rounds: ${config.repeats}. Reported: median of the rounds for RPS, p50 and p99; a ratio to native is the median of the rounds' ratios (each round's apps shared its seconds, while the machine's speed moves between rounds; every round's ratio is under \`per round\`); errors summed; max is the worst request of any round.`,
     `- Per scenario and concurrency (${config.concurrencies.join(', ')}): ${config.warmupS} s warm-up (discarded; ${config.firstWarmupS} s before an app's first run of a scenario in a round, \`BENCH_FIRST_WARMUP\`, as a route's code is still being optimized in its first seconds); then, for the cell, ${PAUSE_BEFORE_MS / 1000} s pause, **${config.durationS} s measured per app** (\`BENCH_DURATION\`), ${PAUSE_AFTER_MS / 1000} s pause.`,
     m.loadTool.startsWith('wrk')
       ? `- Load: \`wrk -t1 -cC -d${config.durationS / config.slices}s --timeout 10s --latency -s <scenario>.lua\` per slice (Lua scripts from \`bench/wrk/common.lua\` + \`bench/scenarios.ts\`). wrk's percentiles are coordinated-omission corrected.`
@@ -227,7 +232,7 @@ export function renderResults(input: ReportInput): string {
     `- Wall time of this run: ${minutes(input.wallSeconds)}${partial ? '' : ` (estimate beforehand: ${minutes(estimateSeconds(config))})`}.`,
     `- Defaults (\`BENCH_DURATION=${d.durationS}\`, \`BENCH_WARMUP=${d.warmupS}\`, \`BENCH_FIRST_WARMUP=${d.firstWarmupS}\`, ${d.repeats} repeats, ${d.scenarios.length} scenarios, c = ${d.concurrencies.join(', ')}, apps ${d.apps.map((a) => a.name).join(', ')}): chosen so that the full matrix takes about ${minutes(estimateSeconds(d))} on 2 cores.`,
     '',
-    '## Results (median of rounds)',
+    "## Results (median of rounds; ratios: median of the rounds' ratios)",
     '',
   ];
   for (const c of config.concurrencies) out.push(...concurrencyTable(full, c), '');

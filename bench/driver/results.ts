@@ -89,9 +89,13 @@ export function summarize(
   };
 }
 
+/** A figure of one measured run that two apps can be compared on. */
+export type RunMetric = 'rps' | 'p50Ms' | 'p99Ms';
+
 /**
- * `app`'s RPS over `base`'s in each repeat where both ran the cell: the two were measured seconds apart
- * in that round, so each ratio saw about the same machine (the paired spread of the cell).
+ * `app`'s figure (RPS by default) over `base`'s in each repeat where both ran the cell: the two took
+ * turns slice by slice in that round, so each ratio saw the same moments of the machine (the paired
+ * spread of the cell).
  */
 export function ratiosPerRepeat(
   blocks: readonly BlockRecord[],
@@ -99,17 +103,41 @@ export function ratiosPerRepeat(
   base: string,
   scenario: string,
   c: number,
+  metric: RunMetric = 'rps',
 ): number[] {
-  const rpsIn = (name: string, repeat: number): number | undefined =>
+  const figureIn = (name: string, repeat: number): number | undefined =>
     blocks
       .find((b) => b.app === name && b.repeat === repeat)
-      ?.runs.find((r) => r.scenario === scenario && r.concurrency === c)?.load.rps;
+      ?.runs.find((r) => r.scenario === scenario && r.concurrency === c)?.load[metric];
   const repeats = [...new Set(blocks.map((b) => b.repeat))].sort((a, b) => a - b);
   const ratios: number[] = [];
   for (const repeat of repeats) {
-    const mine = rpsIn(app, repeat);
-    const theirs = rpsIn(base, repeat);
+    const mine = figureIn(app, repeat);
+    const theirs = figureIn(base, repeat);
     if (mine !== undefined && theirs !== undefined && theirs > 0) ratios.push(mine / theirs);
   }
   return ratios;
+}
+
+/**
+ * The ratio the report gives for a cell: the median of {@link ratiosPerRepeat}. Each round's ratio is
+ * paired (the apps shared its seconds), while the machine's speed moves between rounds, so the median of
+ * the rounds' ratios is steadier than a ratio of two medians, which may come from different rounds.
+ * NaN when no round ran both apps.
+ *
+ * @example
+ * ```ts
+ * pairedRatio(blocks, 'loom', 'native', 'ping', 20); // 0.97
+ * pairedRatio(blocks, 'loom', 'native', 'ping', 100, 'p99Ms'); // 1.4
+ * ```
+ */
+export function pairedRatio(
+  blocks: readonly BlockRecord[],
+  app: string,
+  base: string,
+  scenario: string,
+  c: number,
+  metric: RunMetric = 'rps',
+): number {
+  return median(ratiosPerRepeat(blocks, app, base, scenario, c, metric));
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { estimateSeconds, readConfig, roundPlan } from '../driver/config.ts';
-import { type BlockRecord, type RunRecord, ratiosPerRepeat } from '../driver/results.ts';
+import {
+  type BlockRecord,
+  pairedRatio,
+  type RunRecord,
+  ratiosPerRepeat,
+  summarize,
+} from '../driver/results.ts';
 
 const config = readConfig({ BENCH_SCENARIOS: 'ping,get_by_id_with_details', BENCH_CONCURRENCY: '20,100' });
 const names = (cell: { apps: readonly { name: string }[] }): string => cell.apps.map((a) => a.name).join(' ');
@@ -58,7 +64,7 @@ describe('warm-ups', () => {
 });
 
 describe('ratiosPerRepeat', () => {
-  const run = (app: string, repeat: number, rps: number): RunRecord => ({
+  const run = (app: string, repeat: number, rps: number, p99Ms = 2): RunRecord => ({
     app,
     repeat,
     scenario: 'ping',
@@ -71,7 +77,7 @@ describe('ratiosPerRepeat', () => {
       bytes: 0,
       p50Ms: 1,
       p90Ms: 2,
-      p99Ms: 2,
+      p99Ms,
       maxMs: 3,
       meanMs: 1,
       non2xx: 0,
@@ -105,5 +111,25 @@ describe('ratiosPerRepeat', () => {
       block('native', 3, []),
     ];
     expect(ratiosPerRepeat(blocks, 'loom', 'native', 'ping', 20)).toEqual([0.9, 1.5]);
+  });
+
+  it("gives a cell the median of its rounds' ratios, which can differ from the ratio of the two medians", () => {
+    // The machine is fast in round 1 and slow in rounds 2 and 3; loom is a little behind in each round.
+    const blocks = [
+      block('loom', 1, [run('loom', 1, 1900, 10)]),
+      block('native', 1, [run('native', 1, 2000, 8)]),
+      block('loom', 2, [run('loom', 2, 950, 20)]),
+      block('native', 2, [run('native', 2, 1000, 40)]),
+      block('loom', 3, [run('loom', 3, 1000, 30)]),
+      block('native', 3, [run('native', 3, 1900, 20)]),
+    ];
+    expect(pairedRatio(blocks, 'loom', 'native', 'ping', 20)).toBeCloseTo(0.95, 10);
+    // Medians: loom 1000 (round 3), native 1900 (round 3): a ratio of medians would say 0.53 here.
+    const loom = summarize(blocks, 'loom', 'ping', 20);
+    const native = summarize(blocks, 'native', 'ping', 20);
+    expect((loom?.rps ?? 0) / (native?.rps ?? 1)).toBeCloseTo(1000 / 1900, 10);
+    // p99 per round: 10/8, 20/40, 30/20 → 1.25, 0.5, 1.5 → median 1.25.
+    expect(pairedRatio(blocks, 'loom', 'native', 'ping', 20, 'p99Ms')).toBeCloseTo(1.25, 10);
+    expect(pairedRatio(blocks, 'loom', 'missing', 'ping', 20)).toBeNaN();
   });
 });
