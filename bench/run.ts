@@ -160,6 +160,7 @@ async function measureCell(
     connections: c,
     timeoutS: REQUEST_TIMEOUT_S,
     durationS,
+    firstRequestPauseMs: config.firstRequestPauseMs,
   });
   // Seconds of warm-up each app has left.
   const warmup = new Map<AppInRound, number>();

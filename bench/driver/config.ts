@@ -20,6 +20,12 @@ export interface BenchConfig {
    * lasts `durationS / slices` whole seconds (wrk takes whole seconds).
    */
   readonly slices: number;
+  /**
+   * Milliseconds each wrk connection waits before its first request (`BENCH_FIRST_REQUEST_PAUSE`, 0 for
+   * none), so that the server has accepted every connection of a slice before the load starts (see
+   * `FIRST_REQUEST_PAUSE_MS` in driver/load-wrk.ts).
+   */
+  readonly firstRequestPauseMs: number;
   readonly repeats: number;
   readonly concurrencies: readonly number[];
   readonly scenarios: readonly Scenario[];
@@ -36,6 +42,7 @@ export const DEFAULTS = {
   warmupS: 2,
   firstWarmupS: 8,
   slices: 5,
+  firstRequestPauseMs: 100,
   repeats: 5,
   concurrencies: [20, 100],
   poolMax: 15,
@@ -99,9 +106,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
       `BENCH_SLICES: ${slices} slices of a ${durationS} s run are not whole seconds (wrk takes whole seconds)`,
     );
   }
+  const pauseRaw = env.BENCH_FIRST_REQUEST_PAUSE;
+  const firstRequestPauseMs =
+    pauseRaw === undefined || pauseRaw === '' ? DEFAULTS.firstRequestPauseMs : Number(pauseRaw);
+  if (
+    !Number.isInteger(firstRequestPauseMs) ||
+    firstRequestPauseMs < 0 ||
+    firstRequestPauseMs >= (durationS * 1000) / slices
+  ) {
+    throw new Error(
+      `BENCH_FIRST_REQUEST_PAUSE must be whole milliseconds, 0 or more and shorter than a slice, got ${pauseRaw}`,
+    );
+  }
   return {
     durationS,
     slices,
+    firstRequestPauseMs,
     warmupS: positiveNumber(env, 'BENCH_WARMUP', base.warmupS),
     firstWarmupS: positiveNumber(env, 'BENCH_FIRST_WARMUP', base.firstWarmupS),
     repeats: Math.round(positiveNumber(env, 'BENCH_REPEATS', base.repeats)),

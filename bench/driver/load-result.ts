@@ -24,4 +24,6 @@ export interface LoadSpec {
   readonly durationS: number;
   /** Request timeout, as `wrk --timeout 10s`. */
   readonly timeoutS: number;
+  /** wrk only: each connection's wait before its first request (default `FIRST_REQUEST_PAUSE_MS`). */
+  readonly firstRequestPauseMs?: number;
 }

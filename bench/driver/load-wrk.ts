@@ -65,14 +65,23 @@ function quantilesOf(lines: readonly string[]): LatencyQuantiles | undefined {
 }
 
 /**
- * `wrk -t1 -cC -dDs --timeout Ts --latency -s script URL` (whole seconds, as wrk takes them); parses
- * the JSON line and the latency quantiles common.lua prints in done(). `raw` is wrk's output without
- * the quantiles line.
+ * The pause before each connection's first request (common.lua's `delay()`): long enough for an idle
+ * server to accept 100 connections, which Node does one per event-loop turn. The run's duration
+ * counts from the end of the pause.
+ */
+export const FIRST_REQUEST_PAUSE_MS = 100;
+
+/**
+ * `wrk -t1 -cC -dDs --timeout Ts --latency -s script URL -- C pause` (whole seconds, as wrk takes
+ * them); parses the JSON line and the latency quantiles common.lua prints in done(). `raw` is wrk's
+ * output without the quantiles line. Every connection opens, then waits `spec.firstRequestPauseMs`
+ * (default {@link FIRST_REQUEST_PAUSE_MS}) before its first request; RPS is over the time after that pause.
  */
 export function runWrk(
   script: string,
   spec: LoadSpec,
 ): Promise<{ result: LoadResult; raw: string; quantiles: LatencyQuantiles | undefined }> {
+  const pauseMs = spec.firstRequestPauseMs ?? FIRST_REQUEST_PAUSE_MS;
   const args = [
     '-t1',
     `-c${spec.connections}`,
@@ -83,6 +92,9 @@ export function runWrk(
     '-s',
     script,
     spec.baseUrl,
+    '--',
+    String(spec.connections),
+    String(pauseMs),
   ];
   return new Promise((resolve, reject) => {
     execFile('wrk', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -97,7 +109,7 @@ export function runWrk(
         return;
       }
       const j = JSON.parse(line) as WrkJson;
-      const durationS = j.duration_us / 1e6;
+      const durationS = Math.max(j.duration_us / 1e6 - pauseMs / 1000, Number.EPSILON);
       const socketErrors = j.err_connect + j.err_read + j.err_write + j.err_timeout;
       resolve({
         raw: lines.filter((l) => !l.startsWith(QUANTILES_PREFIX)).join('\n'),

@@ -23,12 +23,13 @@ export interface RunSummary {
 
 /**
  * The configuration of a saved run, rebuilt from the names and numbers its summary kept (a summary
- * written before `firstWarmupS` or `slices` existed lacks them).
+ * written before `firstWarmupS`, `slices` or `firstRequestPauseMs` existed lacks them).
  */
 export function configOf(
-  saved: Omit<BenchConfig, 'firstWarmupS' | 'slices'> & {
+  saved: Omit<BenchConfig, 'firstWarmupS' | 'slices' | 'firstRequestPauseMs'> & {
     readonly firstWarmupS?: number;
     readonly slices?: number;
+    readonly firstRequestPauseMs?: number;
   },
 ): BenchConfig {
   return readConfig({
@@ -38,6 +39,8 @@ export function configOf(
     BENCH_FIRST_WARMUP: String(saved.firstWarmupS ?? saved.warmupS),
     // And before slices, as one slice per run.
     BENCH_SLICES: String(saved.slices ?? 1),
+    // And before the pause, with none.
+    BENCH_FIRST_REQUEST_PAUSE: String(saved.firstRequestPauseMs ?? 0),
     BENCH_REPEATS: String(saved.repeats),
     BENCH_CONCURRENCY: saved.concurrencies.join(','),
     BENCH_SCENARIOS: saved.scenarios.map((s) => s.name).join(','),

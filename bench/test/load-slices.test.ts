@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../driver/load-result.ts';
 import { mergeSlices, weightedLatencies, weightedPercentile } from '../driver/load-slices.ts';
-import { findWrk, runWrk, writeWrkScript } from '../driver/load-wrk.ts';
+import { FIRST_REQUEST_PAUSE_MS, findWrk, runWrk, writeWrkScript } from '../driver/load-wrk.ts';
 import { SCENARIOS } from '../scenarios.ts';
 
 function result(overrides: Partial<LoadResult>): LoadResult {
@@ -193,5 +193,42 @@ describe('wrk through common.lua', () => {
     expect(mergeSlices([{ result: run, quantiles: grid }])).toBe(run);
     expect(raw).not.toContain('latency-quantiles-us');
     expect(raw).toContain('"requests":');
+  });
+
+  it('opens every connection, pauses before its first request only, and counts RPS from the end of the pause', async () => {
+    // Per connection: when the server accepted it, and when each of its requests arrived.
+    const timeline = new Map<object, { accepted: number; requests: number[] }>();
+    const paused = createServer((request, response) => {
+      timeline.get(request.socket)?.requests.push(performance.now());
+      response.end('{"ok":true}');
+    });
+    paused.on('connection', (socket) => timeline.set(socket, { accepted: performance.now(), requests: [] }));
+    await new Promise<void>((resolve) => paused.listen(0, '127.0.0.1', resolve));
+    try {
+      const ping = SCENARIOS.find((s) => s.name === 'ping');
+      if (ping === undefined) throw new Error('no ping scenario');
+      const { result: run, raw } = await runWrk(writeWrkScript(ping, dir), {
+        baseUrl: `http://127.0.0.1:${(paused.address() as AddressInfo).port}`,
+        connections: 8,
+        durationS: 1,
+        timeoutS: 10,
+      });
+      // wrk also opens one connection of its own first, which sends nothing.
+      const connections = [...timeline.values()].filter(({ requests }) => requests.length > 0);
+      expect(connections).toHaveLength(8);
+      for (const { accepted, requests } of connections) {
+        // Timers may fire a little early or late; the pause is 100 ms.
+        expect((requests[0] ?? 0) - accepted).toBeGreaterThan(FIRST_REQUEST_PAUSE_MS * 0.8);
+        expect(requests.length).toBeGreaterThan(10);
+        // Only the first request waits: the next ones follow their answers at once.
+        const gaps = requests.slice(1).map((at, i) => at - (requests[i] ?? at));
+        expect(Math.max(...gaps)).toBeLessThan(FIRST_REQUEST_PAUSE_MS / 2);
+      }
+      const durationUs = Number(/"duration_us":(\d+)/.exec(raw)?.[1]);
+      expect(run.durationS).toBeCloseTo(durationUs / 1e6 - FIRST_REQUEST_PAUSE_MS / 1000, 6);
+      expect(run.rps).toBeCloseTo(run.requests / run.durationS, 6);
+    } finally {
+      await new Promise((resolve) => paused.close(resolve));
+    }
   });
 });

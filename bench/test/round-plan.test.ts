@@ -7,6 +7,7 @@ import {
   ratiosPerRepeat,
   summarize,
 } from '../driver/results.ts';
+import { configOf } from '../driver/write-report.ts';
 
 const config = readConfig({ BENCH_SCENARIOS: 'ping,get_by_id_with_details', BENCH_CONCURRENCY: '20,100' });
 const names = (cell: { apps: readonly { name: string }[] }): string => cell.apps.map((a) => a.name).join(' ');
@@ -60,6 +61,17 @@ describe('warm-ups', () => {
     expect(readConfig({ BENCH_DURATION: '6', BENCH_SLICES: '3' }).slices).toBe(3);
     expect(readConfig({ BENCH_QUICK: '1' }).slices).toBe(1);
     expect(() => readConfig({ BENCH_DURATION: '5', BENCH_SLICES: '2' })).toThrow(/whole seconds/);
+  });
+
+  it("pauses 100 ms before each connection's first request unless told otherwise, and only within a slice", () => {
+    expect(readConfig({}).firstRequestPauseMs).toBe(100);
+    expect(readConfig({ BENCH_FIRST_REQUEST_PAUSE: '0' }).firstRequestPauseMs).toBe(0);
+    expect(() => readConfig({ BENCH_FIRST_REQUEST_PAUSE: '-1' })).toThrow(/BENCH_FIRST_REQUEST_PAUSE/);
+    expect(() => readConfig({ BENCH_FIRST_REQUEST_PAUSE: '1000' })).toThrow(/shorter than a slice/);
+    // A summary saved before the pause existed renders as a run without it.
+    const { firstRequestPauseMs: _pause, ...older } = readConfig({});
+    expect(configOf(older).firstRequestPauseMs).toBe(0);
+    expect(configOf(readConfig({})).firstRequestPauseMs).toBe(100);
   });
 });
 

@@ -9,6 +9,21 @@ function init(args)
   non2xx = 0
   codes = {}
   math.randomseed(20260301)   -- fixed seed; record ids uniform in 1..100
+  -- `-- <connections> <pause ms>` from the driver (driver/load-wrk.ts): each connection's first request
+  -- waits the pause, so that the server has accepted every connection before the load starts.
+  first_requests_left = tonumber(args[1]) or 0
+  first_request_pause_ms = tonumber(args[2]) or 0
+end
+-- Called by wrk before every request. A burst of new connections on a busy Node server is accepted one
+-- per event-loop turn (libuv accepts once per turn), so without the pause the last of 100 connections
+-- waits 100-500 ms for its first answer while the others cycle: what a 1 s slice's p99 then measured
+-- (bench/ANALYSIS.md, 2026-12-07 night). The first call of each connection comes before any answer.
+function delay()
+  if first_requests_left > 0 then
+    first_requests_left = first_requests_left - 1
+    return first_request_pause_ms
+  end
+  return 0
 end
 function response(status, headers, body)
   if status < 200 or status > 299 then
