@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASELINE_APP, BENCH_DIR } from './apps.ts';
 import { renderChart } from './chart-svg.ts';
@@ -60,6 +60,8 @@ export function writeReport(summary: RunSummary, reportDir: string): void {
   const appNames = config.apps
     .map((a) => a.name)
     .sort((a, b) => Number(b === BASELINE_APP) - Number(a === BASELINE_APP));
+  // BENCH_REPORT_DIR may name a folder that does not exist yet; the run's results must not be lost to it.
+  mkdirSync(reportDir, { recursive: true });
   writeFileSync(
     join(reportDir, 'RESULTS.md'),
     renderResults({
