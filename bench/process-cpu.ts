@@ -3,25 +3,31 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Length of a clock tick of `/proc/<pid>/stat`, ms (CLK_TCK = 100 on Linux). */
 export const TICK_MS = 10;
 
-/** Ticks of user + system time of one thread, or of a whole process for `/proc/<pid>/stat`. */
-export function ticksOf(statPath: string): number {
+/**
+ * The fields of `/proc/<pid>/stat` after the command name (which may hold spaces, so it is cut at the
+ * last `)`): index 7 is minflt, 11 utime, 12 stime. Empty when the process is gone.
+ */
+function statFields(statPath: string): string[] {
   try {
     const stat = readFileSync(statPath, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0;
+    return [];
   }
+}
+
+/** A number field of {@link statFields}, 0 when the process is gone. */
+const statNumber = (fields: readonly string[], index: number): number => Number(fields[index] ?? 0);
+
+/** Ticks of user + system time of one thread, or of a whole process for `/proc/<pid>/stat`. */
+export function ticksOf(statPath: string): number {
+  const fields = statFields(statPath);
+  return statNumber(fields, 11) + statNumber(fields, 12);
 }
 
 /** Ticks of system time alone (the kernel working for the process: system calls, page faults). */
 export function systemTicksOf(statPath: string): number {
-  try {
-    const stat = readFileSync(statPath, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]);
-  } catch {
-    return 0;
-  }
+  return statNumber(statFields(statPath), 12);
 }
 
 /**
@@ -29,12 +35,7 @@ export function systemTicksOf(statPath: string): number {
  * heap memory handed back to the system and touched again. Each costs system time.
  */
 export function minorFaultsOf(statPath: string): number {
-  try {
-    const stat = readFileSync(statPath, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-  } catch {
-    return 0;
-  }
+  return statNumber(statFields(statPath), 7);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { SCENARIOS, type Scenario } from '../scenarios.ts';
 import { APPS, type BenchApp, scenariosOf } from './apps.ts';
+import { FIRST_REQUEST_PAUSE_MS } from './load-wrk.ts';
 
 export type LoadTool = 'wrk' | 'autocannon';
 
@@ -42,7 +43,7 @@ export const DEFAULTS = {
   warmupS: 2,
   firstWarmupS: 8,
   slices: 5,
-  firstRequestPauseMs: 100,
+  firstRequestPauseMs: FIRST_REQUEST_PAUSE_MS,
   repeats: 5,
   concurrencies: [20, 100],
   poolMax: 15,
