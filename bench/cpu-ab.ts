@@ -24,9 +24,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { databaseUrl } from './db-url.ts';
 import { startApp } from './driver/app-process.ts';
 import { APPS, BENCH_DIR, type BenchApp } from './driver/apps.ts';
+import { benchDatabase } from './driver/bench-postgres.ts';
 import { formatProfile, summarizeProfile } from './driver/cpu-profile.ts';
 import { runWrk, writeWrkScript } from './driver/load-wrk.ts';
 import {
@@ -110,7 +110,9 @@ function cpuTicks(pid: number): Record<Group, number> {
   return ticks;
 }
 
-const url = new URL(databaseUrl());
+const database = benchDatabase();
+console.log(`PostgreSQL: ${database.description}`);
+const url = new URL(database.url);
 const admin = new pg.Client({ connectionString: url.toString() });
 await admin.connect();
 await seedBenchData(admin, { schema });
@@ -132,6 +134,7 @@ try {
 } catch (error) {
   // An app that fails to start must not leave the ones before it listening on their ports.
   for (const r of running) await r.proc.stop();
+  database.stop();
   throw error;
 }
 
@@ -229,6 +232,7 @@ try {
   }
 } finally {
   for (const r of running) await r.proc.stop();
+  database.stop();
 }
 
 if (profile) {

@@ -13,8 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { databaseUrl } from './db-url.ts';
 import { BENCH_DIR } from './driver/apps.ts';
+import { benchDatabase } from './driver/bench-postgres.ts';
 import { LIMIT_FILE, type LimitReport, type ScenarioLimit } from './driver/limit-file.ts';
 import {
   CREATE_USER,
@@ -87,7 +87,8 @@ const seconds = Number(process.env.LIMIT_SECONDS ?? 5);
 const clients = Number(process.env.PG_POOL_MAX ?? 15);
 const wanted = process.argv.slice(2);
 const names = Object.keys(SCRIPTS).filter((name) => wanted.length === 0 || wanted.includes(name));
-const url = new URL(databaseUrl());
+const database = benchDatabase();
+const url = new URL(database.url);
 const outDir = join(BENCH_DIR, 'results', 'limit');
 mkdirSync(outDir, { recursive: true });
 
@@ -112,17 +113,23 @@ function runPgbench(name: string): ScenarioLimit {
 }
 
 const client = new pg.Client({ connectionString: url.toString() });
-await client.connect();
 const scenarios: Record<string, ScenarioLimit> = {};
-for (const name of names) {
-  // Fresh tables for each script, as the driver seeds before each app's block.
+try {
+  await client.connect();
+  for (const name of names) {
+    // Fresh tables for each script, as the driver seeds before each app's block.
+    await seedBenchData(client);
+    const limit = runPgbench(name);
+    scenarios[name] = limit;
+    console.log(
+      `${name.padEnd(24)} ${limit.tps.toFixed(0).padStart(7)} tps  ${limit.latencyMs.toFixed(2)} ms`,
+    );
+  }
   await seedBenchData(client);
-  const limit = runPgbench(name);
-  scenarios[name] = limit;
-  console.log(`${name.padEnd(24)} ${limit.tps.toFixed(0).padStart(7)} tps  ${limit.latencyMs.toFixed(2)} ms`);
+  await client.end();
+} finally {
+  database.stop();
 }
-await seedBenchData(client);
-await client.end();
 const version = execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim();
 const report: LimitReport = {
   date: new Date().toISOString(),

@@ -12,9 +12,9 @@
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { databaseUrl } from './db-url.ts';
 import { startApp } from './driver/app-process.ts';
 import { APPS, BENCH_DIR } from './driver/apps.ts';
+import { benchDatabase } from './driver/bench-postgres.ts';
 import { formatProfile, summarizeProfile } from './driver/cpu-profile.ts';
 import { runAutocannon } from './driver/load-autocannon.ts';
 import { findWrk, runWrk, writeWrkScript } from './driver/load-wrk.ts';
@@ -37,7 +37,8 @@ const outDir = join(BENCH_DIR, 'results', 'profiles');
 const tmpDir = join(outDir, `tmp-${process.pid}`);
 mkdirSync(tmpDir, { recursive: true });
 
-const url = databaseUrl();
+const database = benchDatabase();
+const url = database.url;
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 await seedBenchData(client);
@@ -60,6 +61,7 @@ const cpuBefore = readCpuMs(running.pid) ?? Number.NaN;
 const { result } = await load(seconds);
 const cpuMs = (readCpuMs(running.pid) ?? Number.NaN) - cpuBefore;
 await running.stop();
+database.stop();
 
 const written = readdirSync(tmpDir).find((f) => f.endsWith('.cpuprofile'));
 if (written === undefined) throw new Error(`no profile written; see ${join(tmpDir, 'app.log')}`);

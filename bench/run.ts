@@ -8,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { databaseUrl } from './db-url.ts';
 import { httpStatus, type RunningApp, startApp } from './driver/app-process.ts';
 import { BENCH_DIR, type BenchApp } from './driver/apps.ts';
+import { benchDatabase } from './driver/bench-postgres.ts';
 import {
   type BenchConfig,
   estimateSeconds,
@@ -295,14 +295,17 @@ async function main(): Promise<void> {
   const wrk = findWrk();
   const tool = config.tool ?? (wrk === undefined ? 'autocannon' : 'wrk');
   if (tool === 'wrk' && wrk === undefined) throw new Error('BENCH_TOOL=wrk but wrk is not installed');
-  const url = databaseUrl();
+  const database = benchDatabase();
+  const url = database.url;
   const runId = new Date().toISOString().replace(/[:.]/g, '-');
   const runDir = join(BENCH_DIR, 'results', runId);
   mkdirSync(runDir, { recursive: true });
   const machine = await describeMachine(
     url,
     tool === 'wrk' ? wrkVersion() : 'autocannon 9 (wrk not installed)',
+    database.description,
   );
+  log(`PostgreSQL: ${database.description}`);
   log(
     `run ${runId}: apps ${config.apps.map((a) => a.name).join(', ')}; ${config.scenarios.length} scenarios; ` +
       `c=${config.concurrencies.join(',')}; ${config.repeats} repeats; ${config.durationS} s runs in ${config.slices} slices + ${config.warmupS} s warm-up (${config.firstWarmupS} s before a scenario's first); ` +
@@ -312,7 +315,10 @@ async function main(): Promise<void> {
   let current: readonly RunningApp[] = [];
   const interrupt = (): void => {
     log('interrupted; stopping the apps under test');
-    void Promise.all(current.map((running) => running.stop())).then(() => process.exit(130));
+    void Promise.all(current.map((running) => running.stop())).then(() => {
+      database.stop();
+      process.exit(130);
+    });
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
@@ -328,8 +334,12 @@ async function main(): Promise<void> {
     },
   };
   const blocks: BlockRecord[] = [];
-  for (let repeat = 1; repeat <= config.repeats; repeat++) {
-    blocks.push(...(await runRound(repeat, ctx)));
+  try {
+    for (let repeat = 1; repeat <= config.repeats; repeat++) {
+      blocks.push(...(await runRound(repeat, ctx)));
+    }
+  } finally {
+    database.stop();
   }
   const wallSeconds = (performance.now() - started) / 1000;
 

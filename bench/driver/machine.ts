@@ -11,6 +11,8 @@ export interface MachineInfo {
   readonly kernel: string;
   readonly node: string;
   readonly postgres: string;
+  /** Which server the run used and how it was set up (driver/bench-postgres.ts); absent in older runs. */
+  readonly postgresServer?: string;
   readonly loadTool: string;
   readonly date: string;
   /** Versions of the packages both apps run on (and loom's own). */
@@ -50,7 +52,11 @@ export function packageVersions(names: readonly string[] = PACKAGES): Record<str
   return out;
 }
 
-export async function describeMachine(databaseUrl: string, loadTool: string): Promise<MachineInfo> {
+export async function describeMachine(
+  databaseUrl: string,
+  loadTool: string,
+  postgresServer: string,
+): Promise<MachineInfo> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   let postgres: string;
@@ -67,6 +73,7 @@ export async function describeMachine(databaseUrl: string, loadTool: string): Pr
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
     postgres,
+    postgresServer,
     loadTool,
     date: new Date().toISOString(),
     packages: packageVersions(),

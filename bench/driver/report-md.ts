@@ -222,6 +222,7 @@ export function renderResults(input: ReportInput): string {
     m.loadTool.startsWith('wrk')
       ? `- Load: \`wrk -t1 -cC -d${config.durationS / config.slices}s --timeout 10s --latency -s <scenario>.lua\` per slice (Lua scripts from \`bench/wrk/common.lua\` + \`bench/scenarios.ts\`)${config.firstRequestPauseMs > 0 ? `; each connection waits ${config.firstRequestPauseMs} ms before its first request (\`BENCH_FIRST_REQUEST_PAUSE\`), so that the app has accepted all of them before the load starts (Node accepts one connection per event-loop turn), and RPS counts from the end of that wait` : ''}. wrk's percentiles are coordinated-omission corrected.`
       : '- Load: autocannon (wrk was not installed), same request sequences, 10 s timeout, one client process.',
+    ...(m.postgresServer === undefined ? [] : [`- PostgreSQL: ${m.postgresServer}.`]),
     `- Database pool: ${config.poolMax} connections per app. App CPU = user + system time of the app process during the measured run (/proc/PID/stat); RSS = VmRSS from /proc/PID/status after each run.`,
     ...(input.limits === undefined
       ? []
