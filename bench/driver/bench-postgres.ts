@@ -15,7 +15,7 @@
  * its tables, and a vacuum that starts in one app's slice and not the other's is noise too.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databaseUrl } from '../db-url.ts';
@@ -129,18 +129,26 @@ export function startBenchPostgres(options: BenchPostgresOptions): BenchDatabase
   const settings = Object.entries({ ...BENCH_SERVER_SETTINGS, port: String(options.port) })
     .map(([name, value]) => `-c ${name}=${value === '' ? "''" : value}`)
     .join(' ');
-  runServerTool(options, 'pg_ctl', [
-    '-D',
-    options.dataDir,
-    '-l',
-    join(options.dataDir, 'server.log'),
-    '-o',
-    settings,
-    '-w',
-    '-t',
-    '60',
-    'start',
-  ]);
+  const serverLog = join(options.dataDir, 'server.log');
+  const logBefore = existsSync(serverLog) ? readFileSync(serverLog, 'utf8').length : 0;
+  try {
+    runServerTool(options, 'pg_ctl', [
+      '-D',
+      options.dataDir,
+      '-l',
+      serverLog,
+      '-o',
+      settings,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
+  } catch (error) {
+    // pg_ctl only says "could not start server"; the reason (a port taken, say) is in the server's log
+    const why = existsSync(serverLog) ? readFileSync(serverLog, 'utf8').slice(logBefore).trim() : '';
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${serverLog}:\n${why}`);
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${options.port}/postgres`,
     description: `bench-owned cluster on port ${options.port} (${options.dataDir}): ${

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -118,5 +119,15 @@ describe.skipIf(binDir === undefined)('startBenchPostgres: a cluster of the benc
     again.stop();
     const refused = new pg.Client({ connectionString: again.url });
     await expect(refused.connect()).rejects.toThrow(/ECONNREFUSED/);
+  }, 60_000);
+
+  it('says why it could not start: the reason from the server log, not only pg_ctl\'s "could not start server"', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(5444, '127.0.0.1', resolve));
+    try {
+      expect(() => startBenchPostgres(options('taken', 5444))).toThrow(/could not bind|already in use/i);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   }, 60_000);
 });
