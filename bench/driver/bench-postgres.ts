@@ -5,12 +5,12 @@
  * `BENCH_DATABASE_URL` is set.
  *
  * Why a cluster of its own: a backend's cost per statement depended on its history. glibc hands the top
- * of the heap back to the kernel (`brk`) whenever more than its trim threshold (128 KiB) lies free there,
- * so a backend whose heap top was free after a statement shrank and regrew it on every execution — two
- * `brk` calls and up to ~40 minor page faults per statement, which one backend paid and its neighbour,
- * with a live allocation above the freed region, did not (bench/ANALYSIS.md, 2026-12-07 night, and the
- * entry after it). Which app's pool drew such backends was luck, and it moved a cell's ratio by up to
- * 40 %. Fixed thresholds (`GLIBC_TUNABLES`) take the luck out: nothing below 32 MiB is mmapped and the
+ * of the heap back to the kernel (`brk`) whenever more than its trim threshold lies free there; the
+ * threshold starts at 128 KiB and rises to twice the size of any mmapped chunk the process frees. A
+ * backend whose statement grew the heap past its threshold shrank and regrew it on every execution —
+ * two `brk` calls and ~40 minor page faults per list_offset statement — while a backend that had once
+ * freed a larger chunk did not (bench/ANALYSIS.md, 2026-12-07 night and last). Which app's pool drew
+ * which backends was luck, and it moved a cell's ratio by up to 40 %. Fixed thresholds (`GLIBC_TUNABLES`) take the luck out: nothing below 32 MiB is mmapped and the
  * heap is trimmed only past 256 MiB free. Autovacuum is off as well: every round re-seeds and ANALYZEs
  * its tables, and a vacuum that starts in one app's slice and not the other's is noise too.
  */
