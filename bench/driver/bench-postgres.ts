@@ -10,9 +10,10 @@
  * backend whose statement grew the heap past its threshold shrank and regrew it on every execution —
  * two `brk` calls and ~40 minor page faults per list_offset statement — while a backend that had once
  * freed a larger chunk did not (bench/ANALYSIS.md, 2026-12-07 night and last). Which app's pool drew
- * which backends was luck, and it moved a cell's ratio by up to 40 %. Fixed thresholds (`GLIBC_TUNABLES`) take the luck out: nothing below 32 MiB is mmapped and the
- * heap is trimmed only past 256 MiB free. Autovacuum is off as well: every round re-seeds and ANALYZEs
- * its tables, and a vacuum that starts in one app's slice and not the other's is noise too.
+ * which backends was luck, and it moved a cell's ratio by up to 40 %. Fixed thresholds
+ * (`GLIBC_TUNABLES`) take the luck out: nothing below 32 MiB is mmapped and the heap is trimmed only past
+ * 256 MiB free. Autovacuum is off as well: every round re-seeds and ANALYZEs its tables, and a vacuum
+ * that starts in one app's slice and not the other's is noise too.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -79,9 +80,13 @@ export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string
   );
 }
 
+/** The `GLIBC_TUNABLES` a cluster runs with (`''`: none, glibc's defaults). */
+const mallocTunablesOf = (options: BenchPostgresOptions): string =>
+  options.mallocTunables ?? BENCH_MALLOC_TUNABLES;
+
 /** Runs a PostgreSQL binary, as `runAs` when given, with the bench's allocator settings in its environment. */
 function runServerTool(options: BenchPostgresOptions, tool: string, args: readonly string[]): string {
-  const tunables = options.mallocTunables ?? BENCH_MALLOC_TUNABLES;
+  const tunables = mallocTunablesOf(options);
   const command = [
     'env',
     ...(tunables === '' ? ['-u', 'GLIBC_TUNABLES'] : [`GLIBC_TUNABLES=${tunables}`]),
@@ -149,12 +154,11 @@ export function startBenchPostgres(options: BenchPostgresOptions): BenchDatabase
     const why = existsSync(serverLog) ? readFileSync(serverLog, 'utf8').slice(logBefore).trim() : '';
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${serverLog}:\n${why}`);
   }
+  const tunables = mallocTunablesOf(options);
   return {
     url: `postgres://postgres@127.0.0.1:${options.port}/postgres`,
     description: `bench-owned cluster on port ${options.port} (${options.dataDir}): ${
-      (options.mallocTunables ?? BENCH_MALLOC_TUNABLES) === ''
-        ? "glibc's malloc defaults"
-        : `glibc malloc thresholds fixed (${options.mallocTunables ?? BENCH_MALLOC_TUNABLES})`
+      tunables === '' ? "glibc's malloc defaults" : `glibc malloc thresholds fixed (${tunables})`
     }, autovacuum off`,
     stop: () => {
       runServerTool(options, 'pg_ctl', ['-D', options.dataDir, '-m', 'fast', '-w', 'stop']);

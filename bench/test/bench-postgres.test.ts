@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,15 +11,10 @@ import {
   findPostgresBinDir,
   startBenchPostgres,
 } from '../driver/bench-postgres.ts';
+import { minorFaultsOf } from '../process-cpu.ts';
 
 const binDir = findPostgresBinDir();
 const isRoot = process.getuid?.() === 0;
-
-/** Minor page faults of a process so far (/proc/<pid>/stat, field 10). */
-function minorFaults(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-}
 
 /**
  * Faults of one backend per execution of a statement that builds ~640 KB in memory and frees it: with
@@ -33,9 +28,9 @@ async function faultsPerExecution(url: string, executions: number): Promise<numb
     const pid = rows[0]?.pid ?? Number.NaN;
     const faults: number[] = [];
     for (let i = 0; i < executions; i++) {
-      const before = minorFaults(pid);
+      const before = minorFaultsOf(`/proc/${pid}/stat`);
       await client.query("SELECT length(string_agg(md5(i::text), '')) FROM generate_series(1, 20000) i");
-      faults.push(minorFaults(pid) - before);
+      faults.push(minorFaultsOf(`/proc/${pid}/stat`) - before);
     }
     return faults;
   } finally {
